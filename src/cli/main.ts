@@ -1,0 +1,50 @@
+/**
+ * The `ousim` command line (design.md §6). Each sub-command lives in its own file under
+ * `commands/`; this file wires them into yargs and turns bad input into exit code 2.
+ */
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { InputError, EXIT_BAD_INPUT } from '../util/errors.ts';
+import { OUSIM_VERSION } from '../util/version.ts';
+import { runCommand } from './commands/run.ts';
+import { mapCommand } from './commands/map.ts';
+import { compareCommand } from './commands/compare.ts';
+import { sweepCommand } from './commands/sweep.ts';
+import { pruneCommand } from './commands/prune.ts';
+import { importCommand } from './commands/import.ts';
+import { figuresCommand } from './commands/figures.ts';
+
+export async function main(argv: string[]): Promise<number> {
+  try {
+    await yargs(argv)
+      .scriptName('ousim')
+      .usage('$0 <command> [options]\n\nCycle-accurate simulator of RRAM crossbar CNN accelerators.')
+      .command(runCommand)
+      .command(mapCommand)
+      .command(compareCommand)
+      .command(sweepCommand)
+      .command(pruneCommand)
+      .command(importCommand)
+      .command(figuresCommand)
+      .demandCommand(1, 'Name a command; `ousim --help` lists them.')
+      .strict()
+      .version(OUSIM_VERSION)
+      .help()
+      .wrap(Math.min(110, process.stdout.columns || 110))
+      .fail((message, error) => {
+        // yargs reports bad flags through here; errors thrown by handlers are re-thrown.
+        if (error) throw error;
+        throw new InputError('command line', '', `${message} (see ousim --help)`);
+      })
+      .parseAsync();
+    return 0;
+  } catch (error) {
+    if (error instanceof InputError) {
+      process.stderr.write(`ousim: ${error.message}\n`);
+      return EXIT_BAD_INPUT;
+    }
+    throw error;
+  }
+}
+
+process.exitCode = await main(hideBin(process.argv));

@@ -1,0 +1,247 @@
+/**
+ * The architecture file: one zod schema that validates a preset, documents every field (with its
+ * unit) and gives the TypeScript type. Keys named in design.md §4b keep their names: sweeps, scripts
+ * and users address them with `--set key=value`.
+ */
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
+import { join, resolve, basename } from 'node:path';
+import { z } from 'zod';
+import { InputError } from '../util/errors.ts';
+import { parseWith } from './validate.ts';
+import { applyOverrides, type Override } from './overrides.ts';
+import { projectRoot } from '../util/paths.ts';
+
+const int = (min: number, description: string) => z.number().int().min(min).describe(description);
+const positive = (description: string) => z.number().positive().describe(description);
+const nonNegative = (description: string) => z.number().min(0).describe(description);
+
+export const ArchSchema = z
+  .object({
+    name: z.string().min(1).describe('preset name, written into every result'),
+    description: z.string().describe('what this preset models and where its numbers come from'),
+    clockNs: positive('period of the one global clock, ns; every latency below becomes whole cycles of it'),
+    chip: z
+      .object({
+        meshX: int(1, 'tiles per row of the 2D mesh NoC'),
+        meshY: int(1, 'tiles per column of the 2D mesh NoC'),
+        pesPerTile: int(1, 'processing elements per tile'),
+        crossbarsPerPe: int(1, 'crossbars per PE'),
+      })
+      .strict(),
+    crossbar: z
+      .object({
+        rows: int(1, 'wordlines per crossbar'),
+        cols: int(1, 'bitlines per crossbar'),
+        cellBits: int(1, 'bits stored per RRAM cell'),
+        differential: z.boolean().describe('signed weights on a pos/neg column pair (else offset encoding)'),
+        readLatencyNs: nonNegative('DAC drive + crossbar read + sample-and-hold of one OU step, ns'),
+      })
+      .strict(),
+    ou: z
+      .object({
+        rows: int(1, 'wordlines activated together in one OU step'),
+        cols: int(1, 'bitlines activated together in one OU step'),
+      })
+      .strict(),
+    adc: z
+      .object({
+        bits: int(1, 'ADC resolution, bits; below the lossless resolution the run reports it is lossy'),
+        perCrossbar: int(1, 'ADCs shared by the bitlines of one crossbar'),
+        model: z.string().min(1).describe('ADC energy/area model by name, e.g. a table by resolution'),
+        latencyNs: nonNegative('one conversion, ns'),
+      })
+      .strict(),
+    dac: z
+      .object({
+        bits: int(1, 'input bits driven per wordline per step'),
+      })
+      .strict(),
+    precision: z
+      .object({
+        weightBits: int(1, 'weight width, bits'),
+        inputBits: int(1, 'input (activation) width, bits'),
+        outputBits: int(1, 'width of an output activation written back, bits'),
+        partialSumBits: int(1, 'width of a partial sum moved between crossbars, bits'),
+      })
+      .strict(),
+    pattern: z
+      .object({
+        size: int(1, 'kept weights per 3x3 kernel (centre always kept)'),
+        count: int(1, 'patterns in the library'),
+        connectivity: z
+          .number()
+          .min(1)
+          .describe('connectivity pruning ratio: kernels before / kernels after'),
+      })
+      .strict(),
+    shiftAdd: z.object({ latencyNs: nonNegative('one shift-and-add of an OU result, ns') }).strict(),
+    buffer: z
+      .object({
+        sizeKiB: positive('tile buffer capacity, KiB'),
+        ports: int(1, 'buffer ports serving PEs and the router'),
+        bitsPerCycle: int(1, 'bits one port moves per cycle'),
+        latencyNs: nonNegative('access latency, ns'),
+      })
+      .strict(),
+    noc: z
+      .object({
+        flitBits: int(1, 'flit width, bits'),
+        routerLatencyNs: nonNegative('per-hop router latency, ns'),
+        linkLatencyNs: nonNegative('per-hop link latency, ns'),
+      })
+      .strict(),
+    activation: z
+      .object({ latencyNs: nonNegative('activation / pooling unit latency per output vector, ns') })
+      .strict(),
+    sparsity: z
+      .object({
+        skipZeroRows: z
+          .boolean()
+          .describe('skip OU rows whose inputs are all zero (what-if; trace gives zero fraction)'),
+      })
+      .strict(),
+    energy: z
+      .object({
+        dacPj: nonNegative('one wordline driven for one input slice, pJ'),
+        cellReadPj: nonNegative('one cell read in an OU step, pJ'),
+        sampleHoldPj: nonNegative('one bitline sampled, pJ'),
+        shiftAddPj: nonNegative('one shift-and-add of one column result, pJ'),
+        bufferPjPerBit: nonNegative('buffer read or write, pJ per bit'),
+        registerPjPerBit: nonNegative('PE input/output register access, pJ per bit'),
+        nocPjPerFlitHop: nonNegative('one flit over one router + link, pJ'),
+        indexPjPerLookup: nonNegative('one index-table look-up (pattern mapping), pJ'),
+        muxPjPerSelect: nonNegative('one input-selection multiplexer select (pattern mapping), pJ'),
+        activationPj: nonNegative('one activation / pooling / residual-add operation, pJ'),
+      })
+      .strict(),
+    area: z
+      .object({
+        crossbarUm2: nonNegative('one crossbar array, um2'),
+        dacUm2: nonNegative('one DAC (one per wordline), um2'),
+        sampleHoldUm2: nonNegative('one sample-and-hold (one per bitline), um2'),
+        shiftAddUm2: nonNegative('one shift-and-add unit (one per ADC), um2'),
+        registerUm2PerBit: nonNegative('PE input/output register, um2 per bit'),
+        indexUm2PerBit: nonNegative('index storage of the pattern mapping, um2 per bit'),
+        muxUm2: nonNegative('one input-selection multiplexer (one per wordline, pattern mapping), um2'),
+        bufferMm2: nonNegative('one tile buffer, mm2'),
+        routerMm2: nonNegative('one router, mm2'),
+        activationMm2: nonNegative('activation/pooling unit of one tile, mm2'),
+        tileOtherMm2: nonNegative('rest of a tile (bus, control), mm2'),
+        chipOtherMm2: nonNegative('off-chip links and the rest of the chip, mm2'),
+      })
+      .strict(),
+    leakage: z
+      .object({
+        crossbarMw: nonNegative('static power of one crossbar with its periphery, mW'),
+        bufferMw: nonNegative('static power of one tile buffer, mW'),
+        routerMw: nonNegative('static power of one router, mW'),
+        tileOtherMw: nonNegative('static power of the rest of a tile, mW'),
+      })
+      .strict(),
+    sources: z
+      .record(z.string(), z.string())
+      .describe('where each number comes from: dotted key -> citation (paper, table, page)'),
+  })
+  .strict();
+
+export type Arch = z.output<typeof ArchSchema>;
+
+/** Folder of the shipped presets. */
+export const ARCH_DIR = join(projectRoot, 'arch');
+
+/** Resolve `--arch`: a preset name in `arch/` (e.g. `paper`) or a path to a JSON file. */
+export function resolveArchPath(nameOrPath: string): string {
+  if (existsSync(nameOrPath)) return resolve(nameOrPath);
+  const preset = join(ARCH_DIR, `${nameOrPath}.json`);
+  if (existsSync(preset)) return preset;
+  throw new InputError(
+    '--arch',
+    '',
+    `unknown preset or missing file '${nameOrPath}' (presets: ${listArchPresets().join(', ')})`,
+  );
+}
+
+export function listArchPresets(): string[] {
+  // Presets sit at the top of arch/; helper tables (ADC curves) live in sub-folders.
+  if (!existsSync(ARCH_DIR)) return [];
+  return readdirSync(ARCH_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => basename(f, '.json'))
+    .sort();
+}
+
+/** Read a JSON file, with a clear InputError when it is missing or not JSON. */
+export function readJsonFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    throw new InputError(path, '', 'cannot read the file');
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new InputError(path, '', `not valid JSON (${(error as Error).message})`);
+  }
+}
+
+/**
+ * Load and validate an arch preset, apply `--set` overrides, then check the constraints
+ * that involve several fields (an OU larger than the crossbar, say).
+ */
+export function loadArch(nameOrPath: string, overrides: readonly Override[] = []): Arch {
+  const path = resolveArchPath(nameOrPath);
+  const raw = readJsonFile(path);
+  const withOverrides = applyOverrides(raw, overrides);
+  const arch = parseWith(ArchSchema, withOverrides, overrides.length ? `${path} (with --set)` : path);
+  checkArch(arch, path);
+  return arch;
+}
+
+/** Cross-field constraints that a per-field schema cannot express. */
+export function checkArch(arch: Arch, source: string): void {
+  if (arch.ou.rows > arch.crossbar.rows)
+    throw new InputError(
+      source,
+      'ou.rows',
+      `OU rows (${arch.ou.rows}) exceed crossbar rows (${arch.crossbar.rows})`,
+    );
+  if (arch.ou.cols > arch.crossbar.cols)
+    throw new InputError(
+      source,
+      'ou.cols',
+      `OU columns (${arch.ou.cols}) exceed crossbar columns (${arch.crossbar.cols})`,
+    );
+  if (arch.pattern.size > 9)
+    throw new InputError(
+      source,
+      'pattern.size',
+      `a 3x3 kernel has 9 positions, pattern.size is ${arch.pattern.size}`,
+    );
+}
+
+/** Lossless ADC resolution for an OU (design.md §1). */
+export function losslessAdcBits(arch: Pick<Arch, 'ou' | 'crossbar' | 'dac'>): number {
+  const maxSum = arch.ou.rows * (2 ** arch.crossbar.cellBits - 1) * (2 ** arch.dac.bits - 1);
+  return Math.ceil(Math.log2(maxSum + 1));
+}
+
+/** Adjacent columns one weight spans (design.md §1). */
+export function weightSlices(arch: Pick<Arch, 'precision' | 'crossbar'>): number {
+  return Math.ceil(arch.precision.weightBits / arch.crossbar.cellBits);
+}
+
+/** Columns one output (filter) takes: slices, doubled for a differential pair. */
+export function columnsPerWeight(arch: Pick<Arch, 'precision' | 'crossbar'>): number {
+  return weightSlices(arch) * (arch.crossbar.differential ? 2 : 1);
+}
+
+/** Bit-serial steps per input vector (design.md §1). */
+export function inputSlices(arch: Pick<Arch, 'precision' | 'dac'>): number {
+  return Math.ceil(arch.precision.inputBits / arch.dac.bits);
+}
+
+/** A latency in ns as whole cycles of the global clock (rounded up: hardware cannot finish early). */
+export function toCycles(arch: Pick<Arch, 'clockNs'>, ns: number): number {
+  return Math.ceil(ns / arch.clockNs - 1e-9);
+}

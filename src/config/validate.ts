@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+import { InputError } from '../util/errors.ts';
+
+/** Dotted path of a zod issue: `layers[3].cin`. */
+export function issuePath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else out += out ? `.${String(part)}` : String(part);
+  }
+  return out;
+}
+
+/**
+ * Parse `value` with `schema`, turning the first zod issue into one InputError that
+ * names the file and the field (design.md §6: one clear message, exit code 2).
+ */
+export function parseWith<S extends z.ZodType>(schema: S, value: unknown, source: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  throw new InputError(source, issuePath(issue.path), issue.message);
+}

@@ -1,0 +1,67 @@
+/**
+ * Actions the simulation counts. Energy is never computed during a run: counts are priced
+ * afterwards from the arch file (design.md §4), so a price what-if needs no new simulation.
+ */
+export const ACTION_NAMES = [
+  'ouSteps',
+  'adcConversions',
+  'dacDrives',
+  'cellReads',
+  'sampleHolds',
+  'shiftAdds',
+  'bufferReadBits',
+  'bufferWriteBits',
+  'registerBits',
+  'nocFlitHops',
+  'indexLookups',
+  'muxSelects',
+  'activationOps',
+] as const;
+
+export type ActionName = (typeof ACTION_NAMES)[number];
+
+/** Counts of each action, e.g. for one layer or the whole run. */
+export type ActionCounts = Record<ActionName, number>;
+
+export function emptyCounts(): ActionCounts {
+  const counts = {} as ActionCounts;
+  for (const name of ACTION_NAMES) counts[name] = 0;
+  return counts;
+}
+
+/** target += source, action by action. */
+export function addCounts(target: ActionCounts, source: Readonly<ActionCounts>): void {
+  for (const name of ACTION_NAMES) target[name] += source[name];
+}
+
+/**
+ * What hardware a run powers: the inventory that area and leakage are priced on.
+ * Counts are of occupied hardware (tiles the mapping uses), not the whole preset mesh.
+ */
+export interface HardwareInventory {
+  tiles: number;
+  pes: number;
+  crossbars: number;
+  /** Index storage of the pattern mapping, bits. */
+  indexBits: number;
+  /** Input-selection multiplexers of the pattern mapping. */
+  muxes: number;
+}
+
+/** Energy parts, in the order of the `energy_<part>_pj` columns of summary.csv. */
+export const ENERGY_PARTS = [
+  'adc',
+  'dac',
+  'crossbar',
+  'sample_hold',
+  'shift_add',
+  'register',
+  'buffer',
+  'noc',
+  'index',
+  'activation',
+  'leakage',
+] as const;
+
+export type EnergyPart = (typeof ENERGY_PARTS)[number];
+export type EnergyBreakdown = Record<EnergyPart, number>;

@@ -1,0 +1,77 @@
+/**
+ * What a mapper hands to the simulator: per weight layer, the crossbars it occupies and, per
+ * crossbar, the OU activations of one input slice step. Everything the timing and energy models
+ * need is here; the cell-level detail used by the functional check lives in the mapper.
+ */
+import type { Arch } from '../config/arch.ts';
+import type { WeightLayer } from '../workload/types.ts';
+
+/** One crossbar's share of a layer. */
+export interface CrossbarPlan {
+  /**
+   * OU activations of one input slice step, in issue order: active wordlines of each OU step.
+   * The same sequence repeats for every input slice of every input vector.
+   */
+  ouRows: Uint16Array;
+  /** Active bitlines of each OU step (same length as `ouRows`). */
+  ouCols: Uint16Array;
+  /** Wordlines holding weights. */
+  rowsUsed: number;
+  /** Bitlines holding weights. */
+  colsUsed: number;
+  /** Cells allocated to weights (zeros of pruned weights included under `dense`). */
+  cellsUsed: number;
+  /**
+   * Crossbars of a layer with the same `columnGroup` produce partial sums of the same outputs
+   * (the layer's weight matrix was split by rows); their results are added before activation.
+   */
+  columnGroup: number;
+  /** Output values (after shift-add across slices) this crossbar produces per input vector. */
+  outputsPerVector: number;
+  /** Distinct input values this crossbar reads per input vector (its wordlines' inputs). */
+  inputsPerVector: number;
+  /** Index-table look-ups per input slice step (pattern mapping: block and column ids). */
+  indexLookupsPerSlice: number;
+  /** Input-selection multiplexer selects per input slice step (pattern mapping). */
+  muxSelectsPerSlice: number;
+}
+
+export interface LayerMapping {
+  layer: string;
+  mapper: string;
+  /** Dense multiply-accumulates of one inference. */
+  macs: number;
+  /** Input vectors per inference (output positions of a conv layer, 1 for FC). */
+  vectors: number;
+  /** Bit-serial steps per input vector. */
+  inputSlices: number;
+  /** Rows of the logical weight matrix (after the mapper's reordering). */
+  matrixRows: number;
+  /** Columns of the logical weight matrix, slices and differential pairs included. */
+  matrixCols: number;
+  /** Blocks placed (pattern mapping: (channel, pattern) groups or their pieces; dense: crossbar tiles). */
+  blocks: number;
+  /** One entry per physical crossbar of one copy of the layer's weights. */
+  crossbars: CrossbarPlan[];
+  /** Copies of the weights (replication balances the layer pipeline); 1 unless enabled. */
+  replication: number;
+  /** Bits of index storage the mapping needs (0 for dense). */
+  indexBits: number;
+  /** Input-selection multiplexers the mapping needs (one per used wordline for pattern; 0 for dense). */
+  muxes: number;
+}
+
+/** Parameters that steer a mapper, beyond the arch file. */
+export interface MapperOptions {
+  /** Packing strategy name, for mappers that have several. */
+  packing?: string;
+  /** Crossbar budget for replication of early layers; 0 disables replication. */
+  replicationBudget?: number;
+}
+
+/** A mapper registered by name (`dense`, `pattern`, ...). */
+export interface Mapper {
+  name: string;
+  description: string;
+  mapLayer(layer: WeightLayer, arch: Arch, options: MapperOptions): LayerMapping;
+}

@@ -1,0 +1,20 @@
+/**
+ * Errors caused by the user's input (a file, a flag, an override). The CLI prints
+ * `message` alone, without a stack trace, and exits with code 2. Everything else is a bug.
+ */
+export class InputError extends Error {
+  /** The file (or flag) the bad input came from, e.g. `arch/paper.json` or `--set`. */
+  readonly source: string;
+  /** The offending field as a dotted path, e.g. `ou.rows` or `layers[3].pruning.kernels`. */
+  readonly field: string;
+
+  constructor(source: string, field: string, problem: string) {
+    super(`${source}: ${field ? `${field}: ` : ''}${problem}`);
+    this.name = 'InputError';
+    this.source = source;
+    this.field = field;
+  }
+}
+
+/** Exit code for bad input (design.md §6). */
+export const EXIT_BAD_INPUT = 2;
