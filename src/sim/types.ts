@@ -1,0 +1,71 @@
+/**
+ * What one simulation takes and gives. `simulate()` (src/sim/simulate.ts) runs a network on an arch
+ * with one mapper; `reprice()` re-prices a result under another arch whose non-price sections are
+ * the same, without simulating again.
+ */
+import type { Arch } from '../config/arch.ts';
+import type { ActionCounts, EnergyBreakdown, HardwareInventory } from '../energy/actions.ts';
+import type { MapperOptions } from '../mapping/types.ts';
+import type { Network } from '../workload/types.ts';
+
+export type Fidelity = 'ou' | 'fast';
+
+export interface RunRequest {
+  arch: Arch;
+  network: Network;
+  /** Registered mapper name: `dense`, `pattern`, ... */
+  mapper: string;
+  mapperOptions: MapperOptions;
+  fidelity: Fidelity;
+  seed: number;
+  /** Called now and then with the fraction done (0..1), for progress bars. */
+  onProgress?: (fraction: number) => void;
+}
+
+export interface LayerResult {
+  layer: string;
+  type: string;
+  macs: number;
+  crossbars: number;
+  /** Tiles the layer occupies. */
+  tiles: number;
+  cellsUsed: number;
+  utilisation: number;
+  blocks: number;
+  matrixRows: number;
+  matrixCols: number;
+  /** OU steps per input vector: all crossbars, all input slices. */
+  ouStepsPerVector: number;
+  /** OU steps per input vector on the busiest crossbar. */
+  ouStepsPerVectorMax: number;
+  indexBits: number;
+  replication: number;
+  /** Cycle the layer's first crossbar started, and the cycle its last output left. */
+  startCycle: number;
+  endCycle: number;
+  counts: ActionCounts;
+  energy: EnergyBreakdown;
+}
+
+export interface RunResult {
+  network: string;
+  mapping: string;
+  fidelity: Fidelity;
+  cycles: number;
+  latencyNs: number;
+  crossbars: number;
+  inventory: HardwareInventory;
+  crossbarAreaMm2: number;
+  chipAreaMm2: number;
+  counts: ActionCounts;
+  energy: EnergyBreakdown;
+  energyPj: number;
+  /** ADC resolution used, and the lossless one for the OU (lossy when bits < lossless). */
+  adcBits: number;
+  adcLosslessBits: number;
+  layers: LayerResult[];
+  /** Long-format component statistics (component path, statistic, unit, value, description). */
+  components: { component: string; statistic: string; unit: string; value: number; description: string }[];
+  /** Things the user should know (lossy ADC, extrapolated ADC price, grown mesh, ...). */
+  warnings: string[];
+}
