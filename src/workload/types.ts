@@ -62,6 +62,8 @@ export interface PoolLayer extends LayerBase {
   padding: [py: number, px: number];
   /** Global pooling reduces the whole map to 1x1. */
   global: boolean;
+  /** Output size rounded up instead of down (ONNX / PyTorch `ceil_mode`); absent means floor. */
+  ceilMode?: boolean;
 }
 
 /** Element-wise sum of two or more producers (residual connection). */
@@ -81,6 +83,8 @@ export type WeightLayer = ConvLayer | FcLayer;
 
 export interface Network {
   name: string;
+  /** Where the network comes from and which variant it is (free text, optional). */
+  description?: string;
   /** The network input, [channels, height, width]. */
   inputShape: Shape3;
   /** Layers in a topological order (each layer's producers come before it). */
