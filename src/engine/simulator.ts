@@ -1,0 +1,246 @@
+import type { Logger } from 'pino';
+import { silentLogger } from '../util/logger.ts';
+import type { Component } from './component.ts';
+import { EngineError } from './errors.ts';
+import type { SimEvent } from './event.ts';
+import { HeapQueue } from './heap-queue.ts';
+import { MAX_CYCLE } from './priority.ts';
+import type { EventQueue, QueueKind } from './queue.ts';
+import { ReferenceQueue } from './reference-queue.ts';
+import { StatsRegistry } from './stats.ts';
+
+/** Lifecycle phases, in order. Components and links may only be added in `build` and `wire`. */
+export type Phase = 'build' | 'wire' | 'run' | 'finish';
+
+export interface SimulatorOptions {
+  /** Event queue implementation (default 'heap', the fast one; 'reference' is js-sdsl). */
+  queue?: QueueKind;
+  /** The run seed from which every component's random stream is derived (default 1). */
+  seed?: number;
+  /** Logger (default: silent). */
+  log?: Logger;
+}
+
+/**
+ * Stale entries tolerated before the queue is compacted. Deschedule and reschedule are lazy (O(1)
+ * and O(log n)): they leave the old entry in the queue and the run loop skips it when it surfaces.
+ * Once stale entries exceed this and half the queue, one O(n) pass drops them, so memory stays
+ * bounded even for events that are rescheduled forever (timeouts pushed back every cycle).
+ */
+const COMPACT_MIN_STALE = 1024;
+
+/**
+ * The discrete-event kernel: integer cycle time, one event queue ordered by (cycle, priority,
+ * sequence number), the component tree with its lifecycle, and the statistics registry.
+ */
+export class Simulator {
+  readonly stats = new StatsRegistry();
+  readonly seed: number;
+  readonly log: Logger;
+  private currentCycle = 0;
+  private currentPhase: Phase = 'build';
+  private readonly queue: EventQueue<SimEvent>;
+  private readonly components: Component[] = [];
+  private readonly roots: Component[] = [];
+  private staleEntries = 0;
+  private stopRequested = false;
+  private dispatched = 0;
+  private readonly isLive = (event: SimEvent, seq: number): boolean => event.seq === seq;
+
+  constructor(options: SimulatorOptions = {}) {
+    this.queue = options.queue === 'reference' ? new ReferenceQueue() : new HeapQueue();
+    this.seed = options.seed ?? 1;
+    this.log = options.log ?? silentLogger;
+  }
+
+  /** The current cycle. */
+  get now(): number {
+    return this.currentCycle;
+  }
+
+  get phase(): Phase {
+    return this.currentPhase;
+  }
+
+  /** Events scheduled and not yet dispatched or descheduled. */
+  get pending(): number {
+    return this.queue.size - this.staleEntries;
+  }
+
+  /** Events dispatched so far. */
+  get eventsDispatched(): number {
+    return this.dispatched;
+  }
+
+  /** Top-level components in creation order. */
+  get topLevel(): readonly Component[] {
+    return this.roots;
+  }
+
+  /** Every component in tree order: parents before children, siblings in creation order. */
+  treeOrder(): Component[] {
+    const out: Component[] = [];
+    const visit = (c: Component): void => {
+      out.push(c);
+      for (const child of c.children) visit(child);
+    };
+    for (const root of this.roots) visit(root);
+    return out;
+  }
+
+  /** Called by the Component constructor. */
+  addComponent(component: Component): void {
+    this.assertCanWire(component, 'create a component');
+    const siblings = component.parent ? component.parent.children : this.roots;
+    if (siblings.some((s) => s.name === component.name)) {
+      throw new EngineError(component.path, 'a component with this name already exists');
+    }
+    if (!component.parent) {
+      this.roots.push(component);
+    }
+    this.components.push(component);
+  }
+
+  /** Throws (naming `component`) unless the model is still being built or wired. */
+  assertCanWire(component: { path: string }, action: string): void {
+    if (this.currentPhase === 'build' || this.currentPhase === 'wire') return;
+    throw new EngineError(
+      component.path,
+      `cannot ${action}: the run has started (phase '${this.currentPhase}')`,
+    );
+  }
+
+  /** Schedules `event` at `cycle` (>= now). Throws if it is already scheduled. */
+  schedule(event: SimEvent, cycle: number): void {
+    if (event.scheduled) {
+      throw new EngineError(
+        event.owner.path,
+        `event '${event.name}' is already scheduled at cycle ${event.when}; use reschedule()`,
+      );
+    }
+    this.checkCycle(event, cycle, 'schedule');
+    event.seq = this.queue.push(event, cycle, event.priority);
+    event.when = cycle;
+    event.scheduled = true;
+  }
+
+  /**
+   * Moves a scheduled `event` to `cycle`. It then runs after the events already due at the same
+   * (cycle, priority), exactly as if it had been descheduled and scheduled again.
+   */
+  reschedule(event: SimEvent, cycle: number): void {
+    if (!event.scheduled) {
+      throw new EngineError(event.owner.path, `cannot reschedule event '${event.name}': it is not scheduled`);
+    }
+    this.checkCycle(event, cycle, 'reschedule');
+    event.seq = this.queue.push(event, cycle, event.priority);
+    event.when = cycle;
+    this.noteStale();
+  }
+
+  /** Cancels a scheduled `event` (lazily: its queue entry is skipped when it surfaces). */
+  deschedule(event: SimEvent): void {
+    if (!event.scheduled) {
+      throw new EngineError(event.owner.path, `cannot deschedule event '${event.name}': it is not scheduled`);
+    }
+    event.scheduled = false;
+    event.seq = -1;
+    this.noteStale();
+  }
+
+  /** Build -> wire: calls wire() on every component. Idempotent; run() calls it if needed. */
+  wire(): void {
+    if (this.currentPhase !== 'build') return;
+    this.currentPhase = 'wire';
+    for (const c of this.treeOrder()) c.wire();
+  }
+
+  /**
+   * Runs events in (cycle, priority, seq) order until the queue is empty, stop() is called, or the
+   * next event lies after `untilCycle`. On the first call it wires and starts the components.
+   * Returns the final cycle: the cycle of the last event run, or `untilCycle` if events remain
+   * after it (time then advances to `untilCycle`, so a later run() continues seamlessly).
+   */
+  run(untilCycle = Infinity): number {
+    if (this.currentPhase === 'finish') {
+      throw new EngineError('simulator', 'cannot run: the simulation has finished');
+    }
+    if (untilCycle !== Infinity && (!Number.isSafeInteger(untilCycle) || untilCycle < this.currentCycle)) {
+      throw new EngineError(
+        'simulator',
+        `run(untilCycle = ${untilCycle}): expected an integer cycle >= now (${this.currentCycle})`,
+      );
+    }
+    this.start();
+    this.stopRequested = false;
+    const queue = this.queue;
+    while (queue.size > 0 && !this.stopRequested) {
+      const cycle = queue.peekCycle();
+      if (cycle > untilCycle) {
+        this.currentCycle = untilCycle;
+        break;
+      }
+      const seq = queue.peekSeq();
+      const event = queue.pop() as SimEvent;
+      if (event.seq !== seq) {
+        this.staleEntries--; // descheduled or rescheduled since this entry was pushed
+        continue;
+      }
+      this.currentCycle = cycle;
+      event.scheduled = false;
+      event.seq = -1;
+      this.dispatched++;
+      event.callback();
+    }
+    return this.currentCycle;
+  }
+
+  /** Wire -> run: wires if needed, then calls start() on every component. Idempotent. */
+  private start(): void {
+    this.wire();
+    if (this.currentPhase !== 'wire') return;
+    this.currentPhase = 'run';
+    for (const c of this.treeOrder()) c.start();
+  }
+
+  /** Makes run() return after the current event. */
+  stop(): void {
+    this.stopRequested = true;
+  }
+
+  /** Run -> finish: calls finish() on every component. Idempotent. No events run afterwards. */
+  finish(): void {
+    if (this.currentPhase === 'finish') return;
+    this.start();
+    this.currentPhase = 'finish';
+    for (const c of this.treeOrder()) c.finish();
+  }
+
+  private checkCycle(event: SimEvent, cycle: number, action: string): void {
+    if (this.currentPhase === 'finish') {
+      throw new EngineError(
+        event.owner.path,
+        `cannot ${action} event '${event.name}': the simulation has finished`,
+      );
+    }
+    if (!Number.isInteger(cycle) || cycle > MAX_CYCLE) {
+      throw new EngineError(
+        event.owner.path,
+        `cannot ${action} event '${event.name}' at cycle ${cycle}: cycles are integers in [0, ${MAX_CYCLE}]`,
+      );
+    }
+    if (cycle < this.currentCycle) {
+      throw new EngineError(
+        event.owner.path,
+        `cannot ${action} event '${event.name}' at cycle ${cycle}: it is in the past (now ${this.currentCycle})`,
+      );
+    }
+  }
+
+  private noteStale(): void {
+    this.staleEntries++;
+    if (this.staleEntries >= COMPACT_MIN_STALE && 2 * this.staleEntries > this.queue.size) {
+      this.staleEntries -= this.queue.retain(this.isLive);
+    }
+  }
+}
