@@ -102,7 +102,9 @@ export const ArchSchema = z
       .strict(),
     energy: z
       .object({
-        dacPj: nonNegative('one wordline driven for one input slice, pJ'),
+        dacPj: nonNegative(
+          'one wordline driven for one input slice by a 1-bit DAC, pJ; a b-bit DAC costs 2^(b-1) times this',
+        ),
         cellReadPj: nonNegative('one cell read in an OU step, pJ'),
         sampleHoldPj: nonNegative('one bitline sampled, pJ'),
         shiftAddPj: nonNegative('one shift-and-add of one column result, pJ'),
@@ -117,10 +119,12 @@ export const ArchSchema = z
     area: z
       .object({
         crossbarUm2: nonNegative('one crossbar array, um2'),
-        dacUm2: nonNegative('one DAC (one per wordline), um2'),
+        dacUm2: nonNegative('one 1-bit DAC (one per wordline), um2; a b-bit DAC is 2^(b-1) times this'),
         sampleHoldUm2: nonNegative('one sample-and-hold (one per bitline), um2'),
-        shiftAddUm2: nonNegative('one shift-and-add unit (one per ADC), um2'),
-        registerUm2PerBit: nonNegative('PE input/output register, um2 per bit'),
+        shiftAddUm2: nonNegative('shift-and-add logic per ADC it serves, um2'),
+        registerUm2PerBit: nonNegative(
+          'PE input/output register, um2 per bit (sizes follow from the PE: one input vector and one output vector per crossbar)',
+        ),
         indexUm2PerBit: nonNegative('index storage of the pattern mapping, um2 per bit'),
         muxUm2: nonNegative('one input-selection multiplexer (one per wordline, pattern mapping), um2'),
         bufferMm2: nonNegative('one tile buffer, mm2'),
@@ -136,6 +140,7 @@ export const ArchSchema = z
         bufferMw: nonNegative('static power of one tile buffer, mW'),
         routerMw: nonNegative('static power of one router, mW'),
         tileOtherMw: nonNegative('static power of the rest of a tile, mW'),
+        chipOtherMw: nonNegative('static power of off-chip links and the rest of the chip, mW'),
       })
       .strict(),
     sources: z
@@ -193,8 +198,9 @@ export function loadArch(nameOrPath: string, overrides: readonly Override[] = []
   const path = resolveArchPath(nameOrPath);
   const raw = readJsonFile(path);
   const withOverrides = applyOverrides(raw, overrides);
-  const arch = parseWith(ArchSchema, withOverrides, overrides.length ? `${path} (with --set)` : path);
-  checkArch(arch, path);
+  const source = overrides.length ? `${path} (with --set)` : path;
+  const arch = parseWith(ArchSchema, withOverrides, source);
+  checkArch(arch, source);
   return arch;
 }
 
@@ -218,6 +224,38 @@ export function checkArch(arch: Arch, source: string): void {
       'pattern.size',
       `a 3x3 kernel has 9 positions, pattern.size is ${arch.pattern.size}`,
     );
+  // The centre is always kept, so a pattern chooses size-1 of the other 8 positions.
+  const distinctPatterns = binomial(8, arch.pattern.size - 1);
+  if (arch.pattern.count > distinctPatterns)
+    throw new InputError(
+      source,
+      'pattern.count',
+      `only ${distinctPatterns} distinct patterns keep ${arch.pattern.size} of 9 positions with the centre kept, pattern.count is ${arch.pattern.count}`,
+    );
+  const adcModels = listAdcModels();
+  if (!adcModels.includes(arch.adc.model))
+    throw new InputError(
+      source,
+      'adc.model',
+      `unknown ADC model '${arch.adc.model}' (tables in arch/adc/: ${adcModels.join(', ')})`,
+    );
+}
+
+/** Folder of the ADC energy/area tables that `adc.model` names (src/energy/adc.ts reads them). */
+export const ADC_DIR = join(ARCH_DIR, 'adc');
+
+export function listAdcModels(): string[] {
+  if (!existsSync(ADC_DIR)) return [];
+  return readdirSync(ADC_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => basename(f, '.json'))
+    .sort();
+}
+
+function binomial(n: number, k: number): number {
+  let result = 1;
+  for (let i = 1; i <= k; i++) result = (result * (n - k + i)) / i;
+  return result;
 }
 
 /** Lossless ADC resolution for an OU (design.md §1). */
