@@ -45,12 +45,12 @@ export class Resource extends Component {
     this.freeAt = new Float64Array(servers);
     this.waiters = new Array<(() => void) | undefined>(16).fill(undefined);
     this.jobs = this.counter('jobs_count', 'count', 'jobs served (grants or reservations)');
-    this.waits = this.counter('waits_count', 'count', 'jobs that could not start on arrival');
+    this.waits = this.counter('waits_count', 'count', 'jobs that started after the cycle they arrived in');
     this.waitCycles = this.counter('wait_cycles', 'cycles', 'total cycles jobs spent waiting for a server');
     this.queueMax = this.counter(
       'queue_max_count',
       'count',
-      'longest waiting line seen (event-driven use only; 0 under reserve())',
+      'longest waiting line seen (event-driven use only, and it counts a job that arrives in the cycle a server frees up; 0 under reserve())',
     );
     this.formula('busy_cycles', 'cycles', 'server-cycles spent serving jobs', () => this.busyCycles());
     this.formula('utilisation_ratio', 'ratio', 'busy_cycles / (servers * elapsed cycles)', () => {
@@ -88,7 +88,6 @@ export class Resource extends Component {
     this.waiters[tail] = onGrant;
     this.waiterArrivals[tail] = this.sim.now;
     this.waitCount++;
-    this.waits.add(1);
     if (this.waitCount > this.queueMax.value) this.queueMax.value = this.waitCount;
   }
 
@@ -100,7 +99,13 @@ export class Resource extends Component {
       return;
     }
     const onGrant = this.waiters[this.waitHead] as () => void;
-    this.waitCycles.add(this.sim.now - this.waiterArrivals[this.waitHead]);
+    // A job counts as waiting only if it starts after the cycle it arrived in: a release and an
+    // acquire in the same cycle give the same answer whichever event the queue ran first.
+    const waited = this.sim.now - this.waiterArrivals[this.waitHead];
+    if (waited > 0) {
+      this.waits.add(1);
+      this.waitCycles.add(waited);
+    }
     this.waiters[this.waitHead] = undefined;
     this.waitHead = this.waitHead + 1 === this.waiters.length ? 0 : this.waitHead + 1;
     this.waitCount--;

@@ -38,6 +38,8 @@ export class Simulator {
   readonly seed: number;
   readonly log: Logger;
   private currentCycle = 0;
+  /** Priority of the event running now (or last run in this cycle): nothing may be scheduled before it. */
+  private currentPriority = 0;
   private currentPhase: Phase = 'build';
   private readonly queue: EventQueue<SimEvent>;
   private readonly components: Component[] = [];
@@ -110,7 +112,10 @@ export class Simulator {
     );
   }
 
-  /** Schedules `event` at `cycle` (>= now). Throws if it is already scheduled. */
+  /**
+   * Schedules `event` at `cycle`. Throws if it is already scheduled, or if (cycle, priority) lies
+   * before the event running now: cycle < now, or cycle == now with a lower priority.
+   */
   schedule(event: SimEvent, cycle: number): void {
     if (event.scheduled) {
       throw new EngineError(
@@ -156,7 +161,8 @@ export class Simulator {
   }
 
   /**
-   * Runs events in (cycle, priority, seq) order until the queue is empty, stop() is called, or the
+   * Runs events in (cycle, priority, seq) order. Events are dispatched in nondecreasing
+   * (cycle, priority) because scheduling before the running event is refused. until the queue is empty, stop() is called, or the
    * next event lies after `untilCycle`. On the first call it wires and starts the components.
    * Returns the final cycle: the cycle of the last event run, or `untilCycle` if events remain
    * after it (time then advances to `untilCycle`, so a later run() continues seamlessly).
@@ -177,6 +183,7 @@ export class Simulator {
     while (queue.size > 0 && !this.stopRequested) {
       const cycle = queue.peekCycle();
       if (cycle > untilCycle) {
+        if (untilCycle > this.currentCycle) this.currentPriority = 0;
         this.currentCycle = untilCycle;
         break;
       }
@@ -187,6 +194,7 @@ export class Simulator {
         continue;
       }
       this.currentCycle = cycle;
+      this.currentPriority = event.priority;
       event.scheduled = false;
       event.seq = -1;
       this.dispatched++;
@@ -233,6 +241,15 @@ export class Simulator {
       throw new EngineError(
         event.owner.path,
         `cannot ${action} event '${event.name}' at cycle ${cycle}: it is in the past (now ${this.currentCycle})`,
+      );
+    }
+    // Within the current cycle, priorities are time too: an event may not jump ahead of the event
+    // that is running, or a STATS-priority sampler could see DEFAULT work appear after it.
+    if (cycle === this.currentCycle && event.priority < this.currentPriority) {
+      throw new EngineError(
+        event.owner.path,
+        `cannot ${action} event '${event.name}' (priority ${event.priority}) at cycle ${cycle}: it is in the ` +
+          `past, an event of priority ${this.currentPriority} has already run in this cycle; use cycle ${cycle + 1}`,
       );
     }
   }
