@@ -65,3 +65,32 @@ export const ENERGY_PARTS = [
 
 export type EnergyPart = (typeof ENERGY_PARTS)[number];
 export type EnergyBreakdown = Record<EnergyPart, number>;
+
+/** Area parts, in the order of the per-part area statistics (mm2). */
+export const AREA_PARTS = [
+  'crossbar',
+  'adc',
+  'dac',
+  'sample_hold',
+  'shift_add',
+  'register',
+  'buffer',
+  'router',
+  'activation',
+  'tile_other',
+  'index',
+  'mux',
+  'chip_other',
+] as const;
+
+export type AreaPart = (typeof AREA_PARTS)[number];
+
+/** Areas of the chip a run needs, mm2. */
+export interface AreaBreakdown {
+  /** Occupied crossbar arrays only: the paper's "crossbar area". */
+  crossbar_area_mm2: number;
+  /** Tiles used (each with all its PEs and periphery) + pattern-mapping extras + the rest of the chip. */
+  chip_area_mm2: number;
+  /** chip_area_mm2 split by part; the parts sum to it. */
+  parts: Record<AreaPart, number>;
+}
