@@ -77,7 +77,8 @@ function runProgram(
             const earlier =
               !b ||
               p.cycle < b.cycle ||
-              (p.cycle === b.cycle && (p.priority < b.priority || (p.priority === b.priority && p.order < b.order)));
+              (p.cycle === b.cycle &&
+                (p.priority < b.priority || (p.priority === b.priority && p.order < b.order)));
             if (earlier) [best, b] = [i, p];
           }
           const expected = pending.get(best)!;

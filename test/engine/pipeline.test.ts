@@ -147,11 +147,16 @@ function simulate(p: Params): { completions: number[]; finalCycle: number; busy:
   const outs = [source.out, ...stages.map((s) => s.out)];
   const ins = [...stages.map((s) => s.in), sink.in];
   outs.forEach(
-    (from, k) => new Link<number>(sim, indexedName('link', k), top, { from, to: ins[k], latency: p.latency[k] }),
+    (from, k) =>
+      new Link<number>(sim, indexedName('link', k), top, { from, to: ins[k], latency: p.latency[k] }),
   );
   const finalCycle = sim.run();
   sim.finish();
-  return { completions: sink.completions, finalCycle, busy: sim.stats.value('pipeline.shared', 'busy_cycles') };
+  return {
+    completions: sink.completions,
+    finalCycle,
+    busy: sim.stats.value('pipeline.shared', 'busy_cycles'),
+  };
 }
 
 const paramsArb: fc.Arbitrary<Params> = fc.integer({ min: 1, max: 4 }).chain((stages) =>
@@ -194,7 +199,10 @@ describe('engine/closed-form pipeline', () => {
         const shared = new Resource(sim, 'shared', undefined, p.servers);
         const T = Math.max(p.period, ...p.service);
         const A0 = p.latency.reduce((a, b) => a + b, 0) + p.service.reduce((a, b) => a + b, 0);
-        const completions = Array.from({ length: p.jobs }, (_, j) => shared.reserve(A0 + j * T, p.hold) + p.hold);
+        const completions = Array.from(
+          { length: p.jobs },
+          (_, j) => shared.reserve(A0 + j * T, p.hold) + p.hold,
+        );
         expect(completions).to.deep.equal(simulate(p).completions);
       }),
       { numRuns: 100 },

@@ -23,10 +23,16 @@ const priorityArb = fc.oneof(
   { weight: 1, arbitrary: fc.integer({ min: 0, max: 255 }) },
 );
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  { weight: 12, arbitrary: fc.record({ kind: fc.constant('push' as const), cycle: cycleArb, priority: priorityArb }) },
+  {
+    weight: 12,
+    arbitrary: fc.record({ kind: fc.constant('push' as const), cycle: cycleArb, priority: priorityArb }),
+  },
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('pop' as const) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('clear' as const) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('retain' as const), modulus: fc.integer({ min: 2, max: 4 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('retain' as const), modulus: fc.integer({ min: 2, max: 4 }) }),
+  },
 );
 
 /** Runs `ops` on `queue` and records everything observable after each step. */
@@ -49,7 +55,9 @@ describe('engine/queue', () => {
     fc.assert(
       fc.property(fc.array(opArb, { maxLength: 400 }), fc.integer({ min: 1, max: 8 }), (ops, capacity) => {
         // A tiny initial capacity makes the heap grow many times during the program.
-        expect(trace(new HeapQueue<number>(capacity), ops)).to.deep.equal(trace(new ReferenceQueue<number>(), ops));
+        expect(trace(new HeapQueue<number>(capacity), ops)).to.deep.equal(
+          trace(new ReferenceQueue<number>(), ops),
+        );
       }),
       { numRuns: 300 },
     );
@@ -59,31 +67,34 @@ describe('engine/queue', () => {
     const name = make().constructor.name;
     it(`${name}: pops in nondecreasing (cycle, priority), FIFO among equals`, () => {
       fc.assert(
-        fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.constantFrom(0, 50, 100))), (keys) => {
-          const queue = make();
-          keys.forEach(([cycle, priority], id) => queue.push(id, cycle, priority));
-          const popped: number[] = [];
-          while (queue.size > 0) popped.push(queue.pop()!);
-          expect(popped).to.have.length(keys.length);
-          for (let i = 1; i < popped.length; i++) {
-            const [c0, p0] = keys[popped[i - 1]];
-            const [c1, p1] = keys[popped[i]];
-            expect(c0 < c1 || (c0 === c1 && p0 <= p1), `order at ${i}`).to.equal(true);
-            if (c0 === c1 && p0 === p1) expect(popped[i - 1]).to.be.lessThan(popped[i]); // pushed first
-          }
-        }),
+        fc.property(
+          fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.constantFrom(0, 50, 100))),
+          (keys) => {
+            const queue = make();
+            keys.forEach(([cycle, priority], id) => queue.push(id, cycle, priority));
+            const popped: number[] = [];
+            while (queue.size > 0) popped.push(queue.pop()!);
+            expect(popped).to.have.length(keys.length);
+            for (let i = 1; i < popped.length; i++) {
+              const [c0, p0] = keys[popped[i - 1]];
+              const [c1, p1] = keys[popped[i]];
+              expect(c0 < c1 || (c0 === c1 && p0 <= p1), `order at ${i}`).to.equal(true);
+              if (c0 === c1 && p0 === p1) expect(popped[i - 1]).to.be.lessThan(popped[i]); // pushed first
+            }
+          },
+        ),
       );
     });
 
     it(`${name}: empty queue answers undefined / Infinity / -1`, () => {
       const queue = make();
-      expect([queue.pop(), queue.peek(), queue.peekCycle(), queue.peekPriority(), queue.peekSeq()]).to.deep.equal([
-        undefined,
-        undefined,
-        Infinity,
-        -1,
-        -1,
-      ]);
+      expect([
+        queue.pop(),
+        queue.peek(),
+        queue.peekCycle(),
+        queue.peekPriority(),
+        queue.peekSeq(),
+      ]).to.deep.equal([undefined, undefined, Infinity, -1, -1]);
       queue.push(7, 3, 9);
       queue.clear();
       expect(queue.size).to.equal(0);

@@ -110,6 +110,8 @@ describe('engine/resource', () => {
     adc.reserve(0, 1);
     expect(() => adc.acquire(() => {})).to.throw(/chip\.adc\[0\].*cannot mix/);
     expect(() => adc.reserve(1.5, 1)).to.throw(/chip\.adc\[0\].*integer cycles/);
-    expect(() => new Resource(sim, 'none', chip, 0)).to.throw(/chip\.none.*positive integer number of servers/);
+    expect(() => new Resource(sim, 'none', chip, 0)).to.throw(
+      /chip\.none.*positive integer number of servers/,
+    );
   });
 });
