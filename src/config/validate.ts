@@ -19,5 +19,7 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, source
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const issue = result.error.issues[0];
-  throw new InputError(source, issuePath(issue.path), issue.message);
+  // An unknown key is reported by zod at its parent object; name the key itself.
+  const path = issue.code === 'unrecognized_keys' ? [...issue.path, issue.keys[0]] : issue.path;
+  throw new InputError(source, issuePath(path), issue.message);
 }
