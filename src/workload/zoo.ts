@@ -57,7 +57,7 @@ type ResidualBlock = (b: TraceBuilder, prefix: string, cin: number, width: numbe
 /** The shortcut of a residual block: the block input, or a 1x1 conv when the shape changes. */
 function shortcut(b: TraceBuilder, prefix: string, input: string, cin: number, cout: number, stride: number) {
   if (stride === 1 && cin === cout) return input;
-  return b.conv(`${prefix}.downsample`, cout, 1, { stride, from: input });
+  return b.conv(`${prefix}.downsample.0`, cout, 1, { stride, from: input });
 }
 
 /** ResNet basic block (two 3x3 convs); torchvision's export order: conv1, conv2, downsample, add. */

@@ -1,11 +1,62 @@
-import type { CommandModule } from 'yargs';
+/**
+ * `ousim import`: network shapes from DNN+NeuroSim's NetWork.csv or from an ONNX model, written as a
+ * trace (docs/traces.md). Operators that do not use the crossbars are listed in one warning.
+ */
+import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
+import { basename, dirname, extname, resolve } from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../util/errors.ts';
+import { readNeuroSim } from '../../workload/neurosim.ts';
+import { importOnnx } from '../../workload/onnx/import.ts';
+import { readOnnxFile } from '../../workload/onnx/model.ts';
+import { writeTrace } from '../../workload/trace.ts';
+import { layerMacs, type Network } from '../../workload/types.ts';
 
-// Placeholder until the command is built; replaced by its issue's work.
-export const importCommand: CommandModule = {
+interface ImportArgs {
+  from: string;
+  name?: string;
+  out?: string;
+}
+
+export const importCommand: CommandModule<object, ImportArgs> = {
   command: 'import',
-  describe: '(import: not built yet)',
-  handler: () => {
-    throw new InputError('import', '', 'not built yet');
+  describe: 'network shapes from a NeuroSim NetWork.csv or an ONNX model, as an (unpruned) trace',
+  builder: (y: Argv) =>
+    y
+      .option('from', {
+        type: 'string',
+        demandOption: true,
+        describe:
+          'NeuroSim NetWork.csv (rows IFM_H,IFM_W,Cin,K_H,K_W,Cout,pool,stride) or an ONNX model (.onnx)',
+      })
+      .option('name', { type: 'string', describe: 'network name in the trace (default: the file name)' })
+      .option('out', { type: 'string', describe: 'trace file to write (default: <name>.json)' })
+      .example('$0 import --from resnet18.onnx --name resnet18 --out traces/my-resnet18.json', '')
+      .example('$0 import --from NetWork.csv --name vgg8 --out vgg8.json', ''),
+  handler: (args) => {
+    const name = args.name ?? basename(args.from, extname(args.from));
+    let network: Network;
+    if (args.from.toLowerCase().endsWith('.csv')) {
+      network = readNeuroSim(args.from, name);
+    } else if (args.from.toLowerCase().endsWith('.onnx')) {
+      const result = importOnnx(readOnnxFile(args.from), name, args.from);
+      for (const warning of result.warnings) process.stderr.write(`ousim: warning: ${warning}\n`);
+      network = result.network;
+    } else {
+      throw new InputError('--from', args.from, 'expected a NeuroSim .csv file or an .onnx model');
+    }
+    const out = resolve(args.out ?? `${name}.json`);
+    // Write beside the target, then rename: a half-written trace never appears under its name.
+    mkdirSync(dirname(out), { recursive: true });
+    const staging = `${out}.partial-${process.pid}`;
+    writeFileSync(staging, writeTrace(network));
+    renameSync(staging, out);
+    const convs = network.layers.filter((l) => l.type === 'conv').length;
+    const fcs = network.layers.filter((l) => l.type === 'fc').length;
+    const macs = network.layers.reduce((s, l) => s + layerMacs(l), 0);
+    process.stdout.write(
+      `ousim import: ${name}: ${network.layers.length} layers (${convs} conv, ${fcs} fc), ` +
+        `${(macs / 1e9).toFixed(3)} G MACs -> ${out}\n`,
+    );
   },
 };

@@ -1,11 +1,75 @@
-import type { CommandModule } from 'yargs';
-import { InputError } from '../../util/errors.ts';
+/**
+ * `ousim prune`: pattern + connectivity pruning of a trace's 3x3 conv layers (src/workload/prune.ts),
+ * with the pattern settings of the arch file (`pattern.size`, `pattern.count`, `pattern.connectivity`,
+ * overridable with --set) and weights that are either seeded synthetic ones or real ones.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { loadArch } from '../../config/arch.ts';
+import { OutputFolder } from '../../output/atomic.ts';
+import { patternStatsCsv } from '../../workload/pattern-stats.ts';
+import { pruneNetwork } from '../../workload/prune.ts';
+import { loadTrace, resolveTracePath, writeTrace } from '../../workload/trace.ts';
+import { weightsFrom } from '../../workload/weights/files.ts';
+import { parseOverrides, withArchOptions, type ArchArgs } from '../options.ts';
 
-// Placeholder until the command is built; replaced by its issue's work.
-export const pruneCommand: CommandModule = {
+interface PruneArgs extends ArchArgs {
+  trace: string;
+  weights?: string;
+  out: string;
+}
+
+export const pruneCommand: CommandModule<object, PruneArgs> = {
   command: 'prune',
-  describe: '(prune: not built yet)',
-  handler: () => {
-    throw new InputError('prune', '', 'not built yet');
+  describe: 'pattern + connectivity pruning of a trace into a masked trace and patterns.csv',
+  builder: (y: Argv) =>
+    withArchOptions(y)
+      .option('trace', {
+        type: 'string',
+        demandOption: true,
+        describe: 'zoo trace name (e.g. vgg16-cifar10) or path to a trace JSON file',
+      })
+      .option('weights', {
+        type: 'string',
+        describe:
+          'real weights: an ONNX model (Conv initializers, float32/float64) or a folder of <layer name>.npy ' +
+          'files shaped [cout, cin/groups, kh, kw]; default: seeded synthetic He-normal weights (--seed)',
+      })
+      .option('out', {
+        type: 'string',
+        default: 'pruned',
+        describe: 'output folder (written atomically): trace.json and patterns.csv',
+      })
+      .example('$0 prune --trace vgg16-cifar10 --set pattern.count=6 --seed 2 --out out/vgg16-p6', '')
+      .epilogue(
+        'Only 3x3 conv layers are pruned; layers with masks already are kept. The pattern settings come from ' +
+          'the arch file: pattern.size (kept positions, centre included), pattern.count (patterns per layer), ' +
+          'pattern.connectivity (kernels before / after).',
+      ),
+  handler: (args) => {
+    const arch = loadArch(args.arch, parseOverrides(args.set));
+    const network = loadTrace(resolveTracePath(args.trace));
+    const weights = args.weights === undefined ? undefined : weightsFrom(args.weights, network);
+    const { network: pruned, stats } = pruneNetwork(network, arch.pattern, args.seed, weights);
+    const { size, count, connectivity } = arch.pattern;
+    const note =
+      `pruned by ousim: pattern.size ${size}, pattern.count ${count}, pattern.connectivity ${connectivity}, ` +
+      `weights ${weights ? weights.origin : `synthetic (seed ${args.seed})`}`;
+    pruned.description = network.description ? `${network.description}; ${note}` : note;
+
+    const out = new OutputFolder(args.out);
+    try {
+      out.write('trace.json', writeTrace(pruned));
+      out.write('patterns.csv', patternStatsCsv(stats));
+      out.commit();
+    } catch (error) {
+      out.discard();
+      throw error;
+    }
+    const kernels = stats.reduce((s, l) => s + l.kernels, 0);
+    const kept = stats.reduce((s, l) => s + l.kept, 0);
+    process.stdout.write(
+      `ousim prune: ${network.name}: ${stats.filter((s) => s.status === 'pruned').length} layers pruned, ` +
+        `${kept} of ${kernels} conv kernels kept -> ${out.out}\n`,
+    );
   },
 };
