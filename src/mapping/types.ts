@@ -5,6 +5,7 @@
  */
 import type { Arch } from '../config/arch.ts';
 import type { WeightLayer } from '../workload/types.ts';
+import type { LayerLayout } from './layout.ts';
 
 /** One crossbar's share of a layer. */
 export interface CrossbarPlan {
@@ -34,6 +35,13 @@ export interface CrossbarPlan {
   indexLookupsPerSlice: number;
   /** Input-selection multiplexer selects per input slice step (pattern mapping). */
   muxSelectsPerSlice: number;
+  /**
+   * Offset encoding only (absent or 0 when differential): digital corrections per input vector,
+   * each one subtraction of `2^(weightBits-1)` times an input sum from one output's partial sum.
+   */
+  offsetCorrectionsPerVector?: number;
+  /** Offset encoding only: additions per input vector that form the input sums the corrections use. */
+  inputSumAddsPerVector?: number;
 }
 
 export interface LayerMapping {
@@ -59,6 +67,11 @@ export interface LayerMapping {
   indexBits: number;
   /** Input-selection multiplexers the mapping needs (one per used wordline for pattern; 0 for dense). */
   muxes: number;
+  /**
+   * How this layer was actually placed: `dense`, or `pattern/<packing>`. A `pattern` mapping of a
+   * layer without 3x3 patterns (1x1, depthwise, FC, unpruned) says `dense` here.
+   */
+  scheme?: string;
 }
 
 /** Parameters that steer a mapper, beyond the arch file. */
@@ -74,4 +87,12 @@ export interface Mapper {
   name: string;
   description: string;
   mapLayer(layer: WeightLayer, arch: Arch, options: MapperOptions): LayerMapping;
+}
+
+/**
+ * A mapper that can also hand out its wordline/bitline layout (layout.ts), which the functional
+ * check walks. Only asked for small layers: the layout is kept out of the fast path.
+ */
+export interface LayoutMapper extends Mapper {
+  layoutLayer(layer: WeightLayer, arch: Arch, options: MapperOptions): LayerLayout;
 }

@@ -1,0 +1,210 @@
+/**
+ * `dense`: the traditional im2col mapping (design.md §2).
+ *
+ * Each group's weight matrix has `cinPerGroup * kh * kw` rows, channel-major (row = c*kh*kw +
+ * ky*kw + kx), and `coutPerGroup * colsPerWeight` columns (column = f*colsPerWeight + k, see
+ * encoding.ts). It is cut into crossbar-sized tiles. Pruned weights are stored (as zeros) and
+ * every OU of every tile is activated for every input slice.
+ *
+ * Grouped and depthwise convolutions: the groups' matrices need different inputs and feed
+ * different outputs, so when one group's matrix fits a crossbar, `min(rows/r, cols/c)` groups share
+ * a crossbar along its diagonal (disjoint wordlines and bitlines, each tile its own OU region; the
+ * off-diagonal cells stay empty and are never activated). A group too big for one crossbar is tiled
+ * on its own crossbars. With `groups = 1` this is the closed form
+ * `ceil(Cin*kh*kw / rows) * ceil(Cout*colsPerWeight / cols)` crossbars.
+ *
+ * Crossbars are numbered column tile by column tile; crossbars of one column tile share a
+ * `columnGroup` (their partial sums add up). OU issue order: row chunks outer, column chunks inner.
+ */
+import type { Arch } from '../config/arch.ts';
+import type { WeightLayer } from '../workload/types.ts';
+import { weightEncoding, type WeightEncoding } from './encoding.ts';
+import { layerGeometry, mappingBase } from './geometry.ts';
+import { pushRegionSteps, type Band, type LayerLayout, type Region } from './layout.ts';
+import type { CrossbarPlan, LayerMapping, LayoutMapper } from './types.ts';
+
+/** One rectangle of a group's weight matrix placed on one crossbar. */
+interface Tile {
+  crossbar: number;
+  group: number;
+  /** Matrix rows [row0, row0 + h) and columns [col0, col0 + w) of the group's matrix. */
+  row0: number;
+  col0: number;
+  h: number;
+  w: number;
+  /** Where the tile sits on its crossbar. */
+  xbarRow: number;
+  xbarCol: number;
+  columnGroup: number;
+}
+
+interface DenseTiling {
+  tiles: Tile[];
+  crossbars: number;
+  groupRows: number;
+  groupCols: number;
+}
+
+function tileLayer(layer: WeightLayer, arch: Arch, enc: WeightEncoding): DenseTiling {
+  const g = layerGeometry(layer);
+  const R = arch.crossbar.rows;
+  const C = arch.crossbar.cols;
+  const r = g.cinPerGroup * g.kernelSize;
+  const c = g.coutPerGroup * enc.colsPerWeight;
+  const tiles: Tile[] = [];
+  if (g.groups > 1 && r <= R && c <= C) {
+    const perCrossbar = Math.min(Math.floor(R / r), Math.floor(C / c));
+    for (let group = 0; group < g.groups; group++) {
+      const crossbar = Math.floor(group / perCrossbar);
+      const slot = group % perCrossbar;
+      tiles.push({
+        crossbar,
+        group,
+        row0: 0,
+        col0: 0,
+        h: r,
+        w: c,
+        xbarRow: slot * r,
+        xbarCol: slot * c,
+        columnGroup: crossbar,
+      });
+    }
+    return { tiles, crossbars: Math.ceil(g.groups / perCrossbar), groupRows: r, groupCols: c };
+  }
+  let crossbar = 0;
+  let columnGroup = 0;
+  for (let group = 0; group < g.groups; group++) {
+    for (let col0 = 0; col0 < c; col0 += C, columnGroup++) {
+      for (let row0 = 0; row0 < r; row0 += R) {
+        const h = Math.min(R, r - row0);
+        const w = Math.min(C, c - col0);
+        tiles.push({ crossbar: crossbar++, group, row0, col0, h, w, xbarRow: 0, xbarCol: 0, columnGroup });
+      }
+    }
+  }
+  return { tiles, crossbars: crossbar, groupRows: r, groupCols: c };
+}
+
+/** Filters a column range [col0, col0+w) of a group matrix touches. */
+function filtersIn(col0: number, w: number, cpw: number): number {
+  return Math.floor((col0 + w - 1) / cpw) - Math.floor(col0 / cpw) + 1;
+}
+
+/** Columns in [col0, col0+w) that hold sub-column k = enc.correctionColumn. */
+function correctionColumnsIn(col0: number, w: number, enc: WeightEncoding): number {
+  if (enc.correctionColumn < 0) return 0;
+  let n = 0;
+  for (let col = col0; col < col0 + w; col++) if (col % enc.colsPerWeight === enc.correctionColumn) n++;
+  return n;
+}
+
+/**
+ * Crossbar plans straight from the tiling (the fast path: no per-cell data). Plans of identical
+ * tile shapes share their OU arrays.
+ */
+function densePlans(tiling: DenseTiling, arch: Arch, enc: WeightEncoding): CrossbarPlan[] {
+  const byCrossbar: Tile[][] = Array.from({ length: tiling.crossbars }, () => []);
+  for (const tile of tiling.tiles) byCrossbar[tile.crossbar].push(tile);
+  const shared = new Map<string, [Uint16Array, Uint16Array]>();
+  return byCrossbar.map((tiles) => {
+    const key = tiles.map((t) => `${t.h}x${t.w}`).join(',');
+    let steps = shared.get(key);
+    if (!steps) {
+      const rows: number[] = [];
+      const cols: number[] = [];
+      for (const t of tiles) pushRegionSteps(t.h, t.w, arch.ou.rows, arch.ou.cols, rows, cols);
+      steps = [Uint16Array.from(rows), Uint16Array.from(cols)];
+      shared.set(key, steps);
+    }
+    let rowsUsed = 0;
+    let colsUsed = 0;
+    let cellsUsed = 0;
+    let outputs = 0;
+    let corrections = 0;
+    let sumAdds = 0;
+    for (const t of tiles) {
+      rowsUsed += t.h;
+      colsUsed += t.w;
+      cellsUsed += t.h * t.w;
+      outputs += filtersIn(t.col0, t.w, enc.colsPerWeight);
+      const tileCorrections = correctionColumnsIn(t.col0, t.w, enc);
+      corrections += tileCorrections;
+      if (tileCorrections > 0) sumAdds += t.h - 1;
+    }
+    return {
+      ouRows: steps[0],
+      ouCols: steps[1],
+      rowsUsed,
+      colsUsed,
+      cellsUsed,
+      columnGroup: tiles[0].columnGroup,
+      outputsPerVector: outputs,
+      inputsPerVector: rowsUsed,
+      indexLookupsPerSlice: 0,
+      muxSelectsPerSlice: 0,
+      offsetCorrectionsPerVector: corrections,
+      inputSumAddsPerVector: sumAdds,
+    };
+  });
+}
+
+/** The wordline/bitline layout of the dense tiling (for the functional check). */
+export function denseLayout(layer: WeightLayer, arch: Arch): LayerLayout {
+  const enc = weightEncoding(arch);
+  const g = layerGeometry(layer);
+  const tiling = tileLayer(layer, arch, enc);
+  const bands: Band[] = [];
+  const regions: Region[] = [];
+  const columnGroups = new Int32Array(tiling.crossbars);
+  for (const t of tiling.tiles) {
+    const inputs = new Int32Array(t.h);
+    const inputBase = t.group * g.cinPerGroup * g.kernelSize + t.row0;
+    for (let i = 0; i < t.h; i++) inputs[i] = inputBase + i;
+    const columns = new Int32Array(t.w);
+    const columnBase = t.group * g.coutPerGroup * enc.colsPerWeight + t.col0;
+    for (let j = 0; j < t.w; j++) columns[j] = columnBase + j;
+    bands.push({ crossbar: t.crossbar, rowStart: t.xbarRow, inputs, colStart: t.xbarCol, columns });
+    regions.push({
+      crossbar: t.crossbar,
+      rowStart: t.xbarRow,
+      rows: t.h,
+      colStart: t.xbarCol,
+      outputs: columns,
+    });
+    columnGroups[t.crossbar] = t.columnGroup;
+  }
+  return {
+    crossbars: tiling.crossbars,
+    rows: arch.crossbar.rows,
+    cols: arch.crossbar.cols,
+    kernelSize: g.kernelSize,
+    encoding: enc,
+    bands,
+    regions,
+    columnGroups,
+  };
+}
+
+/** Dense mapping of a layer, reported under `mapperName` (the pattern mapper delegates here). */
+export function mapDense(layer: WeightLayer, arch: Arch, mapperName: string): LayerMapping {
+  const enc = weightEncoding(arch);
+  const g = layerGeometry(layer);
+  const tiling = tileLayer(layer, arch, enc);
+  return {
+    ...mappingBase(layer, arch, mapperName),
+    matrixRows: tiling.groupRows * g.groups,
+    matrixCols: tiling.groupCols * g.groups,
+    blocks: tiling.tiles.length,
+    crossbars: densePlans(tiling, arch, enc),
+    indexBits: 0,
+    muxes: 0,
+    scheme: 'dense',
+  };
+}
+
+export const denseMapper: LayoutMapper = {
+  name: 'dense',
+  description: 'traditional im2col: zeros of pruned weights stored and computed',
+  mapLayer: (layer, arch) => mapDense(layer, arch, 'dense'),
+  layoutLayer: (layer, arch) => denseLayout(layer, arch),
+};

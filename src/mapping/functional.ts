@@ -1,0 +1,284 @@
+/**
+ * The functional check (design.md §2): compute a layer through its mapping, the way the hardware
+ * would, and compare with the direct convolution.
+ *
+ * Through the mapping: program each crossbar's cells from the layout (cell values per weight slice,
+ * encoding.ts), route each wordline's input through its mux (the band's input id), then for every
+ * output position, every OU step of every region and every input slice, take the bitline sums of
+ * the active rows and columns (lossless ADC), shift them by input slice and weight slice, add them
+ * into the output named by the region's output-id index (negated for the negative column of a
+ * differential pair), subtract the offset times each band's input sum (offset encoding), and add
+ * the partial sums of all crossbars. For small layers only: this is the proof, not the fast path.
+ */
+import type { Arch } from '../config/arch.ts';
+import { PRUNED, type WeightLayer } from '../workload/types.ts';
+import { cellValue, signOf, sliceOf } from './encoding.ts';
+import { layerGeometry } from './geometry.ts';
+import { pushRegionSteps, type LayerLayout } from './layout.ts';
+import type { LayerMapping } from './types.ts';
+
+/** Weights [cout][cinPerGroup][kh][kw] (signed) and input [cin][h][w] (unsigned). FC: h = w = 1. */
+export interface LayerData {
+  weights: Int32Array;
+  input: Int32Array;
+}
+
+/** Output [cout][oh][ow]. */
+export type LayerOutput = Float64Array;
+
+interface ConvShape {
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  sy: number;
+  sx: number;
+  py: number;
+  px: number;
+}
+
+function convShape(layer: WeightLayer): ConvShape {
+  if (layer.type === 'fc') return { inH: 1, inW: 1, outH: 1, outW: 1, sy: 1, sx: 1, py: 0, px: 0 };
+  return {
+    inH: layer.inShape[1],
+    inW: layer.inShape[2],
+    outH: layer.outShape[1],
+    outW: layer.outShape[2],
+    sy: layer.stride[0],
+    sx: layer.stride[1],
+    py: layer.padding[0],
+    px: layer.padding[1],
+  };
+}
+
+/** The weight after pruning: zero at positions the kernel's pattern drops, or the whole kernel. */
+export function effectiveWeight(
+  layer: WeightLayer,
+  weights: Int32Array,
+  f: number,
+  c: number,
+  pos: number,
+): number {
+  const g = layerGeometry(layer);
+  const w = weights[(f * g.cinPerGroup + c) * g.kernelSize + pos];
+  if (layer.type !== 'conv' || !layer.pruning) return w;
+  const p = layer.pruning.kernelPattern[f * g.cinPerGroup + c];
+  if (p === PRUNED || !layer.pruning.patterns[p].includes(pos)) return 0;
+  return w;
+}
+
+/** Input value an input id takes at output position (oy, ox); 0 in the padding. */
+function windowValue(
+  layer: WeightLayer,
+  shape: ConvShape,
+  input: Int32Array,
+  id: number,
+  oy: number,
+  ox: number,
+): number {
+  const g = layerGeometry(layer);
+  const channel = Math.floor(id / g.kernelSize);
+  const pos = id % g.kernelSize;
+  const iy = oy * shape.sy - shape.py + Math.floor(pos / g.kw);
+  const ix = ox * shape.sx - shape.px + (pos % g.kw);
+  if (iy < 0 || ix < 0 || iy >= shape.inH || ix >= shape.inW) return 0;
+  return input[(channel * shape.inH + iy) * shape.inW + ix];
+}
+
+/** The reference: direct (grouped) convolution with the pruning masks applied. */
+export function directOutput(layer: WeightLayer, data: LayerData): LayerOutput {
+  const g = layerGeometry(layer);
+  const shape = convShape(layer);
+  const out = new Float64Array(g.cout * shape.outH * shape.outW);
+  for (let f = 0; f < g.cout; f++) {
+    const group = Math.floor(f / g.coutPerGroup);
+    for (let oy = 0; oy < shape.outH; oy++) {
+      for (let ox = 0; ox < shape.outW; ox++) {
+        let sum = 0;
+        for (let c = 0; c < g.cinPerGroup; c++) {
+          const channel = group * g.cinPerGroup + c;
+          for (let pos = 0; pos < g.kernelSize; pos++) {
+            const w = effectiveWeight(layer, data.weights, f, c, pos);
+            if (w !== 0)
+              sum += w * windowValue(layer, shape, data.input, channel * g.kernelSize + pos, oy, ox);
+          }
+        }
+        out[(f * shape.outH + oy) * shape.outW + ox] = sum;
+      }
+    }
+  }
+  return out;
+}
+
+/** A programmed crossbar: cell values and each wordline's input id (-1: unused). */
+interface Programmed {
+  cells: Int32Array;
+  wordlineInput: Int32Array;
+}
+
+/** Program the cells from the layout; throws when two bands claim one cell or one wordline. */
+function program(layer: WeightLayer, layout: LayerLayout, weights: Int32Array): Programmed[] {
+  const g = layerGeometry(layer);
+  const enc = layout.encoding;
+  const xbars: Programmed[] = Array.from({ length: layout.crossbars }, () => ({
+    cells: new Int32Array(layout.rows * layout.cols).fill(-1),
+    wordlineInput: new Int32Array(layout.rows).fill(-1),
+  }));
+  for (const band of layout.bands) {
+    const xbar = xbars[band.crossbar];
+    for (let i = 0; i < band.inputs.length; i++) {
+      const row = band.rowStart + i;
+      if (xbar.wordlineInput[row] !== -1)
+        throw new Error(`crossbar ${band.crossbar} wordline ${row} driven twice`);
+      const id = band.inputs[i];
+      xbar.wordlineInput[row] = id;
+      const channel = Math.floor(id / g.kernelSize);
+      const pos = id % g.kernelSize;
+      for (let j = 0; j < band.columns.length; j++) {
+        const column = band.columns[j];
+        if (column < 0) continue;
+        const f = Math.floor(column / enc.colsPerWeight);
+        const k = column % enc.colsPerWeight;
+        const c = channel - Math.floor(f / g.coutPerGroup) * g.cinPerGroup;
+        const w = c >= 0 && c < g.cinPerGroup ? effectiveWeight(layer, weights, f, c, pos) : 0;
+        const cell = row * layout.cols + band.colStart + j;
+        if (xbar.cells[cell] !== -1)
+          throw new Error(`crossbar ${band.crossbar} cell (${row}, ${band.colStart + j}) written twice`);
+        xbar.cells[cell] = cellValue(enc, w, k);
+      }
+    }
+  }
+  // Cells no band wrote are unprogrammed: conductance zero.
+  for (const xbar of xbars)
+    for (let i = 0; i < xbar.cells.length; i++) if (xbar.cells[i] < 0) xbar.cells[i] = 0;
+  return xbars;
+}
+
+export interface MappedRun {
+  output: LayerOutput;
+  /** OU step sizes walked per crossbar (to compare with the mapping's CrossbarPlans). */
+  ouRows: number[][];
+  ouCols: number[][];
+}
+
+/** Compute the layer through the mapping (see the file comment). */
+export function mappedOutput(
+  layer: WeightLayer,
+  layout: LayerLayout,
+  arch: Arch,
+  data: LayerData,
+): MappedRun {
+  const g = layerGeometry(layer);
+  const shape = convShape(layer);
+  const enc = layout.encoding;
+  const dacBits = arch.dac.bits;
+  const slices = Math.ceil(arch.precision.inputBits / dacBits);
+  const xbars = program(layer, layout, data.weights);
+  const out = new Float64Array(g.cout * shape.outH * shape.outW);
+  const ouRows: number[][] = Array.from({ length: layout.crossbars }, () => []);
+  const ouCols: number[][] = Array.from({ length: layout.crossbars }, () => []);
+  // The OU walk of each region: [row offset, rows, column offset, columns] per step.
+  const walks = layout.regions.map((region) => {
+    const rows: number[] = [];
+    const cols: number[] = [];
+    pushRegionSteps(region.rows, region.outputs.length, arch.ou.rows, arch.ou.cols, rows, cols);
+    ouRows[region.crossbar].push(...rows);
+    ouCols[region.crossbar].push(...cols);
+    const steps: number[][] = [];
+    let i = 0;
+    for (let r = 0; r < region.rows; r += arch.ou.rows)
+      for (let c = 0; c < region.outputs.length; c += arch.ou.cols, i++) steps.push([r, rows[i], c, cols[i]]);
+    return steps;
+  });
+  const x = new Float64Array(layout.rows);
+  const outputIndex = (f: number, oy: number, ox: number) => (f * shape.outH + oy) * shape.outW + ox;
+  for (let oy = 0; oy < shape.outH; oy++) {
+    for (let ox = 0; ox < shape.outW; ox++) {
+      for (let r = 0; r < layout.regions.length; r++) {
+        const region = layout.regions[r];
+        const xbar = xbars[region.crossbar];
+        for (let row = 0; row < layout.rows; row++) {
+          const id = xbar.wordlineInput[row];
+          x[row] = id < 0 ? 0 : windowValue(layer, shape, data.input, id, oy, ox);
+        }
+        for (const [r0, rh, c0, cw] of walks[r]) {
+          for (let s = 0; s < slices; s++) {
+            const divisor = 2 ** (s * dacBits);
+            for (let c = c0; c < c0 + cw; c++) {
+              const column = region.colStart + c;
+              let sum = 0;
+              for (let row = region.rowStart + r0; row < region.rowStart + r0 + rh; row++) {
+                const xs = Math.floor(x[row] / divisor) % 2 ** dacBits;
+                sum += xbar.cells[row * layout.cols + column] * xs;
+              }
+              const id = region.outputs[c];
+              if (id < 0 || sum === 0) continue;
+              const f = Math.floor(id / enc.colsPerWeight);
+              const k = id % enc.colsPerWeight;
+              out[outputIndex(f, oy, ox)] +=
+                signOf(enc, k) * sum * divisor * 2 ** (sliceOf(enc, k) * enc.cellBits);
+            }
+          }
+        }
+      }
+      if (enc.offset === 0) continue;
+      // Offset encoding: each band subtracts offset x (its input sum) from every output it stores.
+      for (const band of layout.bands) {
+        let inputSum = 0;
+        for (const id of band.inputs) inputSum += windowValue(layer, shape, data.input, id, oy, ox);
+        for (const column of band.columns) {
+          if (column >= 0 && column % enc.colsPerWeight === enc.correctionColumn)
+            out[outputIndex(Math.floor(column / enc.colsPerWeight), oy, ox)] -= enc.offset * inputSum;
+        }
+      }
+    }
+  }
+  return { output: out, ouRows, ouCols };
+}
+
+export interface CheckResult {
+  ok: boolean;
+  /** First mismatching output index, or -1. */
+  firstMismatch: number;
+  expected: number;
+  actual: number;
+  /** The OU walk matched the mapping's CrossbarPlans (sizes, order, crossbar count). */
+  plansMatch: boolean;
+}
+
+/** Run both computations and compare; `mapping` (optional) is checked against the layout's OU walk. */
+export function checkMapping(
+  layer: WeightLayer,
+  layout: LayerLayout,
+  arch: Arch,
+  data: LayerData,
+  mapping?: LayerMapping,
+): CheckResult {
+  const expected = directOutput(layer, data);
+  const run = mappedOutput(layer, layout, arch, data);
+  let firstMismatch = -1;
+  for (let i = 0; i < expected.length; i++) {
+    if (expected[i] !== run.output[i]) {
+      firstMismatch = i;
+      break;
+    }
+  }
+  let plansMatch = true;
+  if (mapping) {
+    plansMatch = mapping.crossbars.length === layout.crossbars;
+    mapping.crossbars.forEach((plan, xi) => {
+      if (!plansMatch) return;
+      plansMatch =
+        plan.ouRows.length === run.ouRows[xi].length &&
+        plan.ouRows.every((v, i) => v === run.ouRows[xi][i]) &&
+        plan.ouCols.every((v, i) => v === run.ouCols[xi][i]);
+    });
+  }
+  return {
+    ok: firstMismatch < 0 && plansMatch,
+    firstMismatch,
+    expected: firstMismatch < 0 ? 0 : expected[firstMismatch],
+    actual: firstMismatch < 0 ? 0 : run.output[firstMismatch],
+    plansMatch,
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Kernel reordering: per input channel c, the kernels W[f][c] are grouped by pattern id. Group
+ * (c, p) becomes a block whose wordlines carry the inputs of channel c's window at p's kept
+ * positions and whose columns are the group's filters (colsPerWeight each). Connectivity-pruned
+ * kernels belong to no block: they take no cells.
+ */
+import { PRUNED, type ConvLayer } from '../../workload/types.ts';
+
+/** Wordlines of one channel's window and the filters that read them. */
+export interface BlockSpec {
+  /** Absolute input channel. */
+  channel: number;
+  /** Kernel positions carried by the wordlines, sorted (a pattern, or a union of patterns). */
+  positions: number[];
+  /** Absolute output filters, ascending; each takes colsPerWeight adjacent columns. */
+  filters: Int32Array;
+  /** Library pattern ids of the kernels stored here (more than one once blocks are merged). */
+  patterns: number[];
+}
+
+/** The (channel, pattern) blocks of a pattern-pruned conv layer, channel-major, pattern ascending. */
+export function kernelBlocks(layer: ConvLayer): BlockSpec[] {
+  const pruning = layer.pruning;
+  if (!pruning) throw new Error(`kernelBlocks: layer ${layer.name} has no pruning`);
+  const cinPerGroup = layer.cin / layer.groups;
+  const coutPerGroup = layer.cout / layer.groups;
+  const patternCount = pruning.patterns.length;
+  const counts = new Int32Array(patternCount);
+  const blocks: BlockSpec[] = [];
+  for (let group = 0; group < layer.groups; group++) {
+    const f0 = group * coutPerGroup;
+    for (let local = 0; local < cinPerGroup; local++) {
+      counts.fill(0);
+      for (let f = f0; f < f0 + coutPerGroup; f++) {
+        const p = pruning.kernelPattern[f * cinPerGroup + local];
+        if (p !== PRUNED) counts[p]++;
+      }
+      const lists = Array.from(counts, (n) => new Int32Array(n));
+      counts.fill(0);
+      for (let f = f0; f < f0 + coutPerGroup; f++) {
+        const p = pruning.kernelPattern[f * cinPerGroup + local];
+        if (p !== PRUNED) lists[p][counts[p]++] = f;
+      }
+      const channel = group * cinPerGroup + local;
+      for (let p = 0; p < patternCount; p++) {
+        if (lists[p].length > 0)
+          blocks.push({ channel, positions: pruning.patterns[p], filters: lists[p], patterns: [p] });
+      }
+    }
+  }
+  return blocks;
+}
+
+/**
+ * Cut blocks wider than a crossbar into pieces of at most `maxFilters` filters. Pieces of one
+ * block need the same inputs but sit in different crossbars.
+ */
+export function splitBlocks(blocks: BlockSpec[], maxFilters: number): BlockSpec[] {
+  const pieces: BlockSpec[] = [];
+  for (const block of blocks) {
+    if (block.filters.length <= maxFilters) {
+      pieces.push(block);
+      continue;
+    }
+    for (let i = 0; i < block.filters.length; i += maxFilters)
+      pieces.push({ ...block, filters: block.filters.subarray(i, i + maxFilters) });
+  }
+  return pieces;
+}
+
+/** Sorted union of two ascending lists. */
+export function unionSorted(a: ArrayLike<number>, b: ArrayLike<number>): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && a[i] < b[j])) out.push(a[i++]);
+    else if (i >= a.length || b[j] < a[i]) out.push(b[j++]);
+    else {
+      out.push(a[i++]);
+      j++;
+    }
+  }
+  return out;
+}
+
+/** Size of the intersection of two ascending lists. */
+export function overlapSorted(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < a.length && j < b.length) {
+    if (a[i] < b[j]) i++;
+    else if (b[j] < a[i]) j++;
+    else {
+      n++;
+      i++;
+      j++;
+    }
+  }
+  return n;
+}

@@ -1,0 +1,37 @@
+/**
+ * Mappers by name (a sweep over mappers is a config edit) and the mapping of a whole network.
+ */
+import type { Arch } from '../config/arch.ts';
+import { InputError } from '../util/errors.ts';
+import { isWeightLayer, type Network } from '../workload/types.ts';
+import { denseMapper } from './dense.ts';
+import { patternMapper } from './pattern/mapper.ts';
+import { replicate } from './replication.ts';
+import type { LayerMapping, LayoutMapper, MapperOptions } from './types.ts';
+
+const MAPPERS: readonly LayoutMapper[] = [denseMapper, patternMapper];
+
+export function listMappers(): string[] {
+  return MAPPERS.map((m) => m.name);
+}
+
+export function getMapper(name: string): LayoutMapper {
+  const mapper = MAPPERS.find((m) => m.name === name);
+  if (!mapper)
+    throw new InputError('--mapping', '', `unknown mapper '${name}' (mappers: ${listMappers().join(', ')})`);
+  return mapper;
+}
+
+/** One LayerMapping per weight layer, in network order; replication applied when budgeted. */
+export function mapNetwork(
+  network: Network,
+  arch: Arch,
+  mapperName: string,
+  options: MapperOptions = {},
+): LayerMapping[] {
+  const mapper = getMapper(mapperName);
+  const mappings = network.layers.filter(isWeightLayer).map((layer) => mapper.mapLayer(layer, arch, options));
+  const budget = options.replicationBudget ?? 0;
+  if (budget > 0) replicate(mappings, budget);
+  return mappings;
+}
