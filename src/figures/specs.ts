@@ -1,0 +1,299 @@
+/**
+ * The figures as vega-lite specs, built from the rows of ousim's result CSVs (design.md §5).
+ * Each builder returns undefined when its CSV lacks what the figure needs, with the reason, so
+ * `ousim figures` can draw whatever a results folder supports and say what it skipped.
+ *
+ * Field names are rewritten without dots (`adc.bits` -> `adc_bits`) because vega-lite reads a
+ * dot as a nested field.
+ */
+import type { TopLevelSpec } from 'vega-lite';
+import { num } from '../sweep/csv.ts';
+import { COMPARE_METRICS, PAPER_CITATION, PAPER_RANGES } from '../sweep/paper.ts';
+import { FIGURE_CONFIG } from './render.ts';
+
+type Row = Readonly<Record<string, string>>;
+type Datum = Record<string, string | number | boolean>;
+
+export type Built = { spec: TopLevelSpec } | { skipped: string };
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+const MAPPING_COLORS = { domain: ['dense', 'pattern'], range: ['#4c78a8', '#f58518'] };
+
+/** Crossbars per weight layer, dense next to pattern, one panel per network. */
+export function crossbarsPerLayer(layers: readonly Row[]): Built {
+  const need = ['network', 'mapping', 'layer', 'crossbars'];
+  const missing = need.find((c) => layers.length > 0 && !(c in layers[0]));
+  if (layers.length === 0 || missing) return { skipped: `layers.csv has no ${missing ?? 'rows'}` };
+  // Keep each network's layer order as written (the network's topological order).
+  const order = new Map<string, number>();
+  const values: Datum[] = [];
+  for (const row of layers) {
+    const crossbars = num(row, 'crossbars');
+    if (!(crossbars > 0)) continue; // pooling, adds: no weights, no crossbars
+    const key = `${row.network}/${row.layer}`;
+    if (!order.has(key)) order.set(key, order.size);
+    values.push({
+      network: row.network,
+      mapping: row.mapping,
+      layer: row.layer,
+      crossbars,
+      order: order.get(key)!,
+    });
+  }
+  if (values.length === 0) return { skipped: 'layers.csv has no layer with crossbars' };
+  return {
+    spec: {
+      $schema: SCHEMA,
+      title: 'Crossbars per layer, dense vs pattern mapping',
+      data: { values },
+      facet: { row: { field: 'network', type: 'nominal', title: null } },
+      spec: {
+        width: { step: 22 },
+        height: 180,
+        mark: 'bar',
+        encoding: {
+          x: { field: 'layer', type: 'nominal', sort: { field: 'order', op: 'min' }, title: 'layer' },
+          xOffset: { field: 'mapping', type: 'nominal' },
+          y: { field: 'crossbars', type: 'quantitative', title: 'crossbars' },
+          color: { field: 'mapping', type: 'nominal', scale: MAPPING_COLORS, title: 'mapping' },
+          tooltip: [{ field: 'layer' }, { field: 'mapping' }, { field: 'crossbars' }],
+        },
+      },
+      resolve: { scale: { x: 'independent', y: 'independent' } },
+      config: FIGURE_CONFIG,
+    },
+  };
+}
+
+/** Energy per inference split by component, dense vs pattern, one panel per network. */
+export function energyBreakdown(summary: readonly Row[]): Built {
+  if (summary.length === 0) return { skipped: 'summary.csv has no rows' };
+  const parts = Object.keys(summary[0]).filter((c) => /^energy_.+_pj$/.test(c));
+  if (parts.length === 0 || !('mapping' in summary[0]) || !('network' in summary[0]))
+    return { skipped: 'summary.csv has no energy_<part>_pj columns' };
+  const values: Datum[] = [];
+  for (const row of summary)
+    parts.forEach((column, order) => {
+      const pj = num(row, column);
+      if (Number.isFinite(pj))
+        values.push({
+          network: row.network,
+          mapping: row.mapping,
+          part: partName(column),
+          order,
+          uj: pj / 1e6,
+        });
+    });
+  return {
+    spec: {
+      $schema: SCHEMA,
+      title: 'Energy per inference by component, dense vs pattern mapping',
+      data: { values },
+      facet: { column: { field: 'network', type: 'nominal', title: null } },
+      spec: {
+        width: 110,
+        height: 260,
+        mark: 'bar',
+        encoding: {
+          x: { field: 'mapping', type: 'nominal', title: null, axis: { labelAngle: 0 } },
+          y: { field: 'uj', type: 'quantitative', title: 'energy per inference (µJ)', stack: 'zero' },
+          color: { field: 'part', type: 'nominal', sort: parts.map(partName), title: 'component' },
+          order: { field: 'order' },
+          tooltip: [{ field: 'part' }, { field: 'uj', format: '.4g', title: 'µJ' }],
+        },
+      },
+      resolve: { scale: { y: 'independent' } },
+      config: FIGURE_CONFIG,
+    },
+  };
+}
+
+function partName(column: string): string {
+  return column.replace(/^energy_/, '').replace(/_pj$/, '');
+}
+
+export interface HeatmapMetric {
+  column: string;
+  title: string;
+  /** Divide the CSV value by this for the shown unit. */
+  divisor: number;
+  unit: string;
+}
+
+export const HEATMAP_METRICS: Record<'energy' | 'latency', HeatmapMetric> = {
+  energy: { column: 'energy_pj', title: 'Energy per inference', divisor: 1e6, unit: 'µJ' },
+  latency: { column: 'latency_ns', title: 'Latency per inference', divisor: 1e3, unit: 'µs' },
+};
+
+/**
+ * ADC bits (x) against OU size (y) of a sweep, one panel per mapping, and one row of panels per
+ * combination of the other swept keys. Needs `adc.bits` and at least one of `ou.rows`, `ou.cols`
+ * among the sweep's columns.
+ */
+export function sweepHeatmap(
+  sweep: readonly Row[],
+  metric: HeatmapMetric,
+  sweptKeys: readonly string[],
+): Built {
+  if (sweep.length === 0) return { skipped: 'sweep.csv has no rows' };
+  if (!sweptKeys.includes('adc.bits')) return { skipped: 'the sweep does not vary adc.bits' };
+  const ouKeys = ['ou.rows', 'ou.cols'].filter((k) => sweptKeys.includes(k));
+  if (ouKeys.length === 0) return { skipped: 'the sweep varies neither ou.rows nor ou.cols' };
+  if (!(metric.column in sweep[0])) return { skipped: `sweep.csv has no ${metric.column} column` };
+  const others = sweptKeys.filter((k) => k !== 'adc.bits' && k !== 'mapping' && !ouKeys.includes(k));
+  const values: Datum[] = [];
+  for (const row of sweep) {
+    const value = num(row, metric.column) / metric.divisor;
+    if (!Number.isFinite(value)) continue;
+    const ouRows = 'ou.rows' in row ? num(row, 'ou.rows') : NaN;
+    const ouCols = 'ou.cols' in row ? num(row, 'ou.cols') : NaN;
+    values.push({
+      adc_bits: num(row, 'adc.bits'),
+      ou: ouKeys.map((k) => (k === 'ou.rows' ? `${ouRows} rows` : `${ouCols} cols`)).join(' x '),
+      // Sort OU labels by size, rows first, not as text ("16" before "4").
+      ou_order: (Number.isFinite(ouRows) ? ouRows : 0) * 1e4 + (Number.isFinite(ouCols) ? ouCols : 0),
+      mapping: row.mapping ?? '',
+      group: others.map((k) => `${k}=${row[k]}`).join(' '),
+      value,
+      repriced: row.repriced === 'true',
+    });
+  }
+  if (values.length === 0) return { skipped: `sweep.csv has no numeric ${metric.column}` };
+  const grouped = others.length > 0;
+  const shown = values.map((v) => v.value as number);
+  const midpoint = (Math.min(...shown) + Math.max(...shown)) / 2;
+  return {
+    spec: {
+      $schema: SCHEMA,
+      title: `${metric.title} (${metric.unit}): ADC bits x OU size`,
+      data: { values },
+      facet: {
+        column: { field: 'mapping', type: 'nominal', title: 'mapping' },
+        ...(grouped ? { row: { field: 'group', type: 'nominal', title: null } } : {}),
+      },
+      spec: {
+        width: { step: 48 },
+        height: { step: 28 },
+        encoding: {
+          x: { field: 'adc_bits', type: 'ordinal', title: 'ADC bits', axis: { labelAngle: 0 } },
+          y: { field: 'ou', type: 'ordinal', title: 'OU size', sort: { field: 'ou_order', op: 'min' } },
+        },
+        layer: [
+          {
+            mark: 'rect',
+            encoding: {
+              color: {
+                field: 'value',
+                type: 'quantitative',
+                title: metric.unit,
+                scale: { scheme: 'viridis', reverse: true },
+              },
+              tooltip: [
+                { field: 'adc_bits' },
+                { field: 'ou' },
+                { field: 'value', format: '.4g' },
+                { field: 'repriced' },
+              ],
+            },
+          },
+          {
+            mark: { type: 'text', fontSize: 9 },
+            encoding: {
+              text: { field: 'value', type: 'quantitative', format: '.3~g' },
+              // Light text on the dark (high) end of the reversed viridis scale.
+              color: { condition: { test: `datum.value > ${midpoint}`, value: 'white' }, value: '#222' },
+            },
+          },
+        ],
+      },
+      config: FIGURE_CONFIG,
+    },
+  };
+}
+
+/** Our three figures per network, with the paper's range drawn as a band in each panel. */
+export function paperComparison(compare: readonly Row[]): Built {
+  if (compare.length === 0) return { skipped: 'compare.csv has no rows' };
+  const missing = COMPARE_METRICS.find((m) => !(m in compare[0]));
+  if (missing) return { skipped: `compare.csv has no ${missing} column` };
+  const values: Datum[] = [];
+  COMPARE_METRICS.forEach((metric, m) => {
+    const { low, high, label } = PAPER_RANGES[metric];
+    // Two header lines, split by the header's labelExpr.
+    const panel = `${label}|paper: ${low.toFixed(2)}x-${high.toFixed(2)}x`;
+    compare.forEach((row, i) => {
+      const value = num(row, metric);
+      if (Number.isFinite(value))
+        values.push({
+          panel,
+          metric_order: m,
+          network: row.network,
+          order: i,
+          value,
+          low,
+          high,
+          first: i === 0,
+        });
+    });
+  });
+  return {
+    spec: {
+      $schema: SCHEMA,
+      title: {
+        text: 'Pattern over dense mapping: ours (bars) against the paper (band)',
+        subtitle: PAPER_CITATION,
+      },
+      data: { values },
+      facet: {
+        column: {
+          field: 'panel',
+          type: 'nominal',
+          title: null,
+          sort: { field: 'metric_order', op: 'min' },
+          header: { labelExpr: "split(datum.value, '|')" },
+        },
+      },
+      spec: {
+        width: 170,
+        height: 240,
+        layer: [
+          {
+            transform: [{ filter: 'datum.first' }],
+            mark: { type: 'rect', color: '#54a24b', opacity: 0.25 },
+            encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
+          },
+          // 1x: no gain, for scale.
+          {
+            transform: [{ filter: 'datum.first' }],
+            mark: { type: 'rule', strokeDash: [4, 3], color: '#888' },
+            encoding: { y: { datum: 1 } },
+          },
+          {
+            mark: { type: 'bar', color: '#4c78a8' },
+            encoding: {
+              x: {
+                field: 'network',
+                type: 'nominal',
+                title: null,
+                axis: { labelAngle: -30 },
+                sort: { field: 'order', op: 'min' },
+              },
+              y: { field: 'value', type: 'quantitative', title: 'pattern over dense (x)' },
+              tooltip: [{ field: 'network' }, { field: 'value', format: '.3f' }],
+            },
+          },
+          {
+            mark: { type: 'text', dy: -6, fontSize: 10 },
+            encoding: {
+              x: { field: 'network', type: 'nominal', sort: { field: 'order', op: 'min' } },
+              y: { field: 'value', type: 'quantitative' },
+              text: { field: 'value', type: 'quantitative', format: '.2f' },
+            },
+          },
+        ],
+      },
+      resolve: { scale: { y: 'independent' } },
+      config: FIGURE_CONFIG,
+    },
+  };
+}

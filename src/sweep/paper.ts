@@ -1,0 +1,132 @@
+/**
+ * The comparison the project exists for: pattern mapping over dense mapping on the same arch and
+ * the same pruned network, in the paper's three figures (Yu et al., arXiv 2010.06156, abstract;
+ * see ../shared/references.md). The paper's ranges are only drawn next to ours: nothing in
+ * the model reads them.
+ */
+import type { RunResult } from '../sim/types.ts';
+
+export const PAPER_CITATION = 'Yu et al., arXiv 2010.06156 (NVMSA 2021), abstract';
+
+export const COMPARE_METRICS = ['crossbar_area_efficiency', 'energy_efficiency', 'speedup'] as const;
+export type CompareMetric = (typeof COMPARE_METRICS)[number];
+
+export interface PaperRange {
+  low: number;
+  high: number;
+  label: string;
+  /** The dense / pattern quantity behind the ratio. */
+  basis: string;
+}
+
+export const PAPER_RANGES: Record<CompareMetric, PaperRange> = {
+  crossbar_area_efficiency: {
+    low: 4.16,
+    high: 5.2,
+    label: 'crossbar area efficiency',
+    basis: 'crossbar area',
+  },
+  energy_efficiency: { low: 1.98, high: 2.15, label: 'energy efficiency', basis: 'energy per inference' },
+  speedup: { low: 1.15, high: 1.35, label: 'speedup', basis: 'cycles per inference' },
+};
+
+export interface CompareRow {
+  network: string;
+  crossbar_area_efficiency: number;
+  energy_efficiency: number;
+  speedup: number;
+  dense_crossbars: number;
+  pattern_crossbars: number;
+  dense_crossbar_area_mm2: number;
+  pattern_crossbar_area_mm2: number;
+  dense_chip_area_mm2: number;
+  pattern_chip_area_mm2: number;
+  dense_energy_pj: number;
+  pattern_energy_pj: number;
+  dense_cycles: number;
+  pattern_cycles: number;
+  dense_latency_ns: number;
+  pattern_latency_ns: number;
+}
+
+export const COMPARE_COLUMNS: readonly (keyof CompareRow)[] = [
+  'network',
+  'crossbar_area_efficiency',
+  'energy_efficiency',
+  'speedup',
+  'dense_crossbars',
+  'pattern_crossbars',
+  'dense_crossbar_area_mm2',
+  'pattern_crossbar_area_mm2',
+  'dense_chip_area_mm2',
+  'pattern_chip_area_mm2',
+  'dense_energy_pj',
+  'pattern_energy_pj',
+  'dense_cycles',
+  'pattern_cycles',
+  'dense_latency_ns',
+  'pattern_latency_ns',
+];
+
+/** Pattern over dense for one network: each ratio is dense cost / pattern cost (same work). */
+export function compareRow(dense: RunResult, pattern: RunResult): CompareRow {
+  return {
+    network: dense.network,
+    crossbar_area_efficiency: ratio(dense.crossbarAreaMm2, pattern.crossbarAreaMm2),
+    energy_efficiency: ratio(dense.energyPj, pattern.energyPj),
+    speedup: ratio(dense.cycles, pattern.cycles),
+    dense_crossbars: dense.crossbars,
+    pattern_crossbars: pattern.crossbars,
+    dense_crossbar_area_mm2: dense.crossbarAreaMm2,
+    pattern_crossbar_area_mm2: pattern.crossbarAreaMm2,
+    dense_chip_area_mm2: dense.chipAreaMm2,
+    pattern_chip_area_mm2: pattern.chipAreaMm2,
+    dense_energy_pj: dense.energyPj,
+    pattern_energy_pj: pattern.energyPj,
+    dense_cycles: dense.cycles,
+    pattern_cycles: pattern.cycles,
+    dense_latency_ns: dense.latencyNs,
+    pattern_latency_ns: pattern.latencyNs,
+  };
+}
+
+function ratio(dense: number, pattern: number): number {
+  return pattern > 0 ? dense / pattern : NaN;
+}
+
+/** Where a figure lies against the paper's range. */
+export function placement(metric: CompareMetric, value: number): 'below' | 'within' | 'above' {
+  const { low, high } = PAPER_RANGES[metric];
+  // Compare at the paper's precision (two decimals), so 4.155 reads as the 4.16 it prints as.
+  const rounded = Math.round(value * 100) / 100;
+  return rounded < low ? 'below' : rounded > high ? 'above' : 'within';
+}
+
+/** The terminal table: one line per network, then the paper's ranges. */
+export function formatCompareTable(rows: readonly CompareRow[]): string {
+  const headers = ['network', ...COMPARE_METRICS.map((m) => PAPER_RANGES[m].label)];
+  const body = rows.map((row) => [
+    row.network,
+    ...COMPARE_METRICS.map((m) => {
+      const where = placement(m, row[m]);
+      return `${row[m].toFixed(2)}x${where === 'within' ? '' : ` (${where})`}`;
+    }),
+  ]);
+  const paper = [
+    'paper',
+    ...COMPARE_METRICS.map((m) => `${PAPER_RANGES[m].low.toFixed(2)}x-${PAPER_RANGES[m].high.toFixed(2)}x`),
+  ];
+  const table = [headers, ...body, paper];
+  const widths = headers.map((_, c) => Math.max(...table.map((r) => r[c].length)));
+  const line = (cells: string[]) =>
+    cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
+  const rule = widths.map((w) => '-'.repeat(w)).join('  ');
+  return [
+    line(headers),
+    rule,
+    ...body.map(line),
+    rule,
+    line(paper),
+    `pattern over dense on the same arch and pruned network; paper: ${PAPER_CITATION}`,
+  ].join('\n');
+}

@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import fc from 'fast-check';
+import { compareRow, formatCompareTable, placement, PAPER_RANGES } from '../../src/sweep/paper.ts';
+import type { RunResult } from '../../src/sim/types.ts';
+
+const result = (over: Partial<RunResult>) =>
+  ({
+    network: 'n',
+    crossbarAreaMm2: 1,
+    energyPj: 1,
+    cycles: 1,
+    crossbars: 1,
+    chipAreaMm2: 1,
+    latencyNs: 1,
+    ...over,
+  }) as RunResult;
+
+describe('paper comparison', () => {
+  it('each figure is dense cost over pattern cost', () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 1e-3, max: 1e6, noNaN: true }),
+        fc.double({ min: 1e-3, max: 1e6, noNaN: true }),
+        (d, p) => {
+          const row = compareRow(
+            result({ crossbarAreaMm2: d, energyPj: 2 * d, cycles: 3 * d }),
+            result({ crossbarAreaMm2: p, energyPj: 2 * p, cycles: 3 * p }),
+          );
+          expect(row.crossbar_area_efficiency).to.be.closeTo(d / p, 1e-9 * (d / p));
+          expect(row.energy_efficiency).to.be.closeTo(d / p, 1e-9 * (d / p));
+          expect(row.speedup).to.be.closeTo(d / p, 1e-9 * (d / p));
+        },
+      ),
+    );
+    const row = compareRow(result({ cycles: 135, crossbars: 10 }), result({ cycles: 100, crossbars: 2 }));
+    expect(row.speedup).to.equal(1.35);
+    expect([row.dense_crossbars, row.pattern_crossbars]).to.deep.equal([10, 2]);
+  });
+
+  it('places a figure against the range at the paper’s two decimals', () => {
+    expect(placement('speedup', 1.14)).to.equal('below');
+    expect(placement('speedup', 1.149)).to.equal('within');
+    expect(placement('speedup', 1.35)).to.equal('within');
+    expect(placement('speedup', 1.36)).to.equal('above');
+  });
+
+  it('prints ours per network and the paper’s ranges', () => {
+    const row = compareRow(
+      result({ network: 'vgg', crossbarAreaMm2: 9, energyPj: 4, cycles: 12 }),
+      result({ crossbarAreaMm2: 2, energyPj: 2, cycles: 10 }),
+    );
+    const table = formatCompareTable([row]);
+    expect(table).to.contain('vgg').and.to.contain('4.50x').and.to.contain('2.00x').and.to.contain('1.20x');
+    expect(table).to.contain(`${PAPER_RANGES.crossbar_area_efficiency.low.toFixed(2)}x-5.20x`);
+    expect(table).not.to.contain('(below)');
+    const low = formatCompareTable([compareRow(result({ cycles: 1 }), result({ cycles: 1 }))]);
+    expect(low).to.contain('1.00x (below)');
+  });
+});

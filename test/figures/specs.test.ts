@@ -1,0 +1,87 @@
+import { expect } from 'chai';
+import {
+  crossbarsPerLayer,
+  energyBreakdown,
+  sweepHeatmap,
+  paperComparison,
+  HEATMAP_METRICS,
+} from '../../src/figures/specs.ts';
+import { PAPER_RANGES } from '../../src/sweep/paper.ts';
+
+type Values = Record<string, unknown>[];
+const valuesOf = (built: ReturnType<typeof crossbarsPerLayer>): Values => {
+  if ('skipped' in built) throw new Error(`skipped: ${built.skipped}`);
+  return (built.spec as { data: { values: Values } }).data.values;
+};
+
+describe('figure specs', () => {
+  it('crossbars per layer: weight layers only, in network order, one bar per mapping', () => {
+    const layers = [
+      { network: 'n', mapping: 'dense', layer: 'c2', crossbars: '8' },
+      { network: 'n', mapping: 'dense', layer: 'pool', crossbars: '0' },
+      { network: 'n', mapping: 'dense', layer: 'c1', crossbars: '4' },
+      { network: 'n', mapping: 'pattern', layer: 'c2', crossbars: '2' },
+      { network: 'n', mapping: 'pattern', layer: 'c1', crossbars: '1' },
+    ];
+    const values = valuesOf(crossbarsPerLayer(layers));
+    expect(values.map((v) => `${String(v.layer)}/${String(v.mapping)}=${String(v.crossbars)}`)).to.deep.equal(
+      ['c2/dense=8', 'c1/dense=4', 'c2/pattern=2', 'c1/pattern=1'],
+    );
+    expect(values.find((v) => v.layer === 'c2')!.order).to.be.below(
+      values.find((v) => v.layer === 'c1')!.order as number,
+    );
+  });
+
+  it('energy breakdown: one datum per energy part, in µJ, total kept', () => {
+    const summary = [
+      {
+        network: 'n',
+        mapping: 'dense',
+        energy_pj: '3000000',
+        energy_adc_pj: '2000000',
+        energy_dac_pj: '1000000',
+      },
+    ];
+    const values = valuesOf(energyBreakdown(summary));
+    expect(values.map((v) => v.part)).to.deep.equal(['adc', 'dac']);
+    expect(values.reduce((s, v) => s + (v.uj as number), 0)).to.be.closeTo(3, 1e-12);
+  });
+
+  it('heatmap: needs adc.bits and an OU key, labels OU sizes, groups other swept keys', () => {
+    const sweep = [4, 8].flatMap((rows) =>
+      [4, 5].map((bits) => ({
+        mapping: 'dense',
+        'adc.bits': String(bits),
+        'ou.rows': String(rows),
+        'pattern.connectivity': '2',
+        energy_pj: String(rows * bits * 1e6),
+        repriced: 'false',
+      })),
+    );
+    const values = valuesOf(
+      sweepHeatmap(sweep, HEATMAP_METRICS.energy, ['adc.bits', 'ou.rows', 'pattern.connectivity']),
+    );
+    expect(values).to.have.length(4);
+    expect(values.map((v) => v.value)).to.deep.equal([16, 20, 32, 40]);
+    expect(values[0]).to.include({ ou: '4 rows', group: 'pattern.connectivity=2', adc_bits: 4 });
+    expect(sweepHeatmap(sweep, HEATMAP_METRICS.energy, ['ou.rows'])).to.have.property('skipped');
+    expect(sweepHeatmap(sweep, HEATMAP_METRICS.energy, ['adc.bits'])).to.have.property('skipped');
+    expect(sweepHeatmap(sweep, HEATMAP_METRICS.latency, ['adc.bits', 'ou.rows'])).to.have.property('skipped');
+  });
+
+  it("paper comparison: our value per metric and network, with the paper's range beside it", () => {
+    const compare = [
+      { network: 'a', crossbar_area_efficiency: '4.5', energy_efficiency: '2', speedup: '1.2' },
+      { network: 'b', crossbar_area_efficiency: '3', energy_efficiency: '1.5', speedup: '1.1' },
+    ];
+    const values = valuesOf(paperComparison(compare));
+    expect(values).to.have.length(6);
+    const speedupB = values.find((v) => v.network === 'b' && String(v.panel).startsWith('speedup'))!;
+    expect(speedupB).to.include({
+      value: 1.1,
+      low: PAPER_RANGES.speedup.low,
+      high: PAPER_RANGES.speedup.high,
+    });
+    expect(paperComparison([])).to.have.property('skipped');
+  });
+});
