@@ -54,13 +54,13 @@ const tables = new Map<string, AdcTable>();
 export function loadAdcTable(model: string): AdcTable {
   const cached = tables.get(model);
   if (cached) return cached;
+  const path = join(ADC_DIR, `${model}.json`);
   if (!listAdcModels().includes(model))
     throw new InputError(
+      path,
       'adc.model',
-      model,
-      `unknown ADC model (tables in arch/adc/: ${listAdcModels().join(', ')})`,
+      `unknown ADC model '${model}' (tables in arch/adc/: ${listAdcModels().join(', ')})`,
     );
-  const path = join(ADC_DIR, `${model}.json`);
   const table = parseWith(AdcTableSchema, readJsonFile(path), path);
   const bits = table.entries.map((e) => e.bits);
   for (let i = 1; i < bits.length; i++)
