@@ -10,9 +10,8 @@ import { emptyCounts, type ActionCounts } from './actions.ts';
  * Actions of one OU step that activates `rows` wordlines and `cols` bitlines of one crossbar for one
  * input slice:
  * - `rows` DAC drives (one per active wordline) and `rows * cols` cell reads;
- * - `cols` sample-and-holds, ADC conversions and shift-and-adds (one per active bitline);
- * - register bits: `rows * dac.bits` read from the PE input register to feed the DACs, plus one
- *   `partialSumBits` accumulator update in the PE output register per shift-and-add.
+ * - `cols` sample-and-holds, ADC conversions and shift-and-adds (one per active bitline).
+ * Register bits are counted per input vector, not per OU step: see `vectorRegisterBits`.
  */
 export function ouStepActions(arch: Arch, rows = arch.ou.rows, cols = arch.ou.cols): ActionCounts {
   const counts = emptyCounts();
@@ -22,7 +21,6 @@ export function ouStepActions(arch: Arch, rows = arch.ou.rows, cols = arch.ou.co
   counts.sampleHolds = cols;
   counts.adcConversions = cols;
   counts.shiftAdds = cols;
-  counts.registerBits = rows * arch.dac.bits + cols * arch.precision.partialSumBits;
   return counts;
 }
 
@@ -34,4 +32,13 @@ export function ouStepPeriodCycles(arch: Arch): number {
   const front = toCycles(arch, arch.crossbar.readLatencyNs);
   const back = Math.ceil(arch.ou.cols / arch.adc.perCrossbar) * toCycles(arch, arch.adc.latencyNs);
   return Math.max(front, back, 1);
+}
+
+/**
+ * Register bits one crossbar counts per input vector (the convention of src/sim/vector-costs.ts):
+ * its input register is filled with `inputs` full-precision inputs, and its output register holds one
+ * `partialSumBits` partial sum for each of its `outputs`. energy.registerPjPerBit is derived per such bit.
+ */
+export function vectorRegisterBits(arch: Arch, inputs: number, outputs: number): number {
+  return inputs * arch.precision.inputBits + outputs * arch.precision.partialSumBits;
 }

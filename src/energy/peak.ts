@@ -15,7 +15,7 @@ import {
   type EnergyBreakdown,
   type HardwareInventory,
 } from './actions.ts';
-import { ouStepActions, ouStepPeriodCycles } from './ou-step.ts';
+import { ouStepActions, ouStepPeriodCycles, vectorRegisterBits } from './ou-step.ts';
 import { priceArea, priceEnergy } from './price.ts';
 
 /** Ports of a 2D-mesh router (north, south, east, west, local): flit-hops it can make per cycle. */
@@ -43,8 +43,9 @@ export function fullChipInventory(arch: Arch): HardwareInventory {
 /**
  * Actions of the whole chip during one crossbar pipeline period with everything at full rate:
  * - every crossbar makes one full OU step;
- * - activation/pooling handles the outputs the crossbars finish at that rate (a crossbar finishes
- *   cols / columnsPerWeight outputs per input vector of inputSlices x OU steps per slice);
+ * - activation/pooling handles the outputs the crossbars finish at that rate, and the PE registers
+ *   take the inputs and partial sums of those vectors (a crossbar finishes cols / columnsPerWeight
+ *   outputs per input vector of inputSlices x OU steps per slice);
  * - every buffer port moves bitsPerCycle bits each cycle;
  * - every router forwards one flit on each of its ports each cycle.
  */
@@ -61,7 +62,10 @@ export function peakActionCounts(
   const stepsPerSlice =
     Math.ceil(arch.crossbar.rows / arch.ou.rows) * Math.ceil(arch.crossbar.cols / arch.ou.cols);
   const outputsPerVector = Math.floor(arch.crossbar.cols / columnsPerWeight(arch));
-  counts.activationOps = (inventory.crossbars * outputsPerVector) / (inputSlices(arch) * stepsPerSlice);
+  // Per-vector quantities, spread over the OU steps of one input vector (inputSlices x steps per slice).
+  const vectorsPerPeriod = inventory.crossbars / (inputSlices(arch) * stepsPerSlice);
+  counts.activationOps = vectorsPerPeriod * outputsPerVector;
+  counts.registerBits = vectorsPerPeriod * vectorRegisterBits(arch, arch.crossbar.rows, outputsPerVector);
 
   counts.bufferReadBits = inventory.tiles * arch.buffer.ports * arch.buffer.bitsPerCycle * periodCycles;
   counts.nocFlitHops = inventory.tiles * MESH_ROUTER_PORTS * periodCycles;
