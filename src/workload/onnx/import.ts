@@ -37,6 +37,9 @@ const PASS_THROUGH = new Set([
   'Cast',
 ]);
 
+/** Operators that read an activation's shape, not its values: their output is not an activation. */
+const SHAPE_OF = new Set(['Shape', 'Size']);
+
 /** Element-wise arithmetic: a layer (add) between two activations, a pass-through with a constant. */
 const ELEMENTWISE = new Set(['Add', 'Sum', 'Mul', 'Sub', 'Div']);
 
@@ -145,8 +148,8 @@ export function importOnnx(graph: OnnxGraph, name: string, source: string): Impo
   graph.nodes.forEach((node) => {
     const activationInputs = node.inputs.filter((t) => producer.has(t));
     const passOver = () => passedOver.set(node.opType, (passedOver.get(node.opType) ?? 0) + 1);
-    // Shape arithmetic and constants: nothing here reads an activation.
-    if (activationInputs.length === 0) {
+    // Shape arithmetic and constants: nothing here reads an activation's values.
+    if (activationInputs.length === 0 || SHAPE_OF.has(node.opType)) {
       passOver();
       return;
     }
