@@ -30,7 +30,8 @@ export const PAPER_RANGES: Record<CompareMetric, PaperRange> = {
   speedup: { low: 1.15, high: 1.35, label: 'speedup', basis: 'cycles per inference' },
 };
 
-export interface CompareRow {
+// A type alias, not an interface, so that a row passes as a CSV record.
+export type CompareRow = {
   network: string;
   crossbar_area_efficiency: number;
   energy_efficiency: number;
@@ -47,7 +48,7 @@ export interface CompareRow {
   pattern_cycles: number;
   dense_latency_ns: number;
   pattern_latency_ns: number;
-}
+};
 
 export const COMPARE_COLUMNS: readonly (keyof CompareRow)[] = [
   'network',

@@ -1,0 +1,54 @@
+/**
+ * One simulation of an experiment, described by plain data so that it can be sent to a worker
+ * thread: which trace, which arch (preset + overrides), which mapping, seed and fidelity.
+ *
+ * Pruning belongs to the configuration: layers without masks are pruned with the arch's
+ * `pattern.*` keys and the seed, so dense and pattern see the same pruned weights, and a sweep
+ * over `pattern.connectivity` really changes the trace.
+ */
+import { loadArch, type Arch } from '../config/arch.ts';
+import type { Override } from '../config/overrides.ts';
+import type { Fidelity, RunResult } from '../sim/types.ts';
+import type { Network } from '../workload/types.ts';
+import { loadTrace, pruneNetwork, resolveTracePath, simulate } from './simulator.ts';
+
+export interface SimulationTask {
+  trace: string;
+  arch: string;
+  overrides: Override[];
+  mapping: string;
+  seed: number;
+  fidelity: Fidelity;
+}
+
+// Loading and pruning a trace is shared by every point with the same trace and pruning keys;
+// a worker keeps the last few.
+const networkCache = new Map<string, Network>();
+const NETWORK_CACHE_SIZE = 8;
+
+/** The trace, its 3x3 conv layers pruned with the arch's pattern keys (masks in the trace are kept). */
+export function loadExperimentNetwork(trace: string, arch: Arch, seed: number): Network {
+  const { size, count, connectivity } = arch.pattern;
+  const cacheKey = JSON.stringify([trace, size, count, connectivity, seed]);
+  const cached = networkCache.get(cacheKey);
+  if (cached) return cached;
+  const network = loadTrace(resolveTracePath(trace));
+  const prepared = pruneNetwork(network, { size, count, connectivity }, seed).network;
+  if (networkCache.size >= NETWORK_CACHE_SIZE) networkCache.delete(networkCache.keys().next().value!);
+  networkCache.set(cacheKey, prepared);
+  return prepared;
+}
+
+/** Run one task to its result (synchronous; the worker entry and `--jobs 1` both call it). */
+export function runTask(task: SimulationTask): RunResult {
+  const arch = loadArch(task.arch, task.overrides);
+  const network = loadExperimentNetwork(task.trace, arch, task.seed);
+  return simulate({
+    arch,
+    network,
+    mapper: task.mapping,
+    mapperOptions: {},
+    fidelity: task.fidelity,
+    seed: task.seed,
+  });
+}
