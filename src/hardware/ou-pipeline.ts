@@ -1,0 +1,114 @@
+/**
+ * The two-stage OU pipeline of one crossbar, in closed form (design.md §3).
+ *
+ * Stage 1 (front): DAC drive + crossbar read + sample-and-hold, `read` cycles per OU step.
+ * Stage 2 (back):  the OU's columns converted by the crossbar's ADCs, `ceil(cols / adcs) * adc` cycles.
+ * The sample-and-hold holds one OU result, so the next read may start only once the back stage has
+ * taken the previous result over. With x = earliest start of the next read and y = when the back stage
+ * is free, one OU step with back-stage time d does
+ *
+ *     b  = max(x + read, y)       (the conversion starts)
+ *     x' = b                      (the S&H is handed over, the next read may start)
+ *     y' = b + d                  (the conversion ends)
+ *
+ * which is linear in max-plus algebra: [x'; y'] = [[read, 0], [read + d, d]] (x) [x; y]. A crossbar's
+ * OU sequence for one input slice composes into one 2x2 max-plus matrix, and `slices` repetitions into
+ * its power, so a whole input vector costs O(1) per crossbar in the `fast` fidelity while giving, to the
+ * cycle, what the event-by-event `ou` fidelity gives (src/hardware/ou-controller.ts walks the same
+ * recurrence one event per OU step; tests prove they agree).
+ */
+
+const NEG = -Infinity;
+
+/** A 2x2 max-plus matrix [[a, b], [c, d]]. */
+export interface MaxPlus2 {
+  a: number;
+  b: number;
+  c: number;
+  d: number;
+}
+
+/** Max-plus identity: 0 on the diagonal, -inf elsewhere. */
+export const IDENTITY: Readonly<MaxPlus2> = { a: 0, b: NEG, c: NEG, d: 0 };
+
+/** (left (x) right): apply `right` first, then `left`. */
+export function compose(left: MaxPlus2, right: MaxPlus2): MaxPlus2 {
+  return {
+    a: Math.max(left.a + right.a, left.b + right.c),
+    b: Math.max(left.a + right.b, left.b + right.d),
+    c: Math.max(left.c + right.a, left.d + right.c),
+    d: Math.max(left.c + right.b, left.d + right.d),
+  };
+}
+
+/** Max-plus power by repeated squaring. */
+export function power(matrix: MaxPlus2, exponent: number): MaxPlus2 {
+  let result: MaxPlus2 = { ...IDENTITY };
+  let base = matrix;
+  let e = exponent;
+  while (e > 0) {
+    if (e & 1) result = compose(base, result);
+    base = compose(base, base);
+    e >>= 1;
+  }
+  return result;
+}
+
+/** The matrix of one OU step. */
+export function stepMatrix(readCycles: number, backCycles: number): MaxPlus2 {
+  return { a: readCycles, b: 0, c: readCycles + backCycles, d: backCycles };
+}
+
+/** Back-stage cycles of one OU step: its columns over the crossbar's ADCs, one conversion time each round. */
+export function backStageCycles(cols: number, adcs: number, adcCycles: number): number {
+  return Math.ceil(cols / adcs) * adcCycles;
+}
+
+/** Timing constants of one crossbar's OU pipeline, in cycles. */
+export interface OuTiming {
+  readCycles: number;
+  adcCycles: number;
+  adcs: number;
+  shiftAddCycles: number;
+}
+
+/**
+ * One crossbar's pipeline for a whole input vector (all OU steps of all input slices), and its state
+ * between vectors. `x` and `y` follow the recurrence above; `-Infinity`-free because both start at 0.
+ */
+export class OuPipeline {
+  /** Earliest cycle the next read may start. */
+  x = 0;
+  /** Cycle the back stage (ADCs) is free. */
+  y = 0;
+  /** The whole vector: every OU step of every input slice, composed. */
+  private readonly m: MaxPlus2;
+  private readonly shiftAddCycles: number;
+  /** A crossbar with no OU steps passes its vector straight through. */
+  private readonly empty: boolean;
+
+  constructor(ouCols: ArrayLike<number>, slices: number, timing: OuTiming) {
+    let perSlice: MaxPlus2 = { ...IDENTITY };
+    for (let i = 0; i < ouCols.length; i++) {
+      const back = backStageCycles(ouCols[i], timing.adcs, timing.adcCycles);
+      perSlice = compose(stepMatrix(timing.readCycles, back), perSlice);
+    }
+    this.m = power(perSlice, slices);
+    this.shiftAddCycles = timing.shiftAddCycles;
+    this.empty = ouCols.length === 0 || slices === 0;
+  }
+
+  /**
+   * Run one input vector whose inputs are in the input register at cycle `ready`; returns the cycle
+   * its last result leaves the shift-and-add unit.
+   */
+  runVector(ready: number): number {
+    if (this.empty) return ready;
+    const x0 = this.x > ready ? this.x : ready;
+    const y0 = this.y;
+    const m = this.m;
+    this.x = Math.max(m.a + x0, m.b + y0);
+    this.y = Math.max(m.c + x0, m.d + y0);
+    return this.y + this.shiftAddCycles;
+  }
+}

@@ -1,0 +1,424 @@
+/**
+ * The inter-layer pipeline as actors on the event queue (design.md §3).
+ *
+ * Every layer of the network is a `LayerUnit`; feature maps stream between them along edges, one
+ * output position (all its channels) at a time, in raster order. A layer starts output position u as
+ * soon as every producer position it needs has arrived (line buffers, see receptive-field.ts):
+ * - a weight layer reads the window from its home tile's buffer, broadcasts it to the crossbars of one
+ *   of its copies, and when every crossbar of that copy is done, merges row-split partial sums (over
+ *   the NoC when they sit on other tiles), applies the activation and sends the output on;
+ * - pooling, residual adds and concatenation run in the activation unit of the tile where their first
+ *   producer's data lands.
+ * Outputs are written to the sender's tile buffer, cross the mesh (XY routing) and are written into
+ * the consumer's tile buffer before the consumer sees them.
+ *
+ * Event order. Crossbar work (the `ou` fidelity's OU steps) runs at Priority.DEFAULT and touches
+ * nothing shared. Arrivals run at ARRIVAL. A copy whose vector is done only signals at COMPLETE; the
+ * arbiter then handles every copy done in that cycle at ARBITER, in a fixed order (copy index), so the
+ * shared buffers and links are booked in the same order whichever fidelity produced the completions.
+ */
+import type { Arch } from '../config/arch.ts';
+import { Component, SimEvent, indexedName, type Simulator } from '../engine/index.ts';
+import { Priority } from '../engine/index.ts';
+import { addCounts, emptyCounts, type ActionCounts } from '../energy/actions.ts';
+import { OuController } from '../hardware/ou-controller.ts';
+import { OuPipeline, type OuTiming } from '../hardware/ou-pipeline.ts';
+import type { MeshNoc } from '../hardware/noc.ts';
+import type { Tile } from '../hardware/tile.ts';
+import type { LayerMapping } from '../mapping/types.ts';
+import type { Layer, Shape3 } from '../workload/types.ts';
+import type { Fidelity } from './types.ts';
+import type { CopyPlacement } from './placement.ts';
+import { lastNeededFn, outputPositions } from './receptive-field.ts';
+import { TimedQueue } from './timed-queue.ts';
+import { crossbarRegisterBits, crossbarVectorCounts, partialSumAdds } from './vector-costs.ts';
+
+export const ARRIVAL_PRIORITY = Priority.DEFAULT + 10;
+export const COMPLETE_PRIORITY = Priority.DEFAULT + 20;
+export const ARBITER_PRIORITY = Priority.DEFAULT + 21;
+
+/** Shared hardware and constants every unit needs. */
+export interface DataflowContext {
+  sim: Simulator;
+  arch: Arch;
+  fidelity: Fidelity;
+  noc: MeshNoc;
+  tiles: Tile[];
+  /** PE components by global PE index (parents of the `ou` fidelity's crossbar controllers). */
+  pe: (index: number) => Component;
+  arbiter: Arbiter;
+  ouTiming: OuTiming;
+  activationCycles: number;
+}
+
+/** One producer -> consumer stream of output positions. */
+export class Edge {
+  readonly queue = new TimedQueue();
+  readonly arrive: SimEvent;
+  /** Producer positions arrived so far, and how many of them form a prefix without gaps. */
+  readonly arrived: Uint8Array;
+  prefix = 0;
+
+  constructor(
+    readonly from: LayerUnit | NetworkInput,
+    readonly to: LayerUnit,
+    readonly lastNeeded: (u: number) => number,
+  ) {
+    this.arrived = new Uint8Array(from.positions);
+    this.arrive = new SimEvent(to, `arrive<${from.label}`, () => to.onArrival(this), ARRIVAL_PRIORITY);
+  }
+
+  /** Deliver position `position` at `cycle` (FIFO: never before an earlier delivery on this edge). */
+  deliver(cycle: number, position: number): void {
+    const at = cycle > this.queue.lastTime ? cycle : this.queue.lastTime;
+    this.queue.push(at, position);
+    if (!this.arrive.scheduled) this.to.sim.schedule(this.arrive, at);
+  }
+}
+
+/** The network input: the image is in the first layers' tile buffers at cycle 0. */
+export class NetworkInput {
+  readonly label = 'input';
+  readonly consumers: Edge[] = [];
+  readonly positions: number;
+  constructor(readonly shape: Shape3) {
+    this.positions = outputPositions(shape);
+  }
+}
+
+/** Sends an output position from `unit` at `ready` to every consumer; returns the last cycle involved. */
+function emit(unit: LayerUnit, position: number, ready: number): number {
+  const ctx = unit.ctx;
+  const bits = unit.outputBitsPerPosition;
+  const flits = Math.ceil(bits / ctx.arch.noc.flitBits);
+  const home = ctx.tiles[unit.tile];
+  const counts = unit.counts;
+  const stored = home.write(bits, ready);
+  counts.bufferWriteBits += bits;
+  let last = stored;
+  for (const edge of unit.consumers) {
+    const to = edge.to.tile;
+    let at = stored;
+    if (to !== unit.tile) {
+      counts.nocFlitHops += flits * ctx.noc.hops(unit.tile, to);
+      at = ctx.tiles[to].write(bits, ctx.noc.send(unit.tile, to, flits, stored));
+      counts.bufferWriteBits += bits;
+    }
+    edge.deliver(at, position);
+    if (at > last) last = at;
+  }
+  return last;
+}
+
+/** One layer of the network. */
+export class LayerUnit extends Component {
+  readonly producers: Edge[] = [];
+  readonly consumers: Edge[] = [];
+  readonly positions: number;
+  readonly outputBitsPerPosition: number;
+  readonly counts: ActionCounts = emptyCounts();
+  /** Next output position to start. */
+  private next = 0;
+  firstStart = Infinity;
+  lastDone = 0;
+  /** Tile where the layer's outputs leave (and non-weight layers compute). */
+  tile = 0;
+  private readonly copies: LayerCopy[] = [];
+  private readonly inputBitsPerVector: number;
+  private readonly activationOpsPerPosition: number;
+
+  constructor(
+    readonly ctx: DataflowContext,
+    readonly index: number,
+    readonly layer: Layer,
+    readonly mapping: LayerMapping | undefined,
+    placements: readonly CopyPlacement[],
+    parent: Component,
+  ) {
+    super(ctx.sim, indexedName('layer', index), parent);
+    this.positions = outputPositions(layer.outShape);
+    this.outputBitsPerPosition = layer.outShape[0] * ctx.arch.precision.outputBits;
+    this.inputBitsPerVector = windowInputs(layer) * ctx.arch.precision.inputBits;
+    this.activationOpsPerPosition = activationOps(layer);
+    if (mapping) {
+      placements.forEach((placement) => this.copies.push(new LayerCopy(this, mapping, placement)));
+      this.tile = placements[0].homeTile;
+    }
+  }
+
+  get label(): string {
+    return this.layer.name;
+  }
+
+  /** Output positions started so far (all of them once the run is complete). */
+  get positionsStarted(): number {
+    return this.next;
+  }
+
+  /** Producer edge `edge` has deliveries due now. */
+  onArrival(edge: Edge): void {
+    const now = this.now;
+    const queue = edge.queue;
+    while (queue.size > 0 && queue.headTime <= now) {
+      edge.arrived[queue.headValue] = 1;
+      queue.shift();
+    }
+    while (edge.prefix < edge.arrived.length && edge.arrived[edge.prefix] === 1) edge.prefix++;
+    if (queue.size > 0) this.sim.schedule(edge.arrive, queue.headTime);
+    this.startReadyPositions(now);
+  }
+
+  /** Start every output position whose inputs have all arrived. */
+  private startReadyPositions(now: number): void {
+    while (this.next < this.positions && this.inputsReady(this.next)) {
+      const u = this.next++;
+      if (this.copies.length > 0) this.startVector(u, now);
+      else this.computeElementwise(u, now);
+    }
+  }
+
+  private inputsReady(u: number): boolean {
+    for (const edge of this.producers) if (edge.prefix <= edge.lastNeeded(u)) return false;
+    return true;
+  }
+
+  /** Weight layer: read the window from the buffer and hand it to one copy's crossbars. */
+  private startVector(u: number, now: number): void {
+    const copy = this.copies[u % this.copies.length];
+    const ready = this.ctx.tiles[copy.placement.homeTile].read(this.inputBitsPerVector, now);
+    this.counts.bufferReadBits += this.inputBitsPerVector;
+    if (ready < this.firstStart) this.firstStart = ready;
+    copy.accept(u, ready);
+  }
+
+  /** Pooling / residual add / concatenation in the tile's activation unit. */
+  private computeElementwise(u: number, now: number): void {
+    if (this.firstStart === Infinity) this.firstStart = now;
+    this.counts.activationOps += this.activationOpsPerPosition;
+    this.ctx.tiles[this.tile].activationOps.add(this.activationOpsPerPosition);
+    this.finishPosition(u, now + this.ctx.activationCycles);
+  }
+
+  /** An output position is computed at `ready`: send it on. */
+  finishPosition(u: number, ready: number): void {
+    const done = this.consumers.length > 0 ? emit(this, u, ready) : this.storeFinal(ready);
+    if (done > this.lastDone) this.lastDone = done;
+  }
+
+  /** The network's output stays in the last tile's buffer. */
+  private storeFinal(ready: number): number {
+    this.counts.bufferWriteBits += this.outputBitsPerPosition;
+    return this.ctx.tiles[this.tile].write(this.outputBitsPerPosition, ready);
+  }
+
+  /** Weight layers: the merged counts of all copies and crossbars at the end of the run. */
+  override finish(): void {
+    for (const copy of this.copies) copy.settle();
+  }
+
+  /** Activation ops of one finished weight-layer vector (ReLU / requantise per output channel). */
+  get outputActivationOps(): number {
+    return this.layer.outShape[0];
+  }
+}
+
+/** One copy of a weight layer's crossbars, working through the vectors dealt to it. */
+class LayerCopy {
+  readonly placement: CopyPlacement;
+  private readonly unit: LayerUnit;
+  private readonly pipelines: OuPipeline[] = [];
+  private readonly controllers: OuController[] = [];
+  /** Per-vector actions of the whole copy (fast fidelity adds them per vector). */
+  private readonly perVector: ActionCounts = emptyCounts();
+  private vectors = 0;
+  /** Vectors whose crossbars are all done, at these cycles, in order. */
+  readonly done = new TimedQueue();
+  /** Vectors handed to the crossbars and not yet done (ou fidelity): per vector, crossbars finished. */
+  private readonly inFlight = new TimedQueue();
+  private readonly remote: { tile: number; bits: number }[] = [];
+  /** ou fidelity: vectors each crossbar has finished, and vectors the whole copy has finished. */
+  private finishedBy = new Int32Array(0);
+  private retired = 0;
+  private readonly psumAdds: number;
+  readonly complete: SimEvent;
+
+  constructor(unit: LayerUnit, mapping: LayerMapping, placement: CopyPlacement) {
+    this.unit = unit;
+    this.placement = placement;
+    const ctx = unit.ctx;
+    const slices = mapping.inputSlices;
+    mapping.crossbars.forEach((plan, i) => {
+      addCounts(this.perVector, crossbarVectorCounts(plan, slices));
+      this.perVector.registerBits += crossbarRegisterBits(plan, ctx.arch);
+      if (ctx.fidelity === 'fast') {
+        this.pipelines.push(new OuPipeline(plan.ouCols, slices, ctx.ouTiming));
+      } else {
+        const pe = ctx.pe(placement.crossbarPe[i]);
+        const controller = new OuController(ctx.sim, pe, i, plan, slices, ctx.ouTiming, unit.counts, () =>
+          this.crossbarDone(i),
+        );
+        this.controllers.push(controller);
+      }
+    });
+    this.finishedBy = new Int32Array(this.controllers.length);
+    // Partial sums computed away from the home tile travel there over the NoC.
+    const bitsByTile = new Map<number, number>();
+    mapping.crossbars.forEach((plan, i) => {
+      const tile = placement.crossbarTile[i];
+      if (tile === placement.homeTile) return;
+      bitsByTile.set(
+        tile,
+        (bitsByTile.get(tile) ?? 0) + plan.outputsPerVector * ctx.arch.precision.partialSumBits,
+      );
+    });
+    for (const [tile, bits] of bitsByTile) this.remote.push({ tile, bits });
+    this.psumAdds = partialSumAdds(mapping.crossbars);
+    this.complete = new SimEvent(
+      unit,
+      indexedName('complete', placement.copy),
+      () => ctx.arbiter.note(this),
+      COMPLETE_PRIORITY,
+    );
+  }
+
+  /** A vector whose window is in the input registers at `ready`. */
+  accept(u: number, ready: number): void {
+    this.vectors++;
+    if (this.unit.ctx.fidelity === 'fast') {
+      let end = ready;
+      for (const pipeline of this.pipelines) {
+        const t = pipeline.runVector(ready);
+        if (t > end) end = t;
+      }
+      this.markDone(end, u);
+    } else if (this.controllers.length === 0) {
+      this.markDone(ready, u);
+    } else {
+      this.inFlight.push(0, u);
+      for (const controller of this.controllers) controller.accept(ready);
+    }
+  }
+
+  /**
+   * ou fidelity: crossbar `i` finished its oldest unfinished vector (each crossbar finishes vectors
+   * in order). The oldest vector in flight is done once every crossbar has finished it.
+   */
+  private crossbarDone(i: number): void {
+    this.finishedBy[i]++;
+    const n = this.controllers.length;
+    while (this.inFlight.size > 0) {
+      const needed = this.retired + 1;
+      let all = true;
+      for (let k = 0; k < n; k++) {
+        if (this.finishedBy[k] < needed) {
+          all = false;
+          break;
+        }
+      }
+      if (!all) return;
+      this.retired++;
+      const u = this.inFlight.headValue;
+      this.inFlight.shift();
+      this.markDone(this.unit.now, u);
+    }
+  }
+
+  private markDone(cycle: number, u: number): void {
+    this.done.push(cycle, u);
+    if (!this.complete.scheduled) this.unit.sim.schedule(this.complete, this.done.headTime);
+  }
+
+  /** Called by the arbiter: finish every vector done by now. */
+  drain(now: number): void {
+    const done = this.done;
+    while (done.size > 0 && done.headTime <= now) {
+      const u = done.headValue;
+      done.shift();
+      this.finishVector(u, now);
+    }
+    if (done.size > 0) this.unit.sim.schedule(this.complete, done.headTime);
+  }
+
+  /** Merge partial sums at the home tile, activate, send the output position on. */
+  private finishVector(u: number, now: number): void {
+    const ctx = this.unit.ctx;
+    const counts = this.unit.counts;
+    let ready = now;
+    for (const { tile, bits } of this.remote) {
+      const flits = Math.ceil(bits / ctx.arch.noc.flitBits);
+      counts.nocFlitHops += flits * ctx.noc.hops(tile, this.placement.homeTile);
+      const at = ctx.noc.send(tile, this.placement.homeTile, flits, now);
+      if (at > ready) ready = at;
+    }
+    counts.shiftAdds += this.psumAdds;
+    counts.activationOps += this.unit.outputActivationOps;
+    ctx.tiles[this.placement.homeTile].activationOps.add(this.unit.outputActivationOps);
+    this.unit.finishPosition(u, ready + ctx.activationCycles);
+  }
+
+  /**
+   * End of run. The fast fidelity counts the OU-step actions of every vector here, in bulk; the ou
+   * fidelity's controllers counted them step by step. Register traffic is per vector in both.
+   */
+  settle(): void {
+    const counts = this.unit.counts;
+    if (this.unit.ctx.fidelity === 'fast') {
+      for (const key of Object.keys(this.perVector) as (keyof ActionCounts)[]) {
+        counts[key] += this.perVector[key] * this.vectors;
+      }
+    } else {
+      counts.registerBits += this.perVector.registerBits * this.vectors;
+    }
+  }
+}
+
+/**
+ * Fixed-priority arbitration of the copies that finished a vector in the same cycle: they book the
+ * shared buffers and links in copy order, whichever fidelity (and event order) produced them.
+ */
+export class Arbiter extends Component {
+  private readonly pending: LayerCopy[] = [];
+  private readonly run: SimEvent;
+
+  constructor(sim: Simulator, parent: Component) {
+    super(sim, 'arbiter', parent);
+    this.run = new SimEvent(this, 'grant', () => this.grant(), ARBITER_PRIORITY);
+  }
+
+  note(copy: LayerCopy): void {
+    this.pending.push(copy);
+    if (!this.run.scheduled) this.sim.schedule(this.run, this.now);
+  }
+
+  private grant(): void {
+    const now = this.now;
+    this.pending.sort((a, b) => a.placement.globalIndex - b.placement.globalIndex);
+    for (const copy of this.pending) copy.drain(now);
+    this.pending.length = 0;
+  }
+}
+
+/** Distinct input values one vector of a layer reads from the buffer (its im2col window). */
+function windowInputs(layer: Layer): number {
+  if (layer.type === 'conv') return layer.cin * layer.kernel[0] * layer.kernel[1];
+  if (layer.type === 'fc') return layer.inFeatures;
+  return 0;
+}
+
+/** Activation-unit operations per output position of a non-weight layer. */
+function activationOps(layer: Layer): number {
+  const channels = layer.outShape[0];
+  if (layer.type === 'pool') {
+    const window = layer.global ? layer.inShape[1] * layer.inShape[2] : layer.kernel[0] * layer.kernel[1];
+    return channels * window;
+  }
+  if (layer.type === 'add') return channels * Math.max(1, layer.inputs.length - 1);
+  return 0;
+}
+
+export function edgeBetween(from: LayerUnit | NetworkInput, to: LayerUnit, producerShape: Shape3): Edge {
+  const edge = new Edge(from, to, lastNeededFn(to.layer, producerShape));
+  from.consumers.push(edge);
+  to.producers.push(edge);
+  return edge;
+}

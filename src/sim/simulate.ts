@@ -1,0 +1,291 @@
+/**
+ * One simulation: map the network, place it on the chip, build the hardware actors, run the event
+ * queue, then price the counted actions. Phases follow the engine's lifecycle: build (components),
+ * wire (edges between layers), run, finish (counts settled), then pricing outside the simulator.
+ */
+import { createHash } from 'node:crypto';
+import { losslessAdcBits, toCycles, type Arch } from '../config/arch.ts';
+import { Component, Simulator, indexedName } from '../engine/index.ts';
+import { addCounts, emptyCounts, type ActionCounts, type HardwareInventory } from '../energy/actions.ts';
+import { adcPrice } from '../energy/adc.ts';
+import { priceArea, priceEnergy, totalEnergy } from '../energy/price.ts';
+import { MeshNoc } from '../hardware/noc.ts';
+import { Tile } from '../hardware/tile.ts';
+import { mapNetwork } from '../mapping/registry.ts';
+import type { LayerMapping } from '../mapping/types.ts';
+import { isWeightLayer } from '../workload/types.ts';
+import { Arbiter, LayerUnit, NetworkInput, edgeBetween, type DataflowContext } from './dataflow.ts';
+import { placeLayers, type ChipPlacement, type CopyPlacement } from './placement.ts';
+import type { LayerResult, RunRequest, RunResult } from './types.ts';
+
+/** How many cycles the run loop advances between progress reports. */
+const PROGRESS_STRIDE = 1 << 18;
+
+export function simulate(request: RunRequest): RunResult {
+  const { arch, network, fidelity } = request;
+  const mappings = mapNetwork(network, arch, request.mapper, request.mapperOptions);
+  const placement = placeLayers(mappings, arch);
+  const sim = new Simulator({ seed: request.seed });
+
+  // build: the chip, its NoC, tiles and PEs
+  const chip = new Component(sim, 'chip');
+  const noc = new MeshNoc(sim, chip, placement, {
+    routerCycles: toCycles(arch, arch.noc.routerLatencyNs),
+    linkCycles: toCycles(arch, arch.noc.linkLatencyNs),
+  });
+  const tiles: Tile[] = [];
+  for (let t = 0; t < placement.tilesUsed; t++) {
+    tiles.push(
+      new Tile(sim, chip, t, {
+        ports: arch.buffer.ports,
+        bitsPerCycle: arch.buffer.bitsPerCycle,
+        latencyCycles: toCycles(arch, arch.buffer.latencyNs),
+      }),
+    );
+  }
+  const pes = new Map<number, Component>();
+  const pe = (index: number): Component => {
+    let component = pes.get(index);
+    if (!component) {
+      const tile = tiles[Math.floor(index / arch.chip.pesPerTile)];
+      component = new Component(sim, indexedName('pe', index % arch.chip.pesPerTile), tile);
+      pes.set(index, component);
+    }
+    return component;
+  };
+  const ctx: DataflowContext = {
+    sim,
+    arch,
+    fidelity,
+    noc,
+    tiles,
+    pe,
+    arbiter: new Arbiter(sim, chip),
+    ouTiming: {
+      readCycles: toCycles(arch, arch.crossbar.readLatencyNs),
+      adcCycles: toCycles(arch, arch.adc.latencyNs),
+      adcs: arch.adc.perCrossbar,
+      shiftAddCycles: toCycles(arch, arch.shiftAdd.latencyNs),
+    },
+    activationCycles: toCycles(arch, arch.activation.latencyNs),
+  };
+
+  // build: one unit per layer; wire: edges along the layers' inputs
+  const input = new NetworkInput(network.inputShape);
+  const units = new Map<string, LayerUnit>();
+  const mappingOf = new Map<string, { mapping: LayerMapping; index: number }>();
+  let weightIndex = 0;
+  for (const layer of network.layers) {
+    if (isWeightLayer(layer))
+      mappingOf.set(layer.name, { mapping: mappings[weightIndex], index: weightIndex++ });
+  }
+  const layersParent = new Component(sim, 'layers', chip);
+  network.layers.forEach((layer, i) => {
+    const mapped = mappingOf.get(layer.name);
+    const unit = new LayerUnit(
+      ctx,
+      i,
+      layer,
+      mapped?.mapping,
+      mapped ? placement.copies[mapped.index] : [],
+      layersParent,
+    );
+    for (const name of layer.inputs) {
+      const producer = name === 'input' ? input : units.get(name);
+      if (!producer) throw new Error(`layer ${layer.name}: producer ${name} not built (trace order)`);
+      edgeBetween(
+        producer,
+        unit,
+        producer instanceof NetworkInput ? producer.shape : producer.layer.outShape,
+      );
+    }
+    if (!mapped) {
+      // Element-wise layers compute where their first producer's data lands.
+      const first = unit.producers[0]?.from;
+      unit.tile = first instanceof LayerUnit ? first.tile : 0;
+    }
+    units.set(layer.name, unit);
+  });
+  sim.wire();
+
+  // run: the image is in the first layers' buffers at cycle 0
+  for (const edge of input.consumers) {
+    edge.to.counts.bufferWriteBits += input.positions * input.shape[0] * arch.precision.inputBits;
+    for (let p = 0; p < input.positions; p++) edge.deliver(0, p);
+  }
+  const totalPositions = [...units.values()].reduce((sum, u) => sum + u.positions, 0);
+  while (sim.pending > 0) {
+    sim.run(sim.now + PROGRESS_STRIDE);
+    if (request.onProgress) {
+      let started = 0;
+      for (const unit of units.values()) started += unit.positionsStarted;
+      request.onProgress(started / totalPositions);
+    }
+  }
+  let cycles = sim.now;
+  for (const unit of units.values()) if (unit.lastDone > cycles) cycles = unit.lastDone;
+  for (const unit of units.values()) {
+    if (unit.positionsStarted !== unit.positions)
+      throw new Error(
+        `layer ${unit.layer.name} started ${unit.positionsStarted} of ${unit.positions} positions`,
+      );
+  }
+  sim.finish();
+
+  // pricing
+  const inventory = inventoryOf(placement, mappings);
+  const layers = network.layers.map((layer) => {
+    const unit = units.get(layer.name) as LayerUnit;
+    const mapped = mappingOf.get(layer.name);
+    const copies = mapped ? placement.copies[mapped.index] : [];
+    return layerResult(unit, mapped?.mapping, copies, arch, inventory);
+  });
+  const counts = emptyCounts();
+  for (const layer of layers) addCounts(counts, layer.counts);
+  const components = sim.stats.rows();
+  const result: RunResult = {
+    network: network.name,
+    mapping: request.mapper,
+    fidelity,
+    cycles,
+    latencyNs: cycles * arch.clockNs,
+    crossbars: placement.crossbarsUsed,
+    inventory,
+    crossbarAreaMm2: 0,
+    chipAreaMm2: 0,
+    counts,
+    energy: priceEnergy(counts, cycles, inventory, arch),
+    energyPj: 0,
+    adcBits: arch.adc.bits,
+    adcLosslessBits: losslessAdcBits(arch),
+    layers,
+    components,
+    warnings: placementWarnings(placement),
+  };
+  return reprice(result, arch);
+}
+
+/**
+ * The same run priced under `arch`, which must share the run's simulationKey: energy, area and the
+ * ADC (bits and model) may differ, nothing that changes counts or cycles.
+ */
+export function reprice(result: RunResult, arch: Arch): RunResult {
+  const energy = priceEnergy(result.counts, result.cycles, result.inventory, arch);
+  const area = priceArea(result.inventory, arch);
+  const layers = result.layers.map((layer) => ({
+    ...layer,
+    energy: priceEnergy(layer.counts, 0, result.inventory, arch, { chipLevel: false }),
+  }));
+  const warnings = result.warnings.filter((w) => !w.startsWith('adc:'));
+  const lossless = losslessAdcBits(arch);
+  if (arch.adc.bits < lossless)
+    warnings.push(`adc: ${arch.adc.bits}-bit ADC is lossy for this OU (lossless needs ${lossless} bits)`);
+  const price = adcPrice(arch);
+  if (price.method === 'extrapolated')
+    warnings.push(`adc: ${arch.adc.bits}-bit price extrapolated beyond the '${arch.adc.model}' table`);
+  return {
+    ...result,
+    energy,
+    energyPj: totalEnergy(energy),
+    crossbarAreaMm2: area.crossbar_area_mm2,
+    chipAreaMm2: area.chip_area_mm2,
+    adcBits: arch.adc.bits,
+    adcLosslessBits: lossless,
+    layers,
+    warnings,
+  };
+}
+
+/**
+ * A stable hash of everything in `arch` that changes what is simulated (counts and cycles). Two
+ * archs with the same key differ only in prices (energy, area, leakage, the ADC's resolution and
+ * model: adc.latencyNs fixes conversion time) and can share one simulation through reprice().
+ */
+export function simulationKey(arch: Arch): string {
+  const { energy: _e, area: _a, leakage: _l, sources: _s, name: _n, description: _d, ...rest } = arch;
+  const { bits: _b, model: _m, ...adc } = rest.adc;
+  return createHash('sha256')
+    .update(stableJson({ ...rest, adc }))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function inventoryOf(placement: ChipPlacement, mappings: readonly LayerMapping[]): HardwareInventory {
+  let indexBits = 0;
+  let muxes = 0;
+  for (const m of mappings) {
+    indexBits += m.indexBits * m.replication;
+    muxes += m.muxes * m.replication;
+  }
+  return {
+    tiles: placement.tilesUsed,
+    pes: placement.pesUsed,
+    crossbars: placement.crossbarsUsed,
+    indexBits,
+    muxes,
+  };
+}
+
+function layerResult(
+  unit: LayerUnit,
+  mapping: LayerMapping | undefined,
+  copies: readonly CopyPlacement[],
+  arch: Arch,
+  inventory: HardwareInventory,
+): LayerResult {
+  const counts: ActionCounts = { ...unit.counts };
+  let ouSum = 0;
+  let ouMax = 0;
+  let cells = 0;
+  let tiles = 0;
+  let crossbars = 0;
+  if (mapping) {
+    for (const plan of mapping.crossbars) {
+      const steps = plan.ouRows.length * mapping.inputSlices;
+      ouSum += steps;
+      if (steps > ouMax) ouMax = steps;
+      cells += plan.cellsUsed;
+    }
+    crossbars = mapping.crossbars.length * mapping.replication;
+    tiles = new Set(copies.flatMap((c) => c.tiles)).size;
+    cells *= mapping.replication;
+  }
+  return {
+    layer: unit.layer.name,
+    type: unit.layer.type,
+    macs: mapping?.macs ?? 0,
+    crossbars,
+    tiles,
+    cellsUsed: cells,
+    utilisation: crossbars > 0 ? cells / (crossbars * arch.crossbar.rows * arch.crossbar.cols) : 0,
+    blocks: mapping?.blocks ?? 0,
+    matrixRows: mapping?.matrixRows ?? 0,
+    matrixCols: mapping?.matrixCols ?? 0,
+    ouStepsPerVector: ouSum,
+    ouStepsPerVectorMax: ouMax,
+    indexBits: (mapping?.indexBits ?? 0) * (mapping?.replication ?? 0),
+    replication: mapping?.replication ?? 0,
+    startCycle: unit.firstStart === Infinity ? 0 : unit.firstStart,
+    endCycle: unit.lastDone,
+    counts,
+    energy: priceEnergy(counts, 0, inventory, arch, { chipLevel: false }),
+  };
+}
+
+function placementWarnings(placement: ChipPlacement): string[] {
+  if (!placement.grownFrom) return [];
+  const { meshX, meshY } = placement.grownFrom;
+  return [
+    `chip: the mapping needs ${placement.tilesUsed} tiles, more than the preset's ${meshX}x${meshY} mesh; ` +
+      `the mesh grew to ${placement.meshX}x${placement.meshY}`,
+  ];
+}
