@@ -160,3 +160,25 @@ export function resnet18Onnx(): Uint8Array {
   x = b.node('Gemm', '/fc/Gemm', [x, w, bias], { transB: 1 })[0];
   return b.encode(x);
 }
+
+/**
+ * The zoo's `tiny` network as an ONNX model with real (deterministic, made-up) float32 weights,
+ * for the docs' import + prune example and the weight-reading tests.
+ */
+export function tinyOnnx(): Uint8Array {
+  const weights = (n: number, phase: number) =>
+    Array.from({ length: n }, (_, i) => Math.sin(i * 0.73 + phase) / 3);
+  const b = new OnnxBuilder();
+  let x = b.input('input', [1, 3, 8, 8]);
+  x = b.conv('conv1', x, 3, 8, 3, { pad: 1, weights: weights(8 * 3 * 9, 1) });
+  x = b.node('Relu', '/relu1/Relu', [x])[0];
+  const down = b.conv('conv2', x, 8, 8, 3, { stride: 2, pad: 1, weights: weights(8 * 8 * 9, 2) });
+  x = b.node('Relu', '/relu2/Relu', [down])[0];
+  x = b.conv('conv3', x, 8, 8, 3, { pad: 1, weights: weights(8 * 8 * 9, 3) });
+  x = b.node('Add', '/Add', [x, down])[0];
+  x = b.node('MaxPool', '/pool/MaxPool', [x], { kernel_shape: [2, 2], strides: [2, 2] })[0];
+  x = b.node('Flatten', '/Flatten', [x], { axis: 1 })[0];
+  const w = b.initializer('fc.weight', [10, 32], weights(320, 4));
+  x = b.node('Gemm', '/fc/Gemm', [x, w], { transB: 1 })[0];
+  return b.encode(x);
+}

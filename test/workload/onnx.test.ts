@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../src/util/errors.ts';
 import { importOnnx, layerNameOf } from '../../src/workload/onnx/import.ts';
-import { decodeOnnx } from '../../src/workload/onnx/model.ts';
+import { decodeOnnx, readOnnxFile } from '../../src/workload/onnx/model.ts';
+import { projectRoot } from '../../src/util/paths.ts';
 import { pruneNetwork } from '../../src/workload/prune.ts';
 import { loadTrace, resolveTracePath, writeTrace } from '../../src/workload/trace.ts';
 import type { ConvLayer } from '../../src/workload/types.ts';
 import { onnxWeights } from '../../src/workload/weights/files.ts';
-import { OnnxBuilder, resnet18Onnx } from './onnx-builder.ts';
+import { OnnxBuilder, resnet18Onnx, tinyOnnx } from './onnx-builder.ts';
 
 const importBytes = (bytes: Uint8Array, name = 'm') =>
   importOnnx(decodeOnnx(bytes, 'model.onnx'), name, 'model.onnx');
@@ -154,5 +155,29 @@ describe('workload: pruning with ONNX weights', () => {
     expect(() =>
       pruneNetwork(r18, { size: 4, count: 8, connectivity: 1 }, 1, onnxWeights(shapesOnly, r18)),
     ).to.throw(InputError, /layer1\.0\.conv1\.weight.*no values/);
+  });
+});
+
+describe('workload: committed ONNX fixtures', () => {
+  const fixture = (name: string) => join(projectRoot, 'test', 'fixtures', 'onnx', name);
+
+  it('are what test/fixtures/onnx/make.ts writes', () => {
+    expect(Buffer.from(readFileSync(fixture('tiny.onnx'))).equals(Buffer.from(tinyOnnx()))).to.equal(true);
+    expect(
+      Buffer.from(readFileSync(fixture('resnet18-shapes.onnx'))).equals(Buffer.from(resnet18Onnx())),
+    ).to.equal(true);
+  });
+
+  it('tiny.onnx imports as the zoo trace tiny, and its weights prune it', () => {
+    const path = fixture('tiny.onnx');
+    const { network } = importOnnx(readOnnxFile(path), 'tiny', path);
+    expect(network.layers).to.deep.equal(loadTrace(resolveTracePath('tiny')).layers);
+    const { stats } = pruneNetwork(
+      network,
+      { size: 4, count: 4, connectivity: 2 },
+      1,
+      onnxWeights(path, network),
+    );
+    expect(stats.map((s) => s.kept)).to.deep.equal([12, 32, 32]);
   });
 });

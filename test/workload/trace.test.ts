@@ -213,3 +213,16 @@ describe('workload: trace format', () => {
     expect(() => resolveTracePath('no-such-net')).to.throw(InputError, /vgg16-cifar10/);
   });
 });
+
+describe('workload: docs/traces.md', () => {
+  it('its example trace is valid', () => {
+    const text = readFileSync(join(TRACE_DIR, '..', 'docs', 'traces.md'), 'utf8');
+    const example = /```json\n([\s\S]*?)```/.exec(text)?.[1];
+    expect(example).to.be.a('string');
+    const net = parseTrace(JSON.parse(example ?? ''), 'docs/traces.md');
+    expect(net.layers.map((l) => l.outShape)).to.deep.equal(
+      loadTrace(resolveTracePath('tiny')).layers.map((l) => l.outShape),
+    );
+    expect(net.layers[2].zeroInputFraction).to.equal(0.5);
+  });
+});

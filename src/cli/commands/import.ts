@@ -56,7 +56,7 @@ export const importCommand: CommandModule<object, ImportArgs> = {
     const macs = network.layers.reduce((s, l) => s + layerMacs(l), 0);
     process.stdout.write(
       `ousim import: ${name}: ${network.layers.length} layers (${convs} conv, ${fcs} fc), ` +
-        `${(macs / 1e9).toFixed(3)} G MACs -> ${out}\n`,
+        `${macs >= 1e8 ? `${(macs / 1e9).toFixed(3)} G` : `${(macs / 1e6).toFixed(3)} M`} MACs -> ${out}\n`,
     );
   },
 };
