@@ -1,11 +1,139 @@
-import type { CommandModule } from 'yargs';
-import { InputError } from '../../util/errors.ts';
+/**
+ * `ousim map`: mapping only, no timing (design.md §6). Per weight layer the mapping figures go to
+ * layers.csv, per network the totals to summary.csv, and a short table to the terminal. Traces
+ * without masks are pruned on the fly with the arch's pattern.* settings and --seed.
+ */
+import { stringify } from 'csv-stringify/sync';
+import type { Argv, CommandModule } from 'yargs';
+import { loadArch } from '../../config/arch.ts';
+import { mapNetwork, listMappers } from '../../mapping/registry.ts';
+import { PACKINGS, DEFAULT_PACKING } from '../../mapping/pattern/packings.ts';
+import { findPacking } from '../../mapping/pattern/mapper.ts';
+import { layerRow, summaryRow, type LayerRow, type SummaryRow } from '../../mapping/report.ts';
+import { OutputFolder } from '../../output/atomic.ts';
+import { OUSIM_VERSION } from '../../util/version.ts';
+import { pruneNetwork } from '../../workload/prune.ts';
+import { loadTrace, resolveTracePath } from '../../workload/trace.ts';
+import { parseOverrides, withArchOptions, withOutputOptions, type ArchArgs } from '../options.ts';
 
-// Placeholder until the command is built; replaced by its issue's work.
-export const mapCommand: CommandModule = {
+interface MapArgs extends ArchArgs {
+  trace: string[];
+  mapping: string;
+  packing?: string;
+  'replication-budget': number;
+  out: string;
+}
+
+/** `--trace a --trace b,c` -> [a, b, c]. */
+function traceList(values: string[]): string[] {
+  return values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+}
+
+function csv<T extends object>(rows: T[]): string {
+  if (rows.length === 0) return '';
+  return stringify(rows, { header: true, columns: Object.keys(rows[0]) });
+}
+
+function table(rows: SummaryRow[]): string {
+  const head = [
+    'network',
+    'mapping',
+    'crossbars',
+    '3x3 xbars',
+    'utilisation',
+    'OU steps/inf',
+    'critical',
+    'index KiB',
+  ];
+  const body = rows.map((r) => [
+    r.network,
+    r.mapping === 'pattern' ? `pattern/${r.packing}` : r.mapping,
+    String(r.crossbars),
+    String(r.crossbars_3x3),
+    r.utilisation.toFixed(3),
+    r.ou_steps_per_inference.toExponential(3),
+    r.ou_steps_critical.toExponential(3),
+    (r.index_bits / 8192).toFixed(1),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(head), ...body.map(line)].join('\n') + '\n';
+}
+
+export const mapCommand: CommandModule<object, MapArgs> = {
   command: 'map',
-  describe: '(map: not built yet)',
-  handler: () => {
-    throw new InputError('map', '', 'not built yet');
+  describe: 'mapping only: crossbars, blocks, utilisation, OU steps and index overhead per layer',
+  builder: (y: Argv) =>
+    withOutputOptions(withArchOptions(y), 'results/map')
+      .option('trace', {
+        type: 'string',
+        array: true,
+        demandOption: true,
+        describe: 'zoo trace name or trace file; repeat the flag or give a comma list',
+      })
+      .option('mapping', {
+        type: 'string',
+        default: 'pattern',
+        choices: listMappers(),
+        describe: 'mapper',
+      })
+      .option('packing', {
+        type: 'string',
+        choices: PACKINGS.map((p) => p.name),
+        describe: `packing of the pattern mapper (default ${DEFAULT_PACKING}; see docs/mapping.md)`,
+      })
+      .option('replication-budget', {
+        type: 'number',
+        default: 0,
+        describe: 'total crossbars allowed for replicating the slowest layers (0: no replication)',
+      })
+      .example('$0 map --trace vgg16-cifar10,resnet18-cifar10 --mapping dense', '')
+      .example('$0 map --trace vgg16-imagenet --packing stack --set ou.rows=16', ''),
+  handler: (args) => {
+    const overrides = parseOverrides(args.set);
+    const arch = loadArch(args.arch, overrides);
+    const packing = findPacking(args.packing).name;
+    const options = { packing, replicationBudget: args['replication-budget'] };
+    const layerRows: LayerRow[] = [];
+    const summaries: SummaryRow[] = [];
+    const traces = traceList(args.trace);
+    for (const trace of traces) {
+      const loaded = loadTrace(resolveTracePath(trace));
+      // Dense placement ignores the masks, so only the pattern mapper needs the pruning.
+      const network =
+        args.mapping === 'dense' ? loaded : pruneNetwork(loaded, arch.pattern, args.seed).network;
+      const rows = mapNetwork(network, arch, args.mapping, options).map((m) =>
+        layerRow(network.name, m, arch),
+      );
+      layerRows.push(...rows);
+      summaries.push(
+        summaryRow(network, args.mapping, args.mapping === 'pattern' ? packing : '', rows, arch),
+      );
+    }
+    const config = {
+      ousimVersion: OUSIM_VERSION,
+      command: 'map',
+      seed: args.seed,
+      traces,
+      mapping: args.mapping,
+      mapperOptions: options,
+      overrides,
+      arch,
+    };
+    const out = new OutputFolder(args.out);
+    try {
+      out.write('layers.csv', csv(layerRows));
+      out.write('config.resolved.json', JSON.stringify(config, null, 2) + '\n');
+      out.write('summary.csv', csv(summaries));
+      out.commit();
+    } catch (error) {
+      out.discard();
+      throw error;
+    }
+    process.stdout.write(table(summaries) + `-> ${out.out}\n`);
   },
 };

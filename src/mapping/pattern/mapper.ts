@@ -29,11 +29,16 @@ import type { LayerMapping, LayoutMapper, MapperOptions } from '../types.ts';
 import { kernelBlocks, splitBlocks } from './blocks.ts';
 import { DEFAULT_PACKING, PACKINGS, type Packing, type RegionSpec } from './packings.ts';
 
+/** A 3x3 conv with at least two input channels per group: the layers patterns are meant for. */
+export function isPatternCandidate(layer: WeightLayer): layer is ConvLayer {
+  return (
+    layer.type === 'conv' && layer.kernel[0] === 3 && layer.kernel[1] === 3 && layer.cin / layer.groups >= 2
+  );
+}
+
 /** True when the layer gets the pattern mapping; false sends it to dense. */
 export function takesPatternMapping(layer: WeightLayer, arch: Arch): layer is ConvLayer {
-  if (layer.type !== 'conv' || !layer.pruning) return false;
-  if (layer.kernel[0] !== 3 || layer.kernel[1] !== 3) return false;
-  if (layer.cin / layer.groups < 2) return false;
+  if (!isPatternCandidate(layer) || !layer.pruning) return false;
   if (weightEncoding(arch).colsPerWeight > arch.crossbar.cols) return false;
   return layer.pruning.patterns.every((p) => p.length <= arch.crossbar.rows);
 }
