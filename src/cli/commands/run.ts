@@ -1,11 +1,115 @@
-import type { CommandModule } from 'yargs';
-import { InputError } from '../../util/errors.ts';
+/**
+ * `ousim run`: simulate one network on one arch with one mapping; writes summary.csv, layers.csv,
+ * components.csv and config.resolved.json atomically, and prints a short summary.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import { OutputFolder } from '../../output/atomic.ts';
+import { writeRunOutputs } from '../../output/csv.ts';
+import { prepareArch, prepareNetwork, resolvedConfig } from '../../sim/setup.ts';
+import { simulate } from '../../sim/simulate.ts';
+import type { Fidelity, RunResult } from '../../sim/types.ts';
+import { createLogger, type LogLevel } from '../../util/logger.ts';
+import { LazyProgress } from '../progress.ts';
+import { parseOverrides, withArchOptions, withOutputOptions, type ArchArgs } from '../options.ts';
 
-// Placeholder until the command is built; replaced by its issue's work.
-export const runCommand: CommandModule = {
+interface RunArgs extends ArchArgs {
+  trace: string;
+  mapping: string;
+  packing?: string;
+  'replication-budget': number;
+  fidelity: Fidelity;
+  out: string;
+  'log-level': string;
+}
+
+/** `--mapping`, `--packing`, `--replication-budget`, `--fidelity`: shared by run and compare. */
+export function withSimulationOptions<T>(y: Argv<T>) {
+  return y
+    .option('packing', {
+      type: 'string',
+      describe: 'packing strategy of the pattern mapper (see ousim map --help)',
+    })
+    .option('replication-budget', {
+      type: 'number',
+      default: 0,
+      describe: 'crossbar budget for replicating early layers to balance the pipeline (0 = off)',
+    })
+    .option('fidelity', {
+      type: 'string',
+      choices: ['fast', 'ou'] as const,
+      default: 'fast' as Fidelity,
+      describe: 'fast: one closed-form OU pipeline per crossbar per vector; ou: every OU step an event',
+    });
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
-  describe: '(run: not built yet)',
-  handler: () => {
-    throw new InputError('run', '', 'not built yet');
+  describe: 'simulate one network on one arch with one mapping',
+  builder: (y: Argv) =>
+    withSimulationOptions(withOutputOptions(withArchOptions(y), 'results/run'))
+      .option('trace', {
+        type: 'string',
+        default: 'vgg16-cifar10',
+        describe: 'zoo trace name or path to a trace JSON file (unpruned traces are pruned with --seed)',
+      })
+      .option('mapping', { type: 'string', default: 'pattern', describe: 'mapper: dense or pattern' })
+      .example('$0 run --trace vgg16-cifar10 --mapping pattern --set adc.bits=6 --out results/run', ''),
+  handler: (args) => {
+    const log = createLogger(args['log-level'] as LogLevel);
+    const overrides = parseOverrides(args.set);
+    const { arch, archPath } = prepareArch(args.arch, overrides);
+    const prepared = prepareNetwork(args.trace, arch, args.seed);
+    const mapperOptions = { packing: args.packing, replicationBudget: args['replication-budget'] };
+    const progress = new LazyProgress(`${prepared.network.name} ${args.mapping}`);
+    const started = Date.now();
+    let result: RunResult;
+    try {
+      result = simulate({
+        arch,
+        network: prepared.network,
+        mapper: args.mapping,
+        mapperOptions,
+        fidelity: args.fidelity,
+        seed: args.seed,
+        onProgress: (f) => progress.update(f),
+      });
+    } finally {
+      progress.stop();
+    }
+    for (const warning of result.warnings) log.warn(warning);
+    const out = new OutputFolder(args.out);
+    try {
+      writeRunOutputs(
+        out,
+        [result],
+        resolvedConfig({
+          command: 'run',
+          arch,
+          archPath,
+          overrides,
+          networks: [prepared],
+          mappers: [args.mapping],
+          mapperOptions,
+          fidelity: args.fidelity,
+          seed: args.seed,
+        }),
+      );
+      out.commit();
+    } catch (error) {
+      out.discard();
+      throw error;
+    }
+    printSummary(result, Date.now() - started, out.out);
   },
 };
+
+function printSummary(r: RunResult, ms: number, out: string): void {
+  const lines = [
+    `${r.network} on ${r.mapping} mapping (${r.fidelity} fidelity), simulated in ${(ms / 1000).toFixed(2)} s`,
+    `  crossbars ${r.crossbars}, tiles ${r.inventory.tiles}, crossbar area ${r.crossbarAreaMm2.toFixed(4)} mm2, chip area ${r.chipAreaMm2.toFixed(2)} mm2`,
+    `  latency ${r.cycles} cycles = ${(r.latencyNs / 1e3).toFixed(2)} us, energy ${(r.energyPj / 1e6).toFixed(3)} uJ`,
+    ...r.warnings.map((w) => `  note: ${w}`),
+    `  results in ${out}`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,118 @@
+/**
+ * The result files of a run (design.md §5): summary.csv, layers.csv, components.csv and
+ * config.resolved.json. Column names are a contract that figure scripts and users rely on; numbers
+ * are written as JavaScript prints them (shortest round-trip form), so equal runs give equal bytes.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { ACTION_NAMES, ENERGY_PARTS, type ActionCounts, type EnergyBreakdown } from '../energy/actions.ts';
+import type { RunResult } from '../sim/types.ts';
+import type { OutputFolder } from './atomic.ts';
+
+export type CsvRow = Record<string, string | number>;
+
+/** `adcConversions` -> `adc_conversions`. */
+export function snakeCase(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+function energyColumns(energy: EnergyBreakdown): CsvRow {
+  const row: CsvRow = {};
+  for (const part of ENERGY_PARTS) row[`energy_${part}_pj`] = energy[part];
+  return row;
+}
+
+function countColumns(counts: ActionCounts): CsvRow {
+  const row: CsvRow = {};
+  for (const name of ACTION_NAMES) row[`${snakeCase(name)}_count`] = counts[name];
+  return row;
+}
+
+/** One row per (network, mapping). */
+export function summaryRows(results: readonly RunResult[]): CsvRow[] {
+  return results.map((r) => ({
+    network: r.network,
+    mapping: r.mapping,
+    fidelity: r.fidelity,
+    crossbars: r.crossbars,
+    tiles: r.inventory.tiles,
+    crossbar_area_mm2: r.crossbarAreaMm2,
+    chip_area_mm2: r.chipAreaMm2,
+    cycles: r.cycles,
+    latency_ns: r.latencyNs,
+    energy_pj: r.energyPj,
+    ...energyColumns(r.energy),
+    macs: r.layers.reduce((sum, l) => sum + l.macs, 0),
+    index_bits: r.inventory.indexBits,
+    adc_bits: r.adcBits,
+    adc_lossless_bits: r.adcLosslessBits,
+    ...countColumns(r.counts),
+  }));
+}
+
+/** One row per (network, mapping, layer). Layer energy excludes leakage (a chip-wide figure). */
+export function layerRows(results: readonly RunResult[]): CsvRow[] {
+  const rows: CsvRow[] = [];
+  for (const r of results) {
+    for (const l of r.layers) {
+      let energy = 0;
+      for (const part of ENERGY_PARTS) energy += l.energy[part];
+      rows.push({
+        network: r.network,
+        mapping: r.mapping,
+        layer: l.layer,
+        type: l.type,
+        macs: l.macs,
+        crossbars: l.crossbars,
+        tiles: l.tiles,
+        cells_used: l.cellsUsed,
+        utilisation: l.utilisation,
+        blocks: l.blocks,
+        matrix_rows: l.matrixRows,
+        matrix_cols: l.matrixCols,
+        ou_steps_per_vector: l.ouStepsPerVector,
+        ou_steps_per_vector_max: l.ouStepsPerVectorMax,
+        index_bits: l.indexBits,
+        replication: l.replication,
+        start_cycle: l.startCycle,
+        end_cycle: l.endCycle,
+        energy_pj: energy,
+        ...energyColumns(l.energy),
+        ...countColumns(l.counts),
+      });
+    }
+  }
+  return rows;
+}
+
+/** Tidy long format: one row per (network, mapping, component, statistic). */
+export function componentRows(results: readonly RunResult[]): CsvRow[] {
+  const rows: CsvRow[] = [];
+  for (const r of results) {
+    for (const c of r.components) {
+      rows.push({ network: r.network, mapping: r.mapping, ...c });
+    }
+  }
+  return rows;
+}
+
+/** CSV text with a header, numbers in their shortest round-trip form. */
+export function toCsv(rows: readonly CsvRow[]): string {
+  if (rows.length === 0) return '';
+  return stringify(rows as CsvRow[], {
+    header: true,
+    columns: Object.keys(rows[0]),
+    cast: { number: (value) => String(value) },
+  });
+}
+
+/** Stage summary.csv, layers.csv, components.csv and config.resolved.json into `folder`. */
+export function writeRunOutputs(
+  folder: OutputFolder,
+  results: readonly RunResult[],
+  resolvedConfig: unknown,
+): void {
+  folder.write('layers.csv', toCsv(layerRows(results)));
+  folder.write('components.csv', toCsv(componentRows(results)));
+  folder.write('config.resolved.json', `${JSON.stringify(resolvedConfig, null, 2)}\n`);
+  folder.write('summary.csv', toCsv(summaryRows(results)));
+}

@@ -1,0 +1,76 @@
+/**
+ * From command-line words to a ready RunRequest: resolve the arch (preset + overrides) and the trace,
+ * pruning it on the fly with the arch's pattern.* settings and the run seed when its 3x3 layers carry
+ * no masks (design.md: "When a run is given an unpruned trace, it prunes on the fly").
+ */
+import { loadArch, resolveArchPath, type Arch } from '../config/arch.ts';
+import type { Override } from '../config/overrides.ts';
+import { relative, isAbsolute } from 'node:path';
+import { OUSIM_VERSION } from '../util/version.ts';
+import { projectRoot } from '../util/paths.ts';
+import { isPrunable, pruneNetwork } from '../workload/prune.ts';
+import { loadTrace, resolveTracePath } from '../workload/trace.ts';
+import type { Network } from '../workload/types.ts';
+import type { MapperOptions } from '../mapping/types.ts';
+import type { Fidelity } from './types.ts';
+
+export interface PreparedNetwork {
+  network: Network;
+  tracePath: string;
+  /** True when the trace had unpruned 3x3 layers and ousim pruned them for this run. */
+  prunedOnTheFly: boolean;
+}
+
+export function needsPruning(network: Network): boolean {
+  return network.layers.some((l) => isPrunable(l) && l.type === 'conv' && !l.pruning);
+}
+
+export function prepareNetwork(trace: string, arch: Arch, seed: number): PreparedNetwork {
+  const tracePath = resolveTracePath(trace);
+  const loaded = loadTrace(tracePath);
+  if (!needsPruning(loaded)) return { network: loaded, tracePath, prunedOnTheFly: false };
+  return { network: pruneNetwork(loaded, arch.pattern, seed).network, tracePath, prunedOnTheFly: true };
+}
+
+export function prepareArch(
+  nameOrPath: string,
+  overrides: readonly Override[],
+): { arch: Arch; archPath: string } {
+  return { arch: loadArch(nameOrPath, overrides), archPath: resolveArchPath(nameOrPath) };
+}
+
+/** What config.resolved.json records: enough to rerun the exact same simulation. */
+export function resolvedConfig(parts: {
+  command: string;
+  arch: Arch;
+  archPath: string;
+  overrides: readonly Override[];
+  networks: readonly PreparedNetwork[];
+  mappers: readonly string[];
+  mapperOptions: MapperOptions;
+  fidelity: Fidelity;
+  seed: number;
+}): unknown {
+  return {
+    ousim: OUSIM_VERSION,
+    command: parts.command,
+    seed: parts.seed,
+    fidelity: parts.fidelity,
+    mappers: parts.mappers,
+    mapperOptions: parts.mapperOptions,
+    archFile: displayPath(parts.archPath),
+    overrides: parts.overrides,
+    networks: parts.networks.map((n) => ({
+      name: n.network.name,
+      trace: displayPath(n.tracePath),
+      prunedOnTheFly: n.prunedOnTheFly,
+    })),
+    arch: parts.arch,
+  };
+}
+
+/** Files inside the repository are recorded relative to it, so results do not depend on the clone's path. */
+function displayPath(path: string): string {
+  const rel = relative(projectRoot, path);
+  return rel.startsWith('..') || isAbsolute(rel) ? path : rel;
+}
