@@ -74,7 +74,8 @@ export function placeLayers(mappings: readonly LayerMapping[], arch: Arch): Chip
     copies.push(layerCopies);
   });
   const tilesUsed = Math.max(1, Math.ceil(nextPe / perTile));
-  let { meshX, meshY } = arch.chip;
+  const meshX = arch.chip.meshX;
+  let meshY = arch.chip.meshY;
   let grownFrom: ChipPlacement['grownFrom'];
   if (tilesUsed > meshX * meshY) {
     grownFrom = { meshX, meshY };

@@ -37,7 +37,7 @@ export function withSimulationOptions<T>(y: Argv<T>) {
     .option('fidelity', {
       type: 'string',
       choices: ['fast', 'ou'] as const,
-      default: 'fast' as Fidelity,
+      default: 'fast',
       describe: 'fast: one closed-form OU pipeline per crossbar per vector; ou: every OU step an event',
     });
 }
