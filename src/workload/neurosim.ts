@@ -6,6 +6,7 @@
  * Each row's input size is checked against what the previous rows produce.
  */
 import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { InputError } from '../util/errors.ts';
 import { TraceBuilder } from './builder.ts';
 import { windowOutput } from './shapes.ts';
@@ -50,7 +51,11 @@ export function importNeuroSim(text: string, name: string, source: string): Netw
   });
 
   const first = values[0];
-  const b = new TraceBuilder(name, [first.Cin, first.IFM_H, first.IFM_W], `imported from NeuroSim ${source}`);
+  const b = new TraceBuilder(
+    name,
+    [first.Cin, first.IFM_H, first.IFM_W],
+    `imported from NeuroSim ${basename(source)}`,
+  );
   // What the previous rows produce: channels x height x width.
   let shape: [number, number, number] = [first.Cin, first.IFM_H, first.IFM_W];
   let convs = 0;

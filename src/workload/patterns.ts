@@ -39,18 +39,30 @@ function compareLists(a: number[], b: number[]): number {
   return a.length - b.length;
 }
 
+/** Patterns of equal size as one flat array of positions (pattern i at [i * size, (i + 1) * size)). */
+function flatten(patterns: number[][], size: number): Uint8Array {
+  const flat = new Uint8Array(patterns.length * size);
+  patterns.forEach((p, i) => flat.set(p, i * size));
+  return flat;
+}
+
 /**
  * Index of the pattern that keeps the most squared weight of kernel `k` (`energy` holds the
- * squared weights, `area` per kernel), and the energy it keeps.
+ * squared weights, `area` per kernel), and the energy it keeps; the first such pattern on ties.
  */
-function bestPattern(energy: Float64Array, k: number, area: number, patterns: number[][]): [number, number] {
+function bestPattern(
+  energy: Float64Array,
+  k: number,
+  area: number,
+  flat: Uint8Array,
+  size: number,
+): [number, number] {
   let best = 0;
   let bestKept = -1;
   const base = k * area;
-  for (let i = 0; i < patterns.length; i++) {
-    const pattern = patterns[i];
+  for (let i = 0, at = 0; at < flat.length; i++, at += size) {
     let kept = 0;
-    for (let j = 0; j < pattern.length; j++) kept += energy[base + pattern[j]];
+    for (let j = 0; j < size; j++) kept += energy[base + flat[at + j]];
     if (kept > bestKept) {
       bestKept = kept;
       best = i;
@@ -85,8 +97,9 @@ export function choosePatterns(
   for (let i = 0; i < energy.length; i++) energy[i] = weights[i] * weights[i];
 
   const candidates = candidatePatterns(kh, kw, size);
+  const flatCandidates = flatten(candidates, size);
   const frequency = new Array<number>(candidates.length).fill(0);
-  for (let k = 0; k < kernels; k++) frequency[bestPattern(energy, k, area, candidates)[0]]++;
+  for (let k = 0; k < kernels; k++) frequency[bestPattern(energy, k, area, flatCandidates, size)[0]]++;
   // Most frequent first; a candidate no kernel chose never enters the library.
   const library = candidates
     .map((_, i) => i)
@@ -95,10 +108,11 @@ export function choosePatterns(
     .slice(0, count)
     .map((i) => candidates[i]);
 
+  const flatLibrary = flatten(library, size);
   const ids = new Uint8Array(kernels);
   const keptEnergy = new Float64Array(kernels);
   for (let k = 0; k < kernels; k++) {
-    const [id, kept] = bestPattern(energy, k, area, library);
+    const [id, kept] = bestPattern(energy, k, area, flatLibrary, size);
     ids[k] = id;
     keptEnergy[k] = kept;
   }
@@ -112,8 +126,19 @@ export function choosePatterns(
 export function strongestKernels(keptEnergy: Float64Array, ratio: number): Uint8Array {
   const n = keptEnergy.length;
   const keep = Math.min(n, Math.max(1, Math.round(n / ratio)));
-  const order = Array.from({ length: n }, (_, k) => k).sort((a, b) => keptEnergy[b] - keptEnergy[a] || a - b);
+  // The keep-th largest energy is the threshold: kernels above it stay, and of those equal to it
+  // the lowest indices fill the remaining places (a typed sort, no per-kernel comparator calls).
+  const threshold = Float64Array.from(keptEnergy).sort()[n - keep];
+  let above = 0;
+  for (let k = 0; k < n; k++) if (keptEnergy[k] > threshold) above++;
+  let equalPlaces = keep - above;
   const kept = new Uint8Array(n);
-  for (let i = 0; i < keep; i++) kept[order[i]] = 1;
+  for (let k = 0; k < n; k++) {
+    if (keptEnergy[k] > threshold) kept[k] = 1;
+    else if (keptEnergy[k] === threshold && equalPlaces > 0) {
+      kept[k] = 1;
+      equalPlaces--;
+    }
+  }
   return kept;
 }

@@ -4,6 +4,7 @@
  * over and reported in one warning; any other operator on an activation is an InputError, because
  * silently dropping it would simulate a different network.
  */
+import { basename } from 'node:path';
 import { InputError } from '../../util/errors.ts';
 import { TRACE_FORMAT, TRACE_VERSION, type LayerSpec, type TraceFile } from '../trace-format.ts';
 import { parseTrace } from '../trace.ts';
@@ -243,7 +244,14 @@ export function importOnnx(graph: OnnxGraph, name: string, source: string): Impo
 
   if (layers.length === 0)
     throw new InputError(source, 'graph', 'no layer ousim simulates (Conv, Gemm, pooling, ...)');
-  const document: TraceFile = { format: TRACE_FORMAT, version: TRACE_VERSION, name, inputShape, layers };
+  const document: TraceFile = {
+    format: TRACE_FORMAT,
+    version: TRACE_VERSION,
+    name,
+    description: `imported from ONNX ${basename(source)}`,
+    inputShape,
+    layers,
+  };
   const warnings: string[] = [];
   if (passedOver.size)
     warnings.push(

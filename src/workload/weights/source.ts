@@ -44,13 +44,14 @@ export function checkWeightDims(
  * has realistic strong and weak kernels. The positions within a kernel are i.i.d., so every
  * candidate pattern is equally likely a priori: the library reflects sampling, not the spatial
  * structure of trained kernels (use --weights for that). Each layer has its own stream, seeded by
- * the run seed and the layer name, so a layer's weights do not depend on the other layers.
+ * the run seed and the layer name, so a layer's weights do not depend on the other layers
+ * (seedrandom's Alea generator: several times faster than its default ARC4, and as reproducible).
  */
 export function syntheticConvWeights(layer: ConvLayer, seed: number): Float64Array {
   const [cout, cinPerGroup, kh, kw] = convWeightDims(layer);
   const n = cout * cinPerGroup * kh * kw;
   const std = Math.sqrt(2 / (cinPerGroup * kh * kw));
-  const rng = seedrandom(`ousim-weights:${seed}:${layer.name}`);
+  const rng = seedrandom.alea(`ousim-weights:${seed}:${layer.name}`);
   const out = new Float64Array(n);
   // Box-Muller: two uniforms give two independent standard normals.
   for (let i = 0; i < n; i += 2) {
