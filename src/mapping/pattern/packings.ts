@@ -53,7 +53,7 @@ const bandPacking: Packing = {
 };
 
 /** Candidates looked at when choosing stack partners (bounds the cost on big layers). */
-const STACK_WINDOW = 48;
+const STACK_WINDOW = 32;
 
 const stackPacking: Packing = {
   name: 'stack',
@@ -177,4 +177,4 @@ const mergeStackPacking: Packing = {
 export const PACKINGS: readonly Packing[] = [mergePacking, mergeStackPacking, bandPacking, stackPacking];
 
 /** The packing used when MapperOptions.packing is absent (chosen by measurement, docs/mapping.md). */
-export const DEFAULT_PACKING = 'merge';
+export const DEFAULT_PACKING = 'merge-stack';
