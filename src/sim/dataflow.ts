@@ -20,7 +20,7 @@
 import type { Arch } from '../config/arch.ts';
 import { Component, SimEvent, indexedName, type Simulator } from '../engine/index.ts';
 import { Priority } from '../engine/index.ts';
-import { addCounts, emptyCounts, type ActionCounts } from '../energy/actions.ts';
+import { ACTION_NAMES, addCounts, emptyCounts, type ActionCounts } from '../energy/actions.ts';
 import { OuController } from '../hardware/ou-controller.ts';
 import { OuPipeline, type OuTiming } from '../hardware/ou-pipeline.ts';
 import type { MeshNoc } from '../hardware/noc.ts';
@@ -30,8 +30,9 @@ import type { Layer, Shape3 } from '../workload/types.ts';
 import type { Fidelity } from './types.ts';
 import type { CopyPlacement } from './placement.ts';
 import { lastNeededFn, outputPositions } from './receptive-field.ts';
+import { skipZeroSteps } from './sparsity.ts';
 import { TimedQueue } from './timed-queue.ts';
-import { crossbarRegisterBits, crossbarVectorCounts, partialSumAdds } from './vector-costs.ts';
+import { crossbarDigitalCounts, crossbarVectorCounts, partialSumAdds } from './vector-costs.ts';
 
 export const ARRIVAL_PRIORITY = Priority.DEFAULT + 10;
 export const COMPLETE_PRIORITY = Priority.DEFAULT + 20;
@@ -228,8 +229,10 @@ class LayerCopy {
   private readonly unit: LayerUnit;
   private readonly pipelines: OuPipeline[] = [];
   private readonly controllers: OuController[] = [];
-  /** Per-vector actions of the whole copy (fast fidelity adds them per vector). */
-  private readonly perVector: ActionCounts = emptyCounts();
+  /** OU-step actions of one vector on the whole copy (the fast fidelity counts these in bulk). */
+  private readonly ouStepsPerVector: ActionCounts = emptyCounts();
+  /** Digital actions of one vector outside the OU steps (both fidelities count these in bulk). */
+  private readonly digitalPerVector: ActionCounts = emptyCounts();
   private vectors = 0;
   /** Vectors whose crossbars are all done, at these cycles, in order. */
   readonly done = new TimedQueue();
@@ -247,9 +250,16 @@ class LayerCopy {
     this.placement = placement;
     const ctx = unit.ctx;
     const slices = mapping.inputSlices;
-    mapping.crossbars.forEach((plan, i) => {
-      addCounts(this.perVector, crossbarVectorCounts(plan, slices));
-      this.perVector.registerBits += crossbarRegisterBits(plan, ctx.arch);
+    const zeroFraction = ctx.arch.sparsity.skipZeroRows ? (unit.layer.zeroInputFraction ?? 0) : 0;
+    mapping.crossbars.forEach((mapped, i) => {
+      const plan = skipZeroSteps(
+        mapped,
+        zeroFraction,
+        ctx.sim.seed,
+        `${unit.path}.copy[${placement.copy}].xbar[${i}]`,
+      );
+      addCounts(this.ouStepsPerVector, crossbarVectorCounts(plan, slices));
+      addCounts(this.digitalPerVector, crossbarDigitalCounts(plan, ctx.arch));
       if (ctx.fidelity === 'fast') {
         this.pipelines.push(new OuPipeline(plan.ouCols, slices, ctx.ouTiming));
       } else {
@@ -272,7 +282,7 @@ class LayerCopy {
       );
     });
     for (const [tile, bits] of bitsByTile) this.remote.push({ tile, bits });
-    this.psumAdds = partialSumAdds(mapping.crossbars);
+    this.psumAdds = partialSumAdds(mapping.crossbars, unit.layer.outShape[0]);
     this.complete = new SimEvent(
       unit,
       indexedName('complete', placement.copy),
@@ -362,12 +372,9 @@ class LayerCopy {
    */
   settle(): void {
     const counts = this.unit.counts;
-    if (this.unit.ctx.fidelity === 'fast') {
-      for (const key of Object.keys(this.perVector) as (keyof ActionCounts)[]) {
-        counts[key] += this.perVector[key] * this.vectors;
-      }
-    } else {
-      counts.registerBits += this.perVector.registerBits * this.vectors;
+    for (const name of ACTION_NAMES) {
+      if (this.unit.ctx.fidelity === 'fast') counts[name] += this.ouStepsPerVector[name] * this.vectors;
+      counts[name] += this.digitalPerVector[name] * this.vectors;
     }
   }
 }

@@ -27,28 +27,25 @@ export function crossbarVectorCounts(plan: CrossbarPlan, slices: number): Action
 }
 
 /**
- * Register traffic of one input vector on one crossbar: its input register is filled with the inputs
- * of its wordlines, and its output register holds one partial sum per output it produces.
+ * Digital work of one input vector on one crossbar, outside the OU steps, counted in both fidelities:
+ * its input register is filled with the inputs of its wordlines, its output register holds one partial
+ * sum per output it produces, and offset encoding subtracts the offset times the input sum.
  */
-export function crossbarRegisterBits(plan: CrossbarPlan, arch: Arch): number {
-  return (
-    plan.inputsPerVector * arch.precision.inputBits + plan.outputsPerVector * arch.precision.partialSumBits
-  );
+export function crossbarDigitalCounts(plan: CrossbarPlan, arch: Arch): ActionCounts {
+  const counts = emptyCounts();
+  counts.registerBits =
+    plan.inputsPerVector * arch.precision.inputBits + plan.outputsPerVector * arch.precision.partialSumBits;
+  counts.shiftAdds = (plan.offsetCorrectionsPerVector ?? 0) + (plan.inputSumAddsPerVector ?? 0);
+  return counts;
 }
 
 /**
- * Additions that merge partial sums of row-split crossbars (crossbars sharing a column group), per
- * input vector: a group of n crossbars producing o outputs needs (n - 1) * o additions.
+ * Additions that merge the partial sums of a layer's crossbars into its outputs, per input vector:
+ * every partial sum a crossbar produces is added into one of the layer's `outputs` values, so there
+ * are (partial sums - outputs) additions (for a dense column group of n crossbars: (n - 1) per output).
  */
-export function partialSumAdds(crossbars: readonly CrossbarPlan[]): number {
-  const byGroup = new Map<number, { n: number; outputs: number }>();
-  for (const plan of crossbars) {
-    const group = byGroup.get(plan.columnGroup) ?? { n: 0, outputs: 0 };
-    group.n += 1;
-    group.outputs = Math.max(group.outputs, plan.outputsPerVector);
-    byGroup.set(plan.columnGroup, group);
-  }
-  let adds = 0;
-  for (const { n, outputs } of byGroup.values()) adds += (n - 1) * outputs;
-  return adds;
+export function partialSumAdds(crossbars: readonly CrossbarPlan[], outputs: number): number {
+  let partialSums = 0;
+  for (const plan of crossbars) partialSums += plan.outputsPerVector;
+  return Math.max(0, partialSums - outputs);
 }

@@ -1,0 +1,49 @@
+import { expect } from 'chai';
+import { inputSlices } from '../../src/config/arch.ts';
+import { mapNetwork } from '../../src/mapping/registry.ts';
+import { isWeightLayer } from '../../src/workload/types.ts';
+import { arch, run, zooNetwork } from './helpers.ts';
+
+describe('conservation: simulated counts agree with the mapping', () => {
+  for (const [trace, sets] of [
+    ['tiny', ['chip.pesPerTile=1', 'chip.crossbarsPerPe=1', 'crossbar.rows=32', 'crossbar.cols=32']],
+    ['resnet18-cifar10', []],
+  ] as const) {
+    for (const mapper of ['dense', 'pattern']) {
+      it(`${trace}, ${mapper}: OU steps, ADC conversions, buffer reads and NoC flits`, () => {
+        const a = arch(...sets);
+        const network = zooNetwork(trace, a);
+        const result = run(network, a, mapper, 'fast');
+        const mappings = mapNetwork(network, a, mapper, {});
+        let ouSteps = 0;
+        let conversions = 0;
+        let readBits = 0;
+        network.layers.filter(isWeightLayer).forEach((layer, i) => {
+          const vectors = layer.outShape[1] * layer.outShape[2];
+          const window =
+            layer.type === 'conv' ? layer.cin * layer.kernel[0] * layer.kernel[1] : layer.inFeatures;
+          readBits += vectors * window * a.precision.inputBits;
+          for (const plan of mappings[i].crossbars) {
+            ouSteps += vectors * inputSlices(a) * plan.ouRows.length;
+            conversions += vectors * inputSlices(a) * plan.ouCols.reduce((s, c) => s + c, 0);
+          }
+        });
+        expect(result.counts.ouSteps).to.equal(ouSteps);
+        expect(result.counts.adcConversions).to.equal(conversions);
+        expect(result.counts.bufferReadBits).to.equal(readBits);
+        const nocStat = result.components.find(
+          (c) => c.component === 'chip.noc' && c.statistic === 'flit_hops_count',
+        );
+        expect(result.counts.nocFlitHops).to.equal(nocStat?.value);
+        const tileWrites = result.components
+          .filter((c) => c.statistic === 'buffer_write_bits')
+          .reduce((s, c) => s + c.value, 0);
+        // Every buffer write the layers counted went through a tile's ports (the input image is preloaded).
+        const inputBits =
+          network.inputShape[0] * network.inputShape[1] * network.inputShape[2] * a.precision.inputBits;
+        expect(tileWrites).to.equal(result.counts.bufferWriteBits - inputBits);
+        if (trace === 'tiny') expect(result.counts.nocFlitHops).to.be.greaterThan(0);
+      });
+    }
+  }
+});
