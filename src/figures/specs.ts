@@ -54,7 +54,14 @@ export function crossbarsPerLayer(layers: readonly Row[]): Built {
         encoding: {
           x: { field: 'layer', type: 'nominal', sort: { field: 'order', op: 'min' }, title: 'layer' },
           xOffset: { field: 'mapping', type: 'nominal' },
-          y: { field: 'crossbars', type: 'quantitative', title: 'crossbars' },
+          // Symlog scale: FC layers can hold thousands of crossbars next to convs with a few.
+          y: {
+            field: 'crossbars',
+            type: 'quantitative',
+            title: 'crossbars (log scale)',
+            scale: { type: 'symlog' },
+            axis: { values: [1, 10, 100, 1000, 10000, 100000], format: ',d' },
+          },
           color: { field: 'mapping', type: 'nominal', scale: MAPPING_COLORS, title: 'mapping' },
           tooltip: [{ field: 'layer' }, { field: 'mapping' }, { field: 'crossbars' }],
         },
@@ -97,7 +104,14 @@ export function energyBreakdown(summary: readonly Row[]): Built {
         encoding: {
           x: { field: 'mapping', type: 'nominal', title: null, axis: { labelAngle: 0 } },
           y: { field: 'uj', type: 'quantitative', title: 'energy per inference (µJ)', stack: 'zero' },
-          color: { field: 'part', type: 'nominal', sort: parts.map(partName), title: 'component' },
+          // Eleven parts: a 20-colour scheme, so no two share a colour.
+          color: {
+            field: 'part',
+            type: 'nominal',
+            sort: parts.map(partName),
+            title: 'component',
+            scale: { scheme: 'tableau20' },
+          },
           order: { field: 'order' },
           tooltip: [{ field: 'part' }, { field: 'uj', format: '.4g', title: 'µJ' }],
         },
@@ -199,7 +213,7 @@ export function sweepHeatmap(
           {
             mark: { type: 'text', fontSize: 9 },
             encoding: {
-              text: { field: 'value', type: 'quantitative', format: '.3~g' },
+              text: { field: 'value', type: 'quantitative', format: ',.3~r' },
               // Light text on the dark (high) end of the reversed viridis scale.
               color: { condition: { test: `datum.value > ${midpoint}`, value: 'white' }, value: '#222' },
             },

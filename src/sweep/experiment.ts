@@ -2,7 +2,7 @@
  * One simulation of an experiment, described by plain data so that it can be sent to a worker
  * thread: which trace, which arch (preset + overrides), which mapping, seed and fidelity.
  *
- * Pruning belongs to the configuration: layers without masks are pruned with the arch's
+ * Pruning belongs to the configuration: a trace without masks is pruned with the arch's
  * `pattern.*` keys and the seed, so dense and pattern see the same pruned weights, and a sweep
  * over `pattern.connectivity` really changes the trace.
  */
@@ -10,7 +10,7 @@ import { loadArch, type Arch } from '../config/arch.ts';
 import type { Override } from '../config/overrides.ts';
 import type { Fidelity, RunResult } from '../sim/types.ts';
 import type { Network } from '../workload/types.ts';
-import { loadTrace, pruneNetwork, resolveTracePath, simulate } from './simulator.ts';
+import { prepareNetwork, simulate } from './simulator.ts';
 
 export interface SimulationTask {
   trace: string;
@@ -26,14 +26,16 @@ export interface SimulationTask {
 const networkCache = new Map<string, Network>();
 const NETWORK_CACHE_SIZE = 8;
 
-/** The trace, its 3x3 conv layers pruned with the arch's pattern keys (masks in the trace are kept). */
+/**
+ * The trace, pruned with the arch's pattern keys when its 3x3 layers carry no masks: the same
+ * preparation as `ousim run` (src/sim/setup.ts), cached.
+ */
 export function loadExperimentNetwork(trace: string, arch: Arch, seed: number): Network {
   const { size, count, connectivity } = arch.pattern;
   const cacheKey = JSON.stringify([trace, size, count, connectivity, seed]);
   const cached = networkCache.get(cacheKey);
   if (cached) return cached;
-  const network = loadTrace(resolveTracePath(trace));
-  const prepared = pruneNetwork(network, { size, count, connectivity }, seed).network;
+  const prepared = prepareNetwork(trace, arch, seed).network;
   if (networkCache.size >= NETWORK_CACHE_SIZE) networkCache.delete(networkCache.keys().next().value!);
   networkCache.set(cacheKey, prepared);
   return prepared;

@@ -37,7 +37,7 @@ import {
 import { silentProgress, type Progress } from './progress.ts';
 import { formatShard, inShard, WHOLE, type Shard } from './shard.ts';
 import type { SimulationTask } from './experiment.ts';
-import type { TaskOutcome } from './worker.ts';
+import { inputErrorOf, type TaskOutcome } from './outcome.ts';
 
 export const SWEEP_CSV = 'sweep.csv';
 
@@ -56,6 +56,8 @@ export interface SweepOptions {
 /** What the sweep needs from the simulator; the CLI passes the real one, tests a fake. */
 export interface SweepBackend {
   loadArch(arch: string, overrides: SimulationTask['overrides']): Arch;
+  /** Throw an InputError when a trace name or path does not resolve. */
+  checkTrace(trace: string): void;
   simulationKey(arch: Arch): string;
   /** Run one simulation (in a worker pool, or inline). */
   simulate(task: SimulationTask): Promise<TaskOutcome>;
@@ -93,6 +95,7 @@ export async function runSweep(
   const started = performance.now();
   const shard = options.shard ?? WHOLE;
   const axes = buildAxes(options.traces, options.mappings, options.sets);
+  for (const trace of options.traces) backend.checkTrace(trace);
   const points = expandGrid(axes);
   const manifest: SweepManifest = {
     format: MANIFEST_FORMAT,
@@ -107,16 +110,17 @@ export async function runSweep(
     shard: formatShard(shard),
   };
 
+  // Every point's arch is checked before the folder is touched: bad input leaves nothing behind.
+  const mine = points
+    .filter((p) => inShard(p.index, shard))
+    .map((point) => preparePoint(point, options, backend));
+
   const out = resolve(options.out);
   mkdirSync(out, { recursive: true });
   claimFolder(out, manifest);
   const journal = new RowJournal(join(out, SWEEP_CSV));
   const done = new Set(journal.existingRows.map((row) => pointKey(axes, row)));
-
-  const mine = points.filter((p) => inShard(p.index, shard));
-  const pending: PendingPoint[] = mine
-    .filter((p) => !done.has(pointKey(axes, p.params)))
-    .map((point) => preparePoint(point, options, backend));
+  const pending = mine.filter((p) => !done.has(pointKey(axes, p.point.params)));
   const groups = groupBySimulation(pending, backend);
   const toReprice = pending.length - groups.length;
 
@@ -149,7 +153,8 @@ export async function runSweep(
         const [lead, ...others] = group;
         const outcome = await backend.simulate(lead.task);
         if (!outcome.ok) {
-          if (outcome.inputError) throw new InputError(describePoint(lead.point), '', outcome.message);
+          const input = inputErrorOf(outcome);
+          if (input) throw input;
           for (const p of group) {
             report.failed.push({ point: p.point.index, message: outcome.message });
             progress.tick();

@@ -4,5 +4,5 @@
  * change of those modules' names touches one file.
  */
 export { simulate, reprice, simulationKey } from '../sim/simulate.ts';
+export { prepareNetwork, needsPruning, resolvedConfig } from '../sim/setup.ts';
 export { loadTrace, resolveTracePath } from '../workload/trace.ts';
-export { pruneNetwork } from '../workload/prune.ts';

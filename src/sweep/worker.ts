@@ -3,12 +3,10 @@
  * the main thread can tell bad input (an InputError, worded for the user) from a bug.
  */
 import { InputError } from '../util/errors.ts';
-import type { RunResult } from '../sim/types.ts';
 import { runTask, type SimulationTask } from './experiment.ts';
+import type { TaskOutcome } from './outcome.ts';
 
-export type TaskOutcome =
-  | { ok: true; result: RunResult; ms: number }
-  | { ok: false; inputError: boolean; message: string; stack?: string };
+export type { TaskOutcome };
 
 export function runTaskSafely(task: SimulationTask): TaskOutcome {
   const start = performance.now();
@@ -16,10 +14,22 @@ export function runTaskSafely(task: SimulationTask): TaskOutcome {
     const result = runTask(task);
     return { ok: true, result, ms: performance.now() - start };
   } catch (error) {
-    if (error instanceof InputError) return { ok: false, inputError: true, message: error.message };
+    if (error instanceof InputError) {
+      const problem = error.message.slice(prefixLength(error));
+      return {
+        ok: false,
+        message: error.message,
+        input: { source: error.source, field: error.field, problem },
+      };
+    }
     const e = error instanceof Error ? error : new Error(String(error));
-    return { ok: false, inputError: false, message: e.message, stack: e.stack };
+    return { ok: false, message: e.message, stack: e.stack };
   }
+}
+
+/** Length of the `source: field: ` prefix that InputError puts before the problem. */
+function prefixLength(error: InputError): number {
+  return `${error.source}: ${error.field ? `${error.field}: ` : ''}`.length;
 }
 
 /**

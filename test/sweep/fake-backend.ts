@@ -22,15 +22,30 @@ export function fakeEnergy(arch: Arch, cycles: number): number {
 
 export function fakeBackend(options: { delayMs?: number; failMapping?: string } = {}): FakeBackend {
   const simulatedTasks: SimulationTask[] = [];
+  // Like the pool: at most `threads` simulations at a time.
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  const acquire = async () => {
+    if (running < 2) running++;
+    else await new Promise<void>((r) => waiting.push(r));
+  };
+  const release = () => {
+    const next = waiting.shift();
+    if (next) next();
+    else running--;
+  };
   return {
     threads: 2,
     simulatedTasks,
     loadArch,
+    checkTrace: () => {},
     simulationKey: (arch) => JSON.stringify([arch.ou, arch.pattern]),
     simulate: async (task) => {
       simulatedTasks.push(task);
+      await acquire();
       if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
-      if (task.mapping === options.failMapping) return { ok: false, inputError: false, message: 'boom' };
+      release();
+      if (task.mapping === options.failMapping) return { ok: false, message: 'boom' };
       const arch = loadArch(task.arch, task.overrides);
       const cycles = fakeCycles(arch, task.mapping);
       const result = {

@@ -1,11 +1,82 @@
-import type { CommandModule } from 'yargs';
+/**
+ * `ousim compare`: dense vs pattern mapping on the same arch and pruned networks, the paper's
+ * three figures next to its ranges (src/sweep/compare.ts). `npm start` runs it with the defaults.
+ */
+import type { Argv, CommandModule } from 'yargs';
+import type { Fidelity } from '../../sim/types.ts';
+import { splitList } from '../../sweep/grid.ts';
+import { DEFAULT_COMPARE_TRACES } from '../../sweep/compare.ts';
+import { formatCompareTable } from '../../sweep/paper.ts';
+import { formatSeconds, stderrProgress } from '../../sweep/progress.ts';
 import { InputError } from '../../util/errors.ts';
+import { withArchOptions, withOutputOptions } from '../options.ts';
 
-// Placeholder until the command is built; replaced by its issue's work.
-export const compareCommand: CommandModule = {
+interface CompareArgs {
+  traces: string[];
+  arch: string;
+  set: string[];
+  seed: number;
+  fidelity: string;
+  out: string;
+  jobs?: number;
+}
+
+export const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare',
-  describe: '(compare: not built yet)',
-  handler: () => {
-    throw new InputError('compare', '', 'not built yet');
+  describe: "dense vs pattern mapping on the same arch and networks: the paper's table",
+  builder: (y: Argv) =>
+    withOutputOptions(withArchOptions(y), 'results')
+      .option('traces', {
+        type: 'string',
+        array: true,
+        default: [DEFAULT_COMPARE_TRACES.join(',')],
+        describe: 'networks (zoo names or trace paths), comma-separated',
+      })
+      .option('fidelity', {
+        type: 'string',
+        choices: ['fast', 'ou'],
+        default: 'fast',
+        describe: 'simulation fidelity',
+      })
+      .option('jobs', {
+        type: 'number',
+        describe: 'worker threads (default: every core, at most one per network)',
+      })
+      .example('$0 compare', 'the paper comparison on the four bundled networks, into results/')
+      .example('$0 compare --traces vgg16-cifar10 --set pattern.connectivity=3', 'a what-if'),
+  handler: async (args) => {
+    const traces = splitList(args.traces);
+    // Loaded here so that `--help` does not pull in the simulator.
+    const { runCompare } = await import('../../sweep/compare.ts');
+    const { createBackend, defaultJobs } = await import('../../sweep/backend.ts');
+    const jobs = Math.min(args.jobs ?? defaultJobs(), traces.length);
+    if (!Number.isInteger(jobs) || jobs < 1)
+      throw new InputError('--jobs', '', `expected a whole number >= 1`);
+    const backend = createBackend(jobs);
+    const started = performance.now();
+    try {
+      const outcome = await runCompare(
+        {
+          traces,
+          arch: args.arch,
+          sets: args.set,
+          seed: args.seed,
+          fidelity: args.fidelity as Fidelity,
+          out: args.out,
+        },
+        (tasks) => backend.simulateBatch(tasks),
+        stderrProgress(),
+      );
+      for (const result of outcome.results)
+        for (const warning of result.warnings)
+          process.stderr.write(`ousim compare: ${result.network} ${result.mapping}: ${warning}\n`);
+      process.stdout.write(`${formatCompareTable(outcome.rows)}\n\n`);
+      process.stdout.write(
+        `wrote summary.csv, layers.csv, components.csv, compare.csv, config.resolved.json to ${outcome.out} ` +
+          `in ${formatSeconds((performance.now() - started) / 1000)}; figures: ousim figures --in ${args.out}\n`,
+      );
+    } finally {
+      await backend.close();
+    }
   },
 };

@@ -1,0 +1,64 @@
+/**
+ * The real sweep backend: simulations on a piscina worker pool (or in this thread for
+ * `--jobs 1`), re-pricing and CSV rows from the simulator's own functions.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { loadArch } from '../config/arch.ts';
+import type { RunResult } from '../sim/types.ts';
+import type { SweepBackend } from './runner.ts';
+import { reprice, resolveTracePath, simulationKey } from './simulator.ts';
+import { summaryRows } from './outputs.ts';
+import { runBatchSafely, runTaskSafely } from './worker.ts';
+import type { TaskOutcome } from './outcome.ts';
+import type { SimulationTask } from './experiment.ts';
+
+export interface ClosableBackend extends SweepBackend {
+  /** Tasks that should share one worker (and its trace cache), run in order. */
+  simulateBatch(tasks: SimulationTask[]): Promise<TaskOutcome[]>;
+  close(): Promise<void>;
+}
+
+/** Threads to use: `--jobs`, else every core. */
+export function defaultJobs(): number {
+  return availableParallelism();
+}
+
+export function createBackend(jobs: number): ClosableBackend {
+  const shared = {
+    loadArch,
+    checkTrace: (trace: string) => void resolveTracePath(trace),
+    simulationKey,
+    reprice,
+    summaryRow: (result: RunResult) => summaryRows([result])[0],
+  };
+  if (jobs <= 1) {
+    return {
+      ...shared,
+      threads: 1,
+      // Yield to the event loop between points so the progress bar can redraw.
+      simulate: async (task: SimulationTask) => {
+        await new Promise((r) => setImmediate(r));
+        return runTaskSafely(task);
+      },
+      simulateBatch: async (tasks: SimulationTask[]) => {
+        await new Promise((r) => setImmediate(r));
+        return runBatchSafely(tasks);
+      },
+      close: async () => {},
+    };
+  }
+  const pool = new Piscina<SimulationTask | SimulationTask[], TaskOutcome | TaskOutcome[]>({
+    filename: new URL('./worker-entry.js', import.meta.url).href,
+    minThreads: jobs,
+    maxThreads: jobs,
+    idleTimeout: 1000,
+  });
+  return {
+    ...shared,
+    threads: jobs,
+    simulate: (task) => pool.run(task) as Promise<TaskOutcome>,
+    simulateBatch: (tasks) => pool.run(tasks, { name: 'runBatchSafely' }) as Promise<TaskOutcome[]>,
+    close: () => pool.destroy(),
+  };
+}

@@ -1,0 +1,72 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/util/paths.ts';
+import { parseCsv, num } from '../../src/sweep/csv.ts';
+import { makeFigures } from '../../src/figures/make.ts';
+
+function ousim(...args: string[]) {
+  return spawnSync(process.execPath, [join(projectRoot, 'bin', 'ousim.js'), ...args], {
+    encoding: 'utf8',
+    cwd: projectRoot,
+  });
+}
+
+describe('ousim compare (end to end, tiny network)', function () {
+  this.timeout(60000);
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'ousim-compare-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('writes the run outputs and compare.csv whose ratios match summary.csv, and prints the table', () => {
+    const out = join(dir, 'a');
+    const run = ousim('compare', '--traces', 'tiny', '--jobs', '1', '--out', out);
+    expect(run.status, run.stderr).to.equal(0);
+    expect(run.stdout).to.contain('4.16x-5.20x').and.to.contain('tiny');
+    const summary = parseCsv(readFileSync(join(out, 'summary.csv'), 'utf8'), 'summary').rows;
+    expect(summary.map((r) => r.mapping)).to.deep.equal(['dense', 'pattern']);
+    const [dense, pattern] = summary;
+    const [row] = parseCsv(readFileSync(join(out, 'compare.csv'), 'utf8'), 'compare').rows;
+    expect(num(row, 'crossbar_area_efficiency')).to.equal(
+      num(dense, 'crossbar_area_mm2') / num(pattern, 'crossbar_area_mm2'),
+    );
+    expect(num(row, 'energy_efficiency')).to.equal(num(dense, 'energy_pj') / num(pattern, 'energy_pj'));
+    expect(num(row, 'speedup')).to.equal(num(dense, 'cycles') / num(pattern, 'cycles'));
+    const config = JSON.parse(readFileSync(join(out, 'config.resolved.json'), 'utf8')) as { command: string };
+    expect(config.command).to.equal('compare');
+  });
+
+  it('is deterministic across runs and thread counts', () => {
+    const b = join(dir, 'b');
+    expect(ousim('compare', '--traces', 'tiny', '--jobs', '2', '--out', b).status).to.equal(0);
+    for (const file of ['summary.csv', 'layers.csv', 'compare.csv'])
+      expect(readFileSync(join(b, file), 'utf8'), file).to.equal(readFileSync(join(dir, 'a', file), 'utf8'));
+  });
+
+  it('feeds ousim figures: the comparison, crossbars per layer and energy breakdown', async () => {
+    const outcomes = await makeFigures(join(dir, 'a'), join(dir, 'figs'));
+    expect(outcomes.filter((o) => !o.skipped).map((o) => o.name)).to.deep.equal([
+      'crossbars-per-layer',
+      'energy-breakdown',
+      'paper-comparison',
+    ]);
+  });
+
+  it('rejects bad input with exit code 2, one line, and no output folder', () => {
+    for (const args of [
+      ['--traces', 'no-such-net'],
+      ['--set', 'adc.nope=3'],
+      ['--set', 'ou.rows=512'],
+      ['--arch', 'no-such-preset'],
+    ]) {
+      const out = join(dir, 'bad');
+      const run = ousim('compare', ...args, '--jobs', '1', '--out', out);
+      expect(run.status, args.join(' ')).to.equal(2);
+      expect(run.stderr.trim().split('\n'), run.stderr).to.have.length(1);
+      expect(run.stderr).not.to.match(/\n\s+at /);
+      expect(existsSync(out), 'no output folder').to.equal(false);
+    }
+  });
+});
