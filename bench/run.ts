@@ -10,8 +10,9 @@ interface Suite {
 
 const SUITES: Suite[] = [
   { name: 'engine', run: async () => (await import('./engine.ts')).engineBench() },
-  // { name: 'mapping', run: async () => (await import('./mapping.ts')).mappingBench() },
-  // { name: 'sim', run: async () => (await import('./sim.ts')).simBench() },
+  { name: 'prune', run: async () => (await import('./prune.ts')).benchPrune() },
+  { name: 'mapping', run: async () => (await import('./mapping.ts')).mappingBench() },
+  { name: 'sim', run: async () => (await import('./sim.ts')).simBench() },
 ];
 
 async function main(): Promise<void> {
