@@ -50,7 +50,7 @@ export function createBackend(jobs: number): ClosableBackend {
   }
   const pool = new Piscina<SimulationTask | SimulationTask[], TaskOutcome | TaskOutcome[]>({
     filename: new URL('./worker-entry.js', import.meta.url).href,
-    minThreads: jobs,
+    minThreads: 0, // threads start on demand: a sweep with one simulation left needs one
     maxThreads: jobs,
     idleTimeout: 1000,
   });
