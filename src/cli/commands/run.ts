@@ -35,9 +35,8 @@ export function withSimulationOptions<T>(y: Argv<T>) {
       describe: 'crossbar budget for replicating early layers to balance the pipeline (0 = off)',
     })
     .option('fidelity', {
-      type: 'string',
       choices: ['fast', 'ou'] as const,
-      default: 'fast',
+      default: 'fast' as const,
       describe: 'fast: one closed-form OU pipeline per crossbar per vector; ou: every OU step an event',
     });
 }
