@@ -271,11 +271,6 @@ export function paperComparison(compare: readonly Row[]): Built {
         width: 170,
         height: 240,
         layer: [
-          {
-            transform: [{ filter: 'datum.first' }],
-            mark: { type: 'rect', color: '#54a24b', opacity: 0.25 },
-            encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
-          },
           // 1x: no gain, for scale.
           {
             transform: [{ filter: 'datum.first' }],
@@ -295,6 +290,12 @@ export function paperComparison(compare: readonly Row[]): Built {
               y: { field: 'value', type: 'quantitative', title: 'pattern over dense (x)' },
               tooltip: [{ field: 'network' }, { field: 'value', format: '.3f' }],
             },
+          },
+          {
+            transform: [{ filter: 'datum.first' }],
+            // Over the bars, translucent, so the range shows where a bar covers it.
+            mark: { type: 'rect', color: '#54a24b', opacity: 0.3, stroke: '#54a24b', strokeWidth: 1 },
+            encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
           },
           {
             mark: { type: 'text', dy: -6, fontSize: 10 },
