@@ -7,13 +7,9 @@ import { stringify } from 'csv-stringify/sync';
 import { ACTION_NAMES, ENERGY_PARTS, type ActionCounts, type EnergyBreakdown } from '../energy/actions.ts';
 import type { RunResult } from '../sim/types.ts';
 import type { OutputFolder } from './atomic.ts';
+import { snakeCase } from '../util/case.ts';
 
 export type CsvRow = Record<string, string | number>;
-
-/** `adcConversions` -> `adc_conversions`. */
-export function snakeCase(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
 
 function energyColumns(energy: EnergyBreakdown): CsvRow {
   const row: CsvRow = {};

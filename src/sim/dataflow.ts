@@ -30,6 +30,7 @@ import type { Layer, Shape3 } from '../workload/types.ts';
 import type { Fidelity } from './types.ts';
 import type { CopyPlacement } from './placement.ts';
 import { lastNeededFn, outputPositions } from './receptive-field.ts';
+import { snakeCase } from '../util/case.ts';
 import { skipZeroSteps } from './sparsity.ts';
 import { TimedQueue } from './timed-queue.ts';
 import { crossbarDigitalCounts, crossbarVectorCounts, partialSumAdds } from './vector-costs.ts';
@@ -144,6 +145,22 @@ export class LayerUnit extends Component {
     if (mapping) {
       placements.forEach((placement) => this.copies.push(new LayerCopy(this, mapping, placement)));
       this.tile = placements[0].homeTile;
+    }
+    this.registerStatistics();
+  }
+
+  /** The layer's action counts and its span, as statistics of `chip.layers.layer[i]`. */
+  private registerStatistics(): void {
+    this.formula('positions_count', 'count', `output positions of layer ${this.layer.name}`, () => this.next);
+    this.formula('start_cycle', 'cycle', 'cycle the first window started', () =>
+      this.firstStart === Infinity ? 0 : this.firstStart,
+    );
+    this.formula('end_cycle', 'cycle', 'cycle the last output was stored', () => this.lastDone);
+    for (const name of ACTION_NAMES) {
+      const unit = name.endsWith('Bits') ? 'bits' : 'count';
+      const base = snakeCase(name);
+      const statistic = unit === 'bits' ? base : `${base}_count`;
+      this.formula(statistic, unit, `${base.replace(/_/g, ' ')} of this layer`, () => this.counts[name]);
     }
   }
 

@@ -36,7 +36,7 @@ describe('conservation: simulated counts agree with the mapping', () => {
         );
         expect(result.counts.nocFlitHops).to.equal(nocStat?.value);
         const tileWrites = result.components
-          .filter((c) => c.statistic === 'buffer_write_bits')
+          .filter((c) => /^chip\.tile\[\d+\]$/.test(c.component) && c.statistic === 'buffer_write_bits')
           .reduce((s, c) => s + c.value, 0);
         // Every buffer write the layers counted went through a tile's ports (the input image is preloaded).
         const inputBits =
