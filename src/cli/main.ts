@@ -2,7 +2,7 @@
  * The `ousim` command line (design.md §6). Each sub-command lives in its own file under
  * `commands/`; this file wires them into yargs and turns bad input into exit code 2.
  */
-import yargs from 'yargs';
+import yargs, { type MiddlewareFunction } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError, EXIT_BAD_INPUT } from '../util/errors.ts';
 import { OUSIM_VERSION } from '../util/version.ts';
@@ -13,6 +13,18 @@ import { sweepCommand } from './commands/sweep.ts';
 import { pruneCommand } from './commands/prune.ts';
 import { importCommand } from './commands/import.ts';
 import { figuresCommand } from './commands/figures.ts';
+
+/**
+ * yargs turns a flag given twice into an array; for a flag that takes one value that would reach the
+ * command as a list. Refuse it with one clear line instead.
+ */
+function rejectRepeatedFlags(argv: Record<string, unknown>, y: { getOptions(): { array: string[] } }): void {
+  const lists = new Set(y.getOptions().array);
+  for (const [key, value] of Object.entries(argv)) {
+    if (key !== '_' && Array.isArray(value) && !lists.has(key) && key.length > 1)
+      throw new InputError('command line', `--${key}`, 'given more than once; it takes one value');
+  }
+}
 
 export async function main(argv: string[]): Promise<number> {
   try {
@@ -26,6 +38,10 @@ export async function main(argv: string[]): Promise<number> {
       .command(pruneCommand)
       .command(importCommand)
       .command(figuresCommand)
+      .middleware(
+        // yargs 18 passes the parser as the second argument; @types/yargs (written for 17) omits it.
+        rejectRepeatedFlags as unknown as MiddlewareFunction,
+      )
       .demandCommand(1, 'Name a command; `ousim --help` lists them.')
       .strict()
       .version(OUSIM_VERSION)

@@ -55,10 +55,12 @@ describe('ousim run (command line)', () => {
     ['an unknown preset', ['--arch', 'no-such-preset'], '--arch'],
     ['an unknown trace', ['--trace', 'no-such-net'], 'no-such-net'],
     ['an unknown mapper', ['--mapping', 'diagonal'], 'diagonal'],
+    ['a single-valued flag given twice', ['--trace', 'tiny', '--trace', 'vgg16-cifar10'], '--trace'],
   ] as const) {
     it(`rejects ${label} with one line naming the field, exit code 2 and no output`, () => {
       const out = join(dir, `bad-${label.replace(/\W+/g, '-')}`);
-      const result = ousim(['run', '--trace', 'tiny', '--out', out, ...args]);
+      const trace = args.includes('--trace') ? [] : ['--trace', 'tiny'];
+      const result = ousim(['run', ...trace, '--out', out, ...args]);
       expect(result.status).to.equal(2);
       expect(result.stderr.trim().split('\n')).to.have.length(1);
       expect(result.stderr).to.include(field);
