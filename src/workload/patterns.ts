@@ -47,28 +47,122 @@ function flatten(patterns: number[][], size: number): Uint8Array {
 }
 
 /**
- * Index of the pattern that keeps the most squared weight of kernel `k` (`energy` holds the
- * squared weights, `area` per kernel), and the energy it keeps; the first such pattern on ties.
+ * Index of the pattern that keeps the most squared weight of the kernel whose squared weights
+ * start at `energy[base]`; the first such pattern on ties. Exhaustive over `flat` (patterns of
+ * `size` positions each): used for the library, which has only `count` patterns.
  */
-function bestPattern(
-  energy: Float64Array,
-  k: number,
-  area: number,
-  flat: Uint8Array,
-  size: number,
-): [number, number] {
+function bestPattern(energy: Float64Array, base: number, flat: Uint8Array, size: number): number {
   let best = 0;
   let bestKept = -1;
-  const base = k * area;
   for (let i = 0, at = 0; at < flat.length; i++, at += size) {
-    let kept = 0;
-    for (let j = 0; j < size; j++) kept += energy[base + flat[at + j]];
+    const kept = patternEnergy(energy, base, flat, at, size);
     if (kept > bestKept) {
       bestKept = kept;
       best = i;
     }
   }
-  return [best, bestKept];
+  return best;
+}
+
+/** Squared weight kept by the pattern at `flat[at .. at + size)`, summed in position order. */
+function patternEnergy(
+  energy: Float64Array,
+  base: number,
+  flat: Uint8Array,
+  at: number,
+  size: number,
+): number {
+  let kept = 0;
+  for (let j = 0; j < size; j++) kept += energy[base + flat[at + j]];
+  return kept;
+}
+
+/**
+ * The best of ALL centre-keeping candidates without trying them: as every candidate holds the
+ * centre, the one keeping the most energy is the centre plus the `size - 1` largest other
+ * energies. Returns the bitmask of its positions, with TIED set if other candidates keep as much.
+ *
+ * Ties: positions are ranked by energy, the lower position first among equal energies. That gives
+ * the same set as the exhaustive search, which keeps the lexicographically first of the equal-sum
+ * best candidates (they are listed in lexicographic order and it keeps the first one): every best
+ * set holds the positions above the cut-off energy t plus some r of the positions with energy
+ * exactly t. Ours holds the r lowest of those, L; another best set holds L' != L. The smallest
+ * position where the two sets differ is in L (any position with energy t outside L is above all
+ * of L), so up to it the sorted lists agree, and there ours has the smaller entry.
+ * (Sums are compared as exact values here, the exhaustive search compares rounded sums: the two
+ * can disagree only when two candidates keep energies within a few ulps, never on exact ties.)
+ */
+function bestCandidateMask(
+  energy: Float64Array,
+  base: number,
+  area: number,
+  centre: number,
+  size: number,
+): number {
+  let mask = 1 << centre;
+  let tie = false;
+  // One pass per position taken: the strongest position not taken yet, the lowest on ties.
+  for (let taken = 1; taken < size; taken++) {
+    let top = -1;
+    let topEnergy = -1;
+    tie = false;
+    for (let p = 0; p < area; p++) {
+      if (mask & (1 << p)) continue;
+      const e = energy[base + p];
+      if (top < 0 || e > topEnergy) {
+        top = p;
+        topEnergy = e;
+        tie = false;
+      } else if (e === topEnergy) tie = true;
+    }
+    mask |= 1 << top;
+  }
+  // A tie in the last pass means another best candidate holds the position left out.
+  return tie ? mask | TIED : mask;
+}
+
+/** Flag set on bestCandidateMask's result when the kernel has several best candidates. */
+const TIED = 1 << 30;
+
+/** Bitmask of a set of positions. */
+function maskOf(positions: readonly number[]): number {
+  let mask = 0;
+  for (const p of positions) mask |= 1 << p;
+  return mask;
+}
+
+/**
+ * Kernels up to this many positions use the selector (and a table of 2^area candidate indices);
+ * larger ones, and kernels without a centre, fall back to trying every candidate.
+ */
+const MAX_SELECTOR_AREA = 16;
+
+/** Per kernel, the index in `candidates` of its best candidate, and whether it is the only best. */
+function bestCandidates(
+  energy: Float64Array,
+  kernels: number,
+  kh: number,
+  kw: number,
+  size: number,
+  candidates: number[][],
+): { best: Uint16Array; unique: Uint8Array } {
+  const area = kh * kw;
+  const best = new Uint16Array(kernels);
+  const unique = new Uint8Array(kernels);
+  const centre = kernelCentre(kh, kw);
+  if (area > MAX_SELECTOR_AREA || centre < 0 || candidates.length === 0) {
+    const flat = flatten(candidates, size);
+    for (let k = 0; k < kernels; k++) best[k] = bestPattern(energy, k * area, flat, size);
+    return { best, unique };
+  }
+  const candidateOfMask = new Uint16Array(1 << area);
+  candidates.forEach((c, i) => (candidateOfMask[maskOf(c)] = i));
+  for (let k = 0, base = 0; k < kernels; k++, base += area) {
+    const mask = bestCandidateMask(energy, base, area, centre, size);
+    best[k] = candidateOfMask[mask & ~TIED];
+    unique[k] = mask & TIED ? 0 : 1;
+  }
+  return { best, unique };
 }
 
 export interface PatternChoice {
@@ -97,24 +191,28 @@ export function choosePatterns(
   for (let i = 0; i < energy.length; i++) energy[i] = weights[i] * weights[i];
 
   const candidates = candidatePatterns(kh, kw, size);
-  const flatCandidates = flatten(candidates, size);
   const frequency = new Array<number>(candidates.length).fill(0);
-  for (let k = 0; k < kernels; k++) frequency[bestPattern(energy, k, area, flatCandidates, size)[0]]++;
+  const { best, unique } = bestCandidates(energy, kernels, kh, kw, size, candidates);
+  for (let k = 0; k < kernels; k++) frequency[best[k]]++;
   // Most frequent first; a candidate no kernel chose never enters the library.
-  const library = candidates
+  const libraryCandidates = candidates
     .map((_, i) => i)
     .filter((i) => frequency[i] > 0)
     .sort((a, b) => frequency[b] - frequency[a] || a - b)
-    .slice(0, count)
-    .map((i) => candidates[i]);
+    .slice(0, count);
+  const library = libraryCandidates.map((i) => candidates[i]);
+  const libraryIdOf = new Int16Array(candidates.length).fill(-1);
+  libraryCandidates.forEach((c, id) => (libraryIdOf[c] = id));
 
+  // A kernel whose only best candidate is in the library takes it; the others try every pattern.
   const flatLibrary = flatten(library, size);
   const ids = new Uint8Array(kernels);
   const keptEnergy = new Float64Array(kernels);
-  for (let k = 0; k < kernels; k++) {
-    const [id, kept] = bestPattern(energy, k, area, flatLibrary, size);
+  for (let k = 0, base = 0; k < kernels; k++, base += area) {
+    const own = unique[k] ? libraryIdOf[best[k]] : -1;
+    const id = own >= 0 ? own : bestPattern(energy, base, flatLibrary, size);
     ids[k] = id;
-    keptEnergy[k] = kept;
+    keptEnergy[k] = patternEnergy(energy, base, flatLibrary, id * size, size);
   }
   return { library, ids, keptEnergy };
 }
@@ -127,8 +225,9 @@ export function strongestKernels(keptEnergy: Float64Array, ratio: number): Uint8
   const n = keptEnergy.length;
   const keep = Math.min(n, Math.max(1, Math.round(n / ratio)));
   // The keep-th largest energy is the threshold: kernels above it stay, and of those equal to it
-  // the lowest indices fill the remaining places (a typed sort, no per-kernel comparator calls).
-  const threshold = Float64Array.from(keptEnergy).sort()[n - keep];
+  // the lowest indices fill the remaining places. A selection finds it in linear time (a full
+  // sort of a million energies per layer took most of this function's time).
+  const threshold = nthSmallest(Float64Array.from(keptEnergy), n - keep);
   let above = 0;
   for (let k = 0; k < n; k++) if (keptEnergy[k] > threshold) above++;
   let equalPlaces = keep - above;
@@ -141,4 +240,39 @@ export function strongestKernels(keptEnergy: Float64Array, ratio: number): Uint8
     }
   }
   return kept;
+}
+
+/**
+ * The value that would be at `index` if `values` were sorted ascending (Hoare quickselect with a
+ * median-of-three pivot; reorders `values`). Equal values stop both scans, so many equal
+ * energies (all-zero kernels) still split evenly.
+ */
+export function nthSmallest(values: Float64Array, index: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  while (lo < hi) {
+    const mid = lo + ((hi - lo) >> 1);
+    const pivot = medianOfThree(values[lo], values[mid], values[hi]);
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] < pivot) i++;
+      while (values[j] > pivot) j--;
+      if (i <= j) {
+        const t = values[i];
+        values[i++] = values[j];
+        values[j--] = t;
+      }
+    }
+    // Now values[lo..j] <= pivot <= values[i..hi], and values between j and i equal the pivot.
+    if (index <= j) hi = j;
+    else if (index >= i) lo = i;
+    else return values[index];
+  }
+  return values[index];
+}
+
+function medianOfThree(a: number, b: number, c: number): number {
+  if (a < b) return b < c ? b : a < c ? c : a;
+  return a < c ? a : b < c ? c : b;
 }

@@ -51,12 +51,27 @@ export function syntheticConvWeights(layer: ConvLayer, seed: number): Float64Arr
   const [cout, cinPerGroup, kh, kw] = convWeightDims(layer);
   const n = cout * cinPerGroup * kh * kw;
   const std = Math.sqrt(2 / (cinPerGroup * kh * kw));
-  const rng = seedrandom.alea(`ousim-weights:${seed}:${layer.name}`);
+  // seedrandom seeds the generator; its steps run here on local variables, the very same
+  // recurrence as its `next()` (multiply-with-carry, lag 3), which is ~2x faster than calling it
+  // through its closure 15 M times for VGG-16. A test checks the stream against seedrandom's.
+  const state = seedrandom.alea(`ousim-weights:${seed}:${layer.name}`, { state: true }).state();
+  let { c, s0, s1, s2 } = state;
   const out = new Float64Array(n);
+  const TWO_POW_MINUS_32 = 2.3283064365386963e-10;
   // Box-Muller: two uniforms give two independent standard normals.
   for (let i = 0; i < n; i += 2) {
-    const radius = Math.sqrt(-2 * Math.log(1 - rng()));
-    const angle = 2 * Math.PI * rng();
+    let t = 2091639 * s0 + c * TWO_POW_MINUS_32;
+    s0 = s1;
+    s1 = s2;
+    c = t | 0;
+    s2 = t - c;
+    const radius = Math.sqrt(-2 * Math.log(1 - s2));
+    t = 2091639 * s0 + c * TWO_POW_MINUS_32;
+    s0 = s1;
+    s1 = s2;
+    c = t | 0;
+    s2 = t - c;
+    const angle = 2 * Math.PI * s2;
     out[i] = std * radius * Math.cos(angle);
     if (i + 1 < n) out[i + 1] = std * radius * Math.sin(angle);
   }
