@@ -11,7 +11,6 @@ interface Suite {
 const SUITES: Suite[] = [
   { name: 'engine', run: async () => (await import('./engine.ts')).engineBench() },
   { name: 'prune', run: async () => (await import('./prune.ts')).benchPrune() },
-  { name: 'prune', run: async () => (await import('./prune.ts')).benchPrune() },
   { name: 'mapping', run: async () => (await import('./mapping.ts')).mappingBench() },
   { name: 'sim', run: async () => (await import('./sim.ts')).simBench() },
 ];
