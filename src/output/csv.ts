@@ -57,6 +57,7 @@ export function layerRows(results: readonly RunResult[]): CsvRow[] {
         mapping: r.mapping,
         layer: l.layer,
         type: l.type,
+        scheme: l.scheme,
         macs: l.macs,
         crossbars: l.crossbars,
         tiles: l.tiles,

@@ -262,6 +262,7 @@ function layerResult(
   return {
     layer: unit.layer.name,
     type: unit.layer.type,
+    scheme: mapping ? (mapping.scheme ?? mapping.mapper) : '',
     macs: mapping?.macs ?? 0,
     crossbars,
     tiles,

@@ -25,6 +25,8 @@ export interface RunRequest {
 export interface LayerResult {
   layer: string;
   type: string;
+  /** How the mapper placed it: `dense`, `pattern/<packing>`, or empty for layers without weights. */
+  scheme: string;
   macs: number;
   crossbars: number;
   /** Tiles the layer occupies. */

@@ -59,7 +59,7 @@ describe('ousim run (command line)', () => {
   ] as const) {
     it(`rejects ${label} with one line naming the field, exit code 2 and no output`, () => {
       const out = join(dir, `bad-${label.replace(/\W+/g, '-')}`);
-      const trace = args.includes('--trace') ? [] : ['--trace', 'tiny'];
+      const trace = (args as readonly string[]).includes('--trace') ? [] : ['--trace', 'tiny'];
       const result = ousim(['run', ...trace, '--out', out, ...args]);
       expect(result.status).to.equal(2);
       expect(result.stderr.trim().split('\n')).to.have.length(1);

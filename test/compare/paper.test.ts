@@ -12,6 +12,7 @@ const result = (over: Partial<RunResult>) =>
     crossbars: 1,
     chipAreaMm2: 1,
     latencyNs: 1,
+    layers: [],
     ...over,
   }) as RunResult;
 
@@ -35,6 +36,14 @@ describe('paper comparison', () => {
     const row = compareRow(result({ cycles: 135, crossbars: 10 }), result({ cycles: 100, crossbars: 2 }));
     expect(row.speedup).to.equal(1.35);
     expect([row.dense_crossbars, row.pattern_crossbars]).to.deep.equal([10, 2]);
+  });
+
+  it('counts only pattern-mapped layers in the pattern-layers area efficiency', () => {
+    const layer = (name: string, scheme: string, crossbars: number) =>
+      ({ layer: name, scheme, crossbars }) as RunResult['layers'][number];
+    const dense = result({ layers: [layer('conv', 'dense', 40), layer('fc', 'dense', 100)] });
+    const pattern = result({ layers: [layer('conv', 'pattern/merge-stack', 10), layer('fc', 'dense', 100)] });
+    expect(compareRow(dense, pattern).pattern_layers_crossbar_area_efficiency).to.equal(4);
   });
 
   it('places a figure against the range at the paper’s two decimals', () => {
