@@ -3,9 +3,10 @@
  * unit) and gives the TypeScript type. Keys named in design.md §4b keep their names: sweeps, scripts
  * and users address them with `--set key=value`.
  */
-import { readFileSync, existsSync, readdirSync } from 'node:fs';
-import { join, resolve, basename } from 'node:path';
+import { readFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { z } from 'zod';
+import { jsonNamesIn } from '../util/json-files.ts';
 import { InputError } from '../util/errors.ts';
 import { parseWith } from './validate.ts';
 import { applyOverrides, type Override } from './overrides.ts';
@@ -168,11 +169,7 @@ export function resolveArchPath(nameOrPath: string): string {
 
 export function listArchPresets(): string[] {
   // Presets sit at the top of arch/; helper tables (ADC curves) live in sub-folders.
-  if (!existsSync(ARCH_DIR)) return [];
-  return readdirSync(ARCH_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => basename(f, '.json'))
-    .sort();
+  return jsonNamesIn(ARCH_DIR);
 }
 
 /** Read a JSON file, with a clear InputError when it is missing or not JSON. */
@@ -245,11 +242,7 @@ export function checkArch(arch: Arch, source: string): void {
 export const ADC_DIR = join(ARCH_DIR, 'adc');
 
 export function listAdcModels(): string[] {
-  if (!existsSync(ADC_DIR)) return [];
-  return readdirSync(ADC_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => basename(f, '.json'))
-    .sort();
+  return jsonNamesIn(ADC_DIR);
 }
 
 function binomial(n: number, k: number): number {

@@ -3,10 +3,11 @@
  * A trace is validated field by field (zod), then layer by layer: producers exist and come first,
  * shapes chain, masks fit their layer. Any problem is one InputError naming file, layer and field.
  */
-import { existsSync, readdirSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { readJsonFile } from '../config/arch.ts';
 import { issuePath } from '../config/validate.ts';
+import { jsonNamesIn } from '../util/json-files.ts';
 import { InputError } from '../util/errors.ts';
 import { projectRoot } from '../util/paths.ts';
 import { checkPruning, decodeKernelPattern, encodeKernelPattern } from './masks.ts';
@@ -22,11 +23,7 @@ export const NETWORK_INPUT = 'input';
 
 /** Zoo trace names (files `traces/<name>.json`), sorted. */
 export function listZoo(): string[] {
-  if (!existsSync(TRACE_DIR)) return [];
-  return readdirSync(TRACE_DIR)
-    .filter((f) => f.endsWith('.json'))
-    .map((f) => basename(f, '.json'))
-    .sort();
+  return jsonNamesIn(TRACE_DIR);
 }
 
 /** `--trace`: a zoo name such as `vgg16-cifar10`, or a path to a trace file. */
