@@ -3,6 +3,8 @@
  */
 import type { Argv } from 'yargs';
 import { parseOverride, type Override } from '../config/overrides.ts';
+import type { MapperOptions } from '../mapping/types.ts';
+import { InputError } from '../util/errors.ts';
 
 export interface ArchArgs {
   arch: string;
@@ -46,4 +48,27 @@ export function withOutputOptions<T>(y: Argv<T>, defaultOut: string) {
 /** Parse the repeated `--set key=value` flags. */
 export function parseOverrides(set: readonly string[] | undefined): Override[] {
   return (set ?? []).map(parseOverride);
+}
+
+/** `--packing` and `--replication-budget`: how weights are mapped (run, compare). */
+export function withMappingOptions<T>(y: Argv<T>) {
+  return y
+    .option('packing', {
+      type: 'string',
+      describe: 'packing strategy of the pattern mapper: merge-stack (default), merge, stack, band',
+    })
+    .option('replication-budget', {
+      type: 'number',
+      default: 0,
+      describe:
+        'total crossbar budget; early layers are replicated within it to balance the layer pipeline (0 = off)',
+    });
+}
+
+/** MapperOptions from the flags of withMappingOptions. */
+export function mapperOptionsOf(args: { packing?: string; 'replication-budget'?: number }): MapperOptions {
+  const budget = args['replication-budget'] ?? 0;
+  if (!Number.isInteger(budget) || budget < 0)
+    throw new InputError('--replication-budget', '', `expected a whole number >= 0, got ${budget}`);
+  return { packing: args.packing, replicationBudget: budget };
 }

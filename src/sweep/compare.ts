@@ -6,6 +6,7 @@
 import { loadArch, resolveArchPath } from '../config/arch.ts';
 import { parseOverride } from '../config/overrides.ts';
 import { OutputFolder } from '../output/atomic.ts';
+import type { MapperOptions } from '../mapping/types.ts';
 import type { Fidelity, RunResult } from '../sim/types.ts';
 import { InputError } from '../util/errors.ts';
 import { csvDocument } from './csv.ts';
@@ -34,6 +35,8 @@ export interface CompareOptions {
   seed: number;
   fidelity: Fidelity;
   out: string;
+  /** The same for both mappings: with a replication budget, each gets that many crossbars in total. */
+  mapperOptions?: MapperOptions;
 }
 
 export interface CompareOutcome {
@@ -68,6 +71,7 @@ export async function runCompare(
         mapping,
         seed: options.seed,
         fidelity: options.fidelity,
+        mapperOptions: options.mapperOptions,
       }));
       const outcomes = await runBatch(tasks);
       progress.tick();
@@ -97,7 +101,7 @@ export async function runCompare(
       overrides,
       networks,
       mappers: [...COMPARE_MAPPINGS],
-      mapperOptions: {},
+      mapperOptions: options.mapperOptions ?? {},
       fidelity: options.fidelity,
       seed: options.seed,
     });

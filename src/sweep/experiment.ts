@@ -8,6 +8,7 @@
  */
 import { loadArch, type Arch } from '../config/arch.ts';
 import type { Override } from '../config/overrides.ts';
+import type { MapperOptions } from '../mapping/types.ts';
 import type { Fidelity, RunResult } from '../sim/types.ts';
 import type { Network } from '../workload/types.ts';
 import { prepareNetwork, simulate } from './simulator.ts';
@@ -19,6 +20,8 @@ export interface SimulationTask {
   mapping: string;
   seed: number;
   fidelity: Fidelity;
+  /** Packing and replication budget (default: the mapper's defaults, no replication). */
+  mapperOptions?: MapperOptions;
 }
 
 // Loading and pruning a trace is shared by every point with the same trace and pruning keys;
@@ -49,7 +52,7 @@ export function runTask(task: SimulationTask): RunResult {
     arch,
     network,
     mapper: task.mapping,
-    mapperOptions: {},
+    mapperOptions: task.mapperOptions ?? {},
     fidelity: task.fidelity,
     seed: task.seed,
   });

@@ -9,9 +9,11 @@ import { DEFAULT_COMPARE_TRACES } from '../../sweep/compare.ts';
 import { formatCompareTable } from '../../sweep/paper.ts';
 import { formatSeconds, stderrProgress } from '../../sweep/progress.ts';
 import { InputError } from '../../util/errors.ts';
-import { withArchOptions, withOutputOptions } from '../options.ts';
+import { mapperOptionsOf, withArchOptions, withMappingOptions, withOutputOptions } from '../options.ts';
 
 interface CompareArgs {
+  packing?: string;
+  'replication-budget': number;
   traces: string[];
   arch: string;
   set: string[];
@@ -25,7 +27,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare',
   describe: "dense vs pattern mapping on the same arch and networks: the paper's table",
   builder: (y: Argv) =>
-    withOutputOptions(withArchOptions(y), 'results')
+    withMappingOptions(withOutputOptions(withArchOptions(y), 'results'))
       .option('traces', {
         type: 'string',
         array: true,
@@ -43,7 +45,11 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         describe: 'worker threads (default: every core, at most one per network)',
       })
       .example('$0 compare', 'the paper comparison on the four bundled networks, into results/')
-      .example('$0 compare --traces vgg16-cifar10 --set pattern.connectivity=3', 'a what-if'),
+      .example('$0 compare --traces vgg16-cifar10 --set pattern.connectivity=3', 'a what-if')
+      .example(
+        '$0 compare --traces resnet18-imagenet --replication-budget 20000',
+        'both mappings replicate early layers within the same crossbar budget',
+      ),
   handler: async (args) => {
     const traces = splitList(args.traces);
     // Loaded here so that `--help` does not pull in the simulator.
@@ -63,6 +69,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
           seed: args.seed,
           fidelity: args.fidelity as Fidelity,
           out: args.out,
+          mapperOptions: mapperOptionsOf(args),
         },
         (tasks) => backend.simulateBatch(tasks),
         stderrProgress(),

@@ -10,7 +10,14 @@ import { simulate } from '../../sim/simulate.ts';
 import type { Fidelity, RunResult } from '../../sim/types.ts';
 import { createLogger, type LogLevel } from '../../util/logger.ts';
 import { LazyProgress } from '../progress.ts';
-import { parseOverrides, withArchOptions, withOutputOptions, type ArchArgs } from '../options.ts';
+import {
+  mapperOptionsOf,
+  parseOverrides,
+  withArchOptions,
+  withMappingOptions,
+  withOutputOptions,
+  type ArchArgs,
+} from '../options.ts';
 
 interface RunArgs extends ArchArgs {
   trace: string;
@@ -22,30 +29,20 @@ interface RunArgs extends ArchArgs {
   'log-level': string;
 }
 
-/** `--mapping`, `--packing`, `--replication-budget`, `--fidelity`: shared by run and compare. */
-export function withSimulationOptions<T>(y: Argv<T>) {
-  return y
-    .option('packing', {
-      type: 'string',
-      describe: 'packing strategy of the pattern mapper (see ousim map --help)',
-    })
-    .option('replication-budget', {
-      type: 'number',
-      default: 0,
-      describe: 'crossbar budget for replicating early layers to balance the pipeline (0 = off)',
-    })
-    .option('fidelity', {
-      choices: ['fast', 'ou'] as const,
-      default: 'fast' as const,
-      describe: 'fast: one closed-form OU pipeline per crossbar per vector; ou: every OU step an event',
-    });
+/** `--fidelity`. */
+export function withFidelityOption<T>(y: Argv<T>) {
+  return y.option('fidelity', {
+    choices: ['fast', 'ou'] as const,
+    default: 'fast' as const,
+    describe: 'fast: one closed-form OU pipeline per crossbar per vector; ou: every OU step an event',
+  });
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe: 'simulate one network on one arch with one mapping',
   builder: (y: Argv) =>
-    withSimulationOptions(withOutputOptions(withArchOptions(y), 'results/run'))
+    withFidelityOption(withMappingOptions(withOutputOptions(withArchOptions(y), 'results/run')))
       .option('trace', {
         type: 'string',
         default: 'vgg16-cifar10',
@@ -58,7 +55,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const overrides = parseOverrides(args.set);
     const { arch, archPath } = prepareArch(args.arch, overrides);
     const prepared = prepareNetwork(args.trace, arch, args.seed);
-    const mapperOptions = { packing: args.packing, replicationBudget: args['replication-budget'] };
+    const mapperOptions = mapperOptionsOf(args);
     const progress = new LazyProgress(`${prepared.network.name} ${args.mapping}`);
     const started = Date.now();
     let result: RunResult;
