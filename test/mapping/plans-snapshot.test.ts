@@ -1,0 +1,145 @@
+/**
+ * The mappers' output must not change when their code is only made faster: every LayerMapping
+ * (all fields, the OU step arrays included) of whole networks, for `dense` and every packing of
+ * `pattern`, is hashed and compared with hashes recorded from the code BEFORE the speed-up of the
+ * pattern mapper (commit 3081a4b). A change of the mapping's results must update these on purpose.
+ *
+ * The networks' pruning is made here from a seeded PRNG (test/mapping/helpers.ts), not by
+ * src/workload/prune.ts, so that a change of the pruner does not move the snapshots: the layer
+ * shapes are those of the zoo traces, the pattern ids are skewed (a few common patterns, as real
+ * pruning gives) and some kernels are connectivity-pruned. tiny-pruned carries its own masks.
+ */
+import { createHash, type Hash } from 'node:crypto';
+import { expect } from 'chai';
+import type { Arch } from '../../src/config/arch.ts';
+import { PACKINGS } from '../../src/mapping/pattern/packings.ts';
+import { mapNetwork } from '../../src/mapping/registry.ts';
+import { loadTrace, resolveTracePath } from '../../src/workload/trace.ts';
+import { PRUNED, type Network } from '../../src/workload/types.ts';
+import { randomPatterns, rng, testArch } from './helpers.ts';
+
+/** Feeds a value into the hash: typed arrays by type, length and bytes; objects by sorted keys. */
+function feed(hash: Hash, value: unknown): void {
+  if (ArrayBuffer.isView(value)) {
+    hash.update(`${value.constructor.name}[${value.byteLength}]`);
+    hash.update(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+  } else if (Array.isArray(value)) {
+    hash.update(`[${value.length}`);
+    for (const item of value) feed(hash, item);
+    hash.update(']');
+  } else if (value !== null && typeof value === 'object') {
+    const keys = Object.keys(value).sort();
+    hash.update(`{${keys.join(',')}:`);
+    for (const key of keys) feed(hash, (value as Record<string, unknown>)[key]);
+    hash.update('}');
+  } else hash.update(`${typeof value}:${String(value)};`);
+}
+
+function mappingHash(network: Network, arch: Arch, mapper: string, packing?: string): string {
+  const hash = createHash('sha256');
+  feed(hash, mapNetwork(network, arch, mapper, { packing }));
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** Seeded pattern pruning of every 3x3 conv (8 patterns of 4, skewed use, 30 % of kernels removed). */
+function seededPruning(network: Network, seed: number): Network {
+  const r = rng(seed);
+  for (const layer of network.layers) {
+    if (layer.type !== 'conv' || layer.kernel[0] !== 3 || layer.kernel[1] !== 3) continue;
+    const patterns = randomPatterns(r, 8, 4);
+    const kernelPattern = new Uint8Array((layer.cout * layer.cin) / layer.groups);
+    for (let i = 0; i < kernelPattern.length; i++)
+      kernelPattern[i] = r() < 0.3 ? PRUNED : Math.floor(r() ** 2 * patterns.length);
+    layer.pruning = { patterns, kernelPattern };
+  }
+  return network;
+}
+
+const paper = testArch({ rows: 128, cols: 128, ouRows: 8, ouCols: 8, patternSize: 4 });
+const differential16 = testArch({ differential: true, ouRows: 16, ouCols: 4 });
+
+interface Case {
+  name: string;
+  network: () => Network;
+  arch: Arch;
+  /** Hashes recorded from the code before the speed-up: dense, then pattern/<packing>. */
+  expected: Record<string, string>;
+}
+
+const CASES: Case[] = [
+  {
+    name: 'vgg16-cifar10 (seeded pruning)',
+    network: () => seededPruning(loadTrace(resolveTracePath('vgg16-cifar10')), 1),
+    arch: paper,
+    expected: {
+      dense: 'bf55c39451dcf3a2',
+      'pattern/merge': '9cb7b3ebcf335727',
+      'pattern/merge-stack': '77a7c3db5902e04a',
+      'pattern/band': 'b6a32d93375253c2',
+      'pattern/stack': '41d579a055471807',
+    },
+  },
+  {
+    name: 'resnet18-cifar10 (seeded pruning)',
+    network: () => seededPruning(loadTrace(resolveTracePath('resnet18-cifar10')), 2),
+    arch: paper,
+    expected: {
+      dense: '5e2fa6a48cdf3c57',
+      'pattern/merge': '225cac3369ebc55b',
+      'pattern/merge-stack': '43f599673d71f9bd',
+      'pattern/band': '615a37353e7d6845',
+      'pattern/stack': 'db9bc1422606ab4c',
+    },
+  },
+  {
+    name: 'resnet18-cifar10 (seeded pruning), differential 16x4 OUs',
+    network: () => seededPruning(loadTrace(resolveTracePath('resnet18-cifar10')), 3),
+    arch: differential16,
+    expected: {
+      dense: 'ce321e7c9a4692b6',
+      'pattern/merge': 'ac0a643dad9705ae',
+      'pattern/merge-stack': '06097a6b20f0328f',
+      'pattern/band': 'd1d7315d3afd8df1',
+      'pattern/stack': '3639a942f7372e59',
+    },
+  },
+  {
+    name: 'tiny-pruned',
+    network: () => loadTrace(resolveTracePath('tiny-pruned')),
+    arch: paper,
+    expected: {
+      dense: '67a6d046a2841aeb',
+      'pattern/merge': 'a866861504c656c2',
+      'pattern/merge-stack': '287f3bdfd5917837',
+      'pattern/band': 'eb701374807ab5eb',
+      'pattern/stack': '6e1cdbffa941a5ee',
+    },
+  },
+];
+
+describe('mapping snapshots (results unchanged by optimisations)', function () {
+  this.timeout(120000);
+  for (const c of CASES) {
+    it(`${c.name}: every LayerMapping hashes as recorded`, () => {
+      const network = c.network();
+      const actual: Record<string, string> = { dense: mappingHash(network, c.arch, 'dense') };
+      for (const p of PACKINGS) actual[`pattern/${p.name}`] = mappingHash(network, c.arch, 'pattern', p.name);
+      if (process.env.PRINT_SNAPSHOTS) console.log(c.name, JSON.stringify(actual));
+      expect(actual).to.deep.equal(c.expected);
+    });
+  }
+
+  it('the hash sees a change in a Uint16Array deep inside the plans', () => {
+    const network = loadTrace(resolveTracePath('tiny-pruned'));
+    const mappings = mapNetwork(network, paper, 'pattern');
+    const hashOf = () => {
+      const hash = createHash('sha256');
+      feed(hash, mappings);
+      return hash.digest('hex');
+    };
+    const before = hashOf();
+    const plan = mappings.find((m) => m.crossbars.length > 0)!.crossbars[0];
+    plan.ouCols[plan.ouCols.length - 1]++;
+    expect(hashOf()).to.not.equal(before);
+  });
+});
