@@ -25,7 +25,8 @@ import { OuController } from '../hardware/ou-controller.ts';
 import { OuPipeline, type OuTiming } from '../hardware/ou-pipeline.ts';
 import type { MeshNoc } from '../hardware/noc.ts';
 import type { Tile } from '../hardware/tile.ts';
-import type { LayerMapping } from '../mapping/types.ts';
+import type { CrossbarPlan, LayerMapping } from '../mapping/types.ts';
+import type { ProcessingElement } from '../hardware/pe.ts';
 import type { Layer, Shape3 } from '../workload/types.ts';
 import type { Fidelity } from './types.ts';
 import type { CopyPlacement } from './placement.ts';
@@ -46,8 +47,8 @@ export interface DataflowContext {
   fidelity: Fidelity;
   noc: MeshNoc;
   tiles: Tile[];
-  /** PE components by global PE index (parents of the `ou` fidelity's crossbar controllers). */
-  pe: (index: number) => Component;
+  /** PEs by global index (parents of the `ou` fidelity's crossbar controllers). */
+  pes: readonly ProcessingElement[];
   arbiter: Arbiter;
   ouTiming: OuTiming;
   activationCycles: number;
@@ -245,6 +246,9 @@ class LayerCopy {
   readonly placement: CopyPlacement;
   private readonly unit: LayerUnit;
   private readonly pipelines: OuPipeline[] = [];
+  /** Each crossbar's plan as it runs (after activation-sparsity skipping). */
+  private readonly plans: CrossbarPlan[] = [];
+  private readonly slices: number;
   private readonly controllers: OuController[] = [];
   /** OU-step actions of one vector on the whole copy (the fast fidelity counts these in bulk). */
   private readonly ouStepsPerVector: ActionCounts = emptyCounts();
@@ -267,6 +271,7 @@ class LayerCopy {
     this.placement = placement;
     const ctx = unit.ctx;
     const slices = mapping.inputSlices;
+    this.slices = slices;
     const zeroFraction = ctx.arch.sparsity.skipZeroRows ? (unit.layer.zeroInputFraction ?? 0) : 0;
     mapping.crossbars.forEach((mapped, i) => {
       const plan = skipZeroSteps(
@@ -275,13 +280,15 @@ class LayerCopy {
         ctx.sim.seed,
         `${unit.path}.copy[${placement.copy}].xbar[${i}]`,
       );
+      this.plans.push(plan);
       addCounts(this.ouStepsPerVector, crossbarVectorCounts(plan, slices));
       addCounts(this.digitalPerVector, crossbarDigitalCounts(plan, ctx.arch));
       if (ctx.fidelity === 'fast') {
         this.pipelines.push(new OuPipeline(plan.ouCols, slices, ctx.ouTiming));
       } else {
-        const pe = ctx.pe(placement.crossbarPe[i]);
-        const controller = new OuController(ctx.sim, pe, i, plan, slices, ctx.ouTiming, unit.counts, () =>
+        const pe = ctx.pes[placement.crossbarPe[i]];
+        const local = i % ctx.arch.chip.crossbarsPerPe;
+        const controller = new OuController(ctx.sim, pe, local, plan, slices, ctx.ouTiming, unit.counts, () =>
           this.crossbarDone(i),
         );
         this.controllers.push(controller);
@@ -388,6 +395,10 @@ class LayerCopy {
    * fidelity's controllers counted them step by step. Register traffic is per vector in both.
    */
   settle(): void {
+    const ctx = this.unit.ctx;
+    this.plans.forEach((plan, i) =>
+      ctx.pes[this.placement.crossbarPe[i]].account(plan.ouCols, this.slices, this.vectors, ctx.ouTiming),
+    );
     const counts = this.unit.counts;
     for (const name of ACTION_NAMES) {
       if (this.unit.ctx.fidelity === 'fast') counts[name] += this.ouStepsPerVector[name] * this.vectors;

@@ -5,11 +5,12 @@
  */
 import { createHash } from 'node:crypto';
 import { losslessAdcBits, toCycles, type Arch } from '../config/arch.ts';
-import { Component, Simulator, indexedName } from '../engine/index.ts';
+import { Component, Simulator } from '../engine/index.ts';
 import { addCounts, emptyCounts, type ActionCounts, type HardwareInventory } from '../energy/actions.ts';
 import { adcPrice } from '../energy/adc.ts';
 import { priceArea, priceEnergy, totalEnergy } from '../energy/price.ts';
 import { MeshNoc } from '../hardware/noc.ts';
+import { ProcessingElement } from '../hardware/pe.ts';
 import { Tile } from '../hardware/tile.ts';
 import { mapNetwork } from '../mapping/registry.ts';
 import type { LayerMapping } from '../mapping/types.ts';
@@ -43,23 +44,18 @@ export function simulate(request: RunRequest): RunResult {
       }),
     );
   }
-  const pes = new Map<number, Component>();
-  const pe = (index: number): Component => {
-    let component = pes.get(index);
-    if (!component) {
-      const tile = tiles[Math.floor(index / arch.chip.pesPerTile)];
-      component = new Component(sim, indexedName('pe', index % arch.chip.pesPerTile), tile);
-      pes.set(index, component);
-    }
-    return component;
-  };
+  const pes: ProcessingElement[] = [];
+  for (let p = 0; p < placement.pesUsed; p++) {
+    const tile = tiles[Math.floor(p / arch.chip.pesPerTile)];
+    pes.push(new ProcessingElement(sim, tile, p % arch.chip.pesPerTile, arch.adc.perCrossbar));
+  }
   const ctx: DataflowContext = {
     sim,
     arch,
     fidelity,
     noc,
     tiles,
-    pe,
+    pes,
     arbiter: new Arbiter(sim, chip),
     ouTiming: {
       readCycles: toCycles(arch, arch.crossbar.readLatencyNs),

@@ -1,0 +1,47 @@
+/**
+ * A processing element: a group of crossbars with their DACs, ADCs, sample-and-holds, shift-and-add
+ * units and input/output registers. Its crossbars' OU pipelines are the timed part (OuPipeline or, in
+ * the `ou` fidelity, OuController children); the PE reports what they did, in both fidelities alike.
+ */
+import { Component, indexedName, type Simulator } from '../engine/index.ts';
+import { backStageCycles, type OuTiming } from './ou-pipeline.ts';
+
+export class ProcessingElement extends Component {
+  private crossbars = 0;
+  private ouSteps = 0;
+  private adcConversions = 0;
+  private adcBusyCycles = 0;
+  private readonly adcs: number;
+
+  constructor(sim: Simulator, parent: Component, localIndex: number, adcsPerCrossbar: number) {
+    super(sim, indexedName('pe', localIndex), parent);
+    this.adcs = adcsPerCrossbar;
+    this.formula('crossbars_count', 'count', 'crossbars holding weights', () => this.crossbars);
+    this.formula('ou_steps_count', 'count', 'OU steps of all its crossbars', () => this.ouSteps);
+    this.formula('adc_conversions_count', 'count', 'ADC conversions', () => this.adcConversions);
+    this.formula(
+      'adc_busy_cycles',
+      'cycles',
+      'crossbar-cycles its ADCs spent converting',
+      () => this.adcBusyCycles,
+    );
+    this.formula('adc_utilisation_ratio', 'ratio', 'adc_busy_cycles / (crossbars x run cycles)', () =>
+      this.crossbars === 0 || this.sim.now === 0 ? 0 : this.adcBusyCycles / (this.crossbars * this.sim.now),
+    );
+  }
+
+  /** One crossbar of this PE, whose OU steps (columns per step) ran `vectors` x `slices` times. */
+  account(ouCols: ArrayLike<number>, slices: number, vectors: number, timing: OuTiming): void {
+    this.crossbars += 1;
+    let conversions = 0;
+    let busy = 0;
+    for (let i = 0; i < ouCols.length; i++) {
+      conversions += ouCols[i];
+      busy += backStageCycles(ouCols[i], this.adcs, timing.adcCycles);
+    }
+    const runs = slices * vectors;
+    this.ouSteps += ouCols.length * runs;
+    this.adcConversions += conversions * runs;
+    this.adcBusyCycles += busy * runs;
+  }
+}
