@@ -80,7 +80,8 @@ function patternEnergy(
 /**
  * The best of ALL centre-keeping candidates without trying them: as every candidate holds the
  * centre, the one keeping the most energy is the centre plus the `size - 1` largest other
- * energies. Returns the bitmask of its positions, with TIED set if other candidates keep as much.
+ * energies. Returns the bitmask of its positions, with CLOSE set when another candidate might keep
+ * as much once sums are rounded (see below).
  *
  * Ties: positions are ranked by energy, the lower position first among equal energies. That gives
  * the same set as the exhaustive search, which keeps the lexicographically first of the equal-sum
@@ -89,8 +90,12 @@ function patternEnergy(
  * exactly t. Ours holds the r lowest of those, L; another best set holds L' != L. The smallest
  * position where the two sets differ is in L (any position with energy t outside L is above all
  * of L), so up to it the sorted lists agree, and there ours has the smaller entry.
- * (Sums are compared as exact values here, the exhaustive search compares rounded sums: the two
- * can disagree only when two candidates keep energies within a few ulps, never on exact ties.)
+ *
+ * That argument is about exact sums. The exhaustive search compares rounded sums, added in
+ * position order, so when the weakest position taken and the strongest left out are within
+ * rounding of each other (a tie included), two candidates' rounded sums may tie or swap. Such
+ * kernels are flagged CLOSE and their caller tries every candidate, so the result is the
+ * exhaustive search's, bit for bit; with real-valued weights that is almost never needed.
  */
 function bestCandidateMask(
   energy: Float64Array,
@@ -100,29 +105,34 @@ function bestCandidateMask(
   size: number,
 ): number {
   let mask = 1 << centre;
-  let tie = false;
+  let strongest = 0;
+  let gap = Infinity; // last pass: energy taken minus the strongest left out
   // One pass per position taken: the strongest position not taken yet, the lowest on ties.
   for (let taken = 1; taken < size; taken++) {
     let top = -1;
     let topEnergy = -1;
-    tie = false;
+    let runnerUp = -1;
     for (let p = 0; p < area; p++) {
       if (mask & (1 << p)) continue;
       const e = energy[base + p];
       if (top < 0 || e > topEnergy) {
+        runnerUp = topEnergy;
         top = p;
         topEnergy = e;
-        tie = false;
-      } else if (e === topEnergy) tie = true;
+      } else if (e > runnerUp) runnerUp = e;
     }
+    if (taken === 1) strongest = topEnergy;
+    gap = topEnergy - runnerUp;
     mask |= 1 << top;
   }
-  // A tie in the last pass means another best candidate holds the position left out.
-  return tie ? mask | TIED : mask;
+  // A rounded sum of at most 9 non-negative terms is off by less than 9 ulps of the best sum,
+  // itself at most centre + (size - 1) * strongest; the margin below is about 10 times that.
+  const bestSumBound = energy[base + centre] + (size - 1) * strongest;
+  return gap > 1e-14 * bestSumBound ? mask : mask | CLOSE;
 }
 
-/** Flag set on bestCandidateMask's result when the kernel has several best candidates. */
-const TIED = 1 << 30;
+/** Flag on bestCandidateMask's result: the kernel's best candidate is not clearly ahead. */
+const CLOSE = 1 << 30;
 
 /** Bitmask of a set of positions. */
 function maskOf(positions: readonly number[]): number {
@@ -137,7 +147,7 @@ function maskOf(positions: readonly number[]): number {
  */
 const MAX_SELECTOR_AREA = 16;
 
-/** Per kernel, the index in `candidates` of its best candidate, and whether it is the only best. */
+/** Per kernel, the index in `candidates` of its best candidate, and whether it is clearly the best. */
 function bestCandidates(
   energy: Float64Array,
   kernels: number,
@@ -157,10 +167,16 @@ function bestCandidates(
   }
   const candidateOfMask = new Uint16Array(1 << area);
   candidates.forEach((c, i) => (candidateOfMask[maskOf(c)] = i));
+  let flat: Uint8Array | undefined; // for close calls only
   for (let k = 0, base = 0; k < kernels; k++, base += area) {
     const mask = bestCandidateMask(energy, base, area, centre, size);
-    best[k] = candidateOfMask[mask & ~TIED];
-    unique[k] = mask & TIED ? 0 : 1;
+    if (mask & CLOSE) {
+      flat ??= flatten(candidates, size);
+      best[k] = bestPattern(energy, base, flat, size);
+    } else {
+      best[k] = candidateOfMask[mask];
+      unique[k] = 1;
+    }
   }
   return { best, unique };
 }

@@ -1,6 +1,12 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { candidatePatterns, choosePatterns, strongestKernels } from '../../src/workload/patterns.ts';
+import seedrandom from 'seedrandom';
+import {
+  candidatePatterns,
+  choosePatterns,
+  nthSmallest,
+  strongestKernels,
+} from '../../src/workload/patterns.ts';
 import { pruneNetwork } from '../../src/workload/prune.ts';
 import { loadTrace, parseTrace, resolveTracePath, writeTrace } from '../../src/workload/trace.ts';
 import { PRUNED, type ConvLayer, type Network } from '../../src/workload/types.ts';
@@ -100,6 +106,114 @@ describe('workload: pattern projection and connectivity', () => {
     const w = [5, 0.1, -4, 0.2, 0.3, 0.1, 0.2, 0.1, 3];
     const { library, ids } = choosePatterns(w, 1, 3, 3, 4, 8);
     expect(library[ids[0]]).to.deep.equal([0, 2, 4, 8]);
+  });
+});
+
+/**
+ * The pattern choice by brute force, as choosePatterns is specified: every candidate tried per
+ * kernel (first best wins), library = most frequent first (lower candidate first on equal counts),
+ * then every library pattern tried per kernel (first best wins).
+ */
+function exhaustiveChoice(weights: number[], kernels: number, size: number, count: number) {
+  const candidates = candidatePatterns(3, 3, size);
+  const firstBest = (k: number, patterns: number[][]) => {
+    let best = 0;
+    for (let i = 1; i < patterns.length; i++)
+      if (keptEnergy(weights, k, patterns[i]) > keptEnergy(weights, k, patterns[best])) best = i;
+    return best;
+  };
+  const frequency = candidates.map(() => 0);
+  for (let k = 0; k < kernels; k++) frequency[firstBest(k, candidates)]++;
+  const library = candidates
+    .map((c, i) => ({ c, i, n: frequency[i] }))
+    .filter((x) => x.n > 0)
+    .sort((a, b) => b.n - a.n || a.i - b.i)
+    .slice(0, count)
+    .map((x) => x.c);
+  const ids = Array.from({ length: kernels }, (_, k) => firstBest(k, library));
+  const kept = ids.map((id, k) => keptEnergy(weights, k, library[id]));
+  return { library, ids, kept };
+}
+
+describe('workload: fast pattern choice equals the exhaustive search', () => {
+  it('on small integer weights, where many candidates tie', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 60 }),
+        fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 9, maxLength: 9 * 60 }),
+        (size, count, raw) => {
+          const kernels = Math.floor(raw.length / 9);
+          const weights = raw.slice(0, kernels * 9);
+          const fast = choosePatterns(weights, kernels, 3, 3, size, count);
+          const slow = exhaustiveChoice(weights, kernels, size, count);
+          expect(fast.library).to.deep.equal(slow.library);
+          expect(Array.from(fast.ids)).to.deep.equal(slow.ids);
+          expect(Array.from(fast.keptEnergy)).to.deep.equal(slow.kept);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('on real-valued weights, bit for bit (kept energies summed in the same order)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 12 }),
+        fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 9, maxLength: 9 * 80 }),
+        (size, count, raw) => {
+          const kernels = Math.floor(raw.length / 9);
+          const weights = raw.slice(0, kernels * 9);
+          const fast = choosePatterns(weights, kernels, 3, 3, size, count);
+          const slow = exhaustiveChoice(weights, kernels, size, count);
+          expect(fast.library).to.deep.equal(slow.library);
+          expect(Array.from(fast.ids)).to.deep.equal(slow.ids);
+          expect(Array.from(fast.keptEnergy)).to.deep.equal(slow.kept);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('breaks an all-equal kernel towards the lowest positions', () => {
+    const { library } = choosePatterns(new Array<number>(9).fill(1), 1, 3, 3, 4, 8);
+    expect(library).to.deep.equal([[0, 1, 2, 4]]);
+  });
+});
+
+describe('workload: threshold selection', () => {
+  it('nthSmallest gives the entry of the sorted array, duplicates included', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 5 }), { minLength: 1, maxLength: 300 }),
+        fc.nat(),
+        (values, at) => {
+          const index = at % values.length;
+          const sorted = [...values].sort((a, b) => a - b);
+          expect(nthSmallest(Float64Array.from(values), index)).to.equal(sorted[index]);
+        },
+      ),
+    );
+  });
+});
+
+describe('workload: synthetic weights', () => {
+  it("follow Box-Muller over seedrandom's Alea stream exactly", () => {
+    const layer: ConvLayer = {
+      ...(tiny().layers.find((l) => l.type === 'conv') as ConvLayer),
+      name: 'probe',
+    };
+    const n = layer.cout * layer.cin * 9;
+    const rng = seedrandom.alea('ousim-weights:11:probe');
+    const std = Math.sqrt(2 / (layer.cin * 9));
+    const expected: number[] = [];
+    while (expected.length < n) {
+      const radius = Math.sqrt(-2 * Math.log(1 - rng()));
+      const angle = 2 * Math.PI * rng();
+      expected.push(std * radius * Math.cos(angle), std * radius * Math.sin(angle));
+    }
+    expect(Array.from(syntheticConvWeights(layer, 11))).to.deep.equal(expected.slice(0, n));
   });
 });
 
