@@ -4,7 +4,17 @@
  * positions and whose columns are the group's filters (colsPerWeight each). Connectivity-pruned
  * kernels belong to no block: they take no cells.
  */
-import { PRUNED, type ConvLayer } from '../../workload/types.ts';
+import { PRUNED as PRUNED_ID, type ConvLayer } from '../../workload/types.ts';
+
+/** A local copy: an imported binding may be read through a getter on every access. */
+const PRUNED = PRUNED_ID;
+
+/** Bitmask of a list of kernel positions. */
+export function positionMask(positions: readonly number[]): number {
+  let mask = 0;
+  for (const p of positions) mask |= 1 << p;
+  return mask;
+}
 
 /** Wordlines of one channel's window and the filters that read them. */
 export interface BlockSpec {
@@ -12,6 +22,8 @@ export interface BlockSpec {
   channel: number;
   /** Kernel positions carried by the wordlines, sorted (a pattern, or a union of patterns). */
   positions: number[];
+  /** The same positions as a bitmask (bit p set for position p): unions without allocation. */
+  positionMask: number;
   /** Absolute output filters, ascending; each takes colsPerWeight adjacent columns. */
   filters: Int32Array;
   /** Library pattern ids of the kernels stored here (more than one once blocks are merged). */
@@ -26,25 +38,33 @@ export function kernelBlocks(layer: ConvLayer): BlockSpec[] {
   const coutPerGroup = layer.cout / layer.groups;
   const patternCount = pruning.patterns.length;
   const counts = new Int32Array(patternCount);
+  const masks = pruning.patterns.map(positionMask);
+  const kernelPattern = pruning.kernelPattern;
   const blocks: BlockSpec[] = [];
   for (let group = 0; group < layer.groups; group++) {
     const f0 = group * coutPerGroup;
     for (let local = 0; local < cinPerGroup; local++) {
       counts.fill(0);
       for (let f = f0; f < f0 + coutPerGroup; f++) {
-        const p = pruning.kernelPattern[f * cinPerGroup + local];
+        const p = kernelPattern[f * cinPerGroup + local];
         if (p !== PRUNED) counts[p]++;
       }
       const lists = Array.from(counts, (n) => new Int32Array(n));
       counts.fill(0);
       for (let f = f0; f < f0 + coutPerGroup; f++) {
-        const p = pruning.kernelPattern[f * cinPerGroup + local];
+        const p = kernelPattern[f * cinPerGroup + local];
         if (p !== PRUNED) lists[p][counts[p]++] = f;
       }
       const channel = group * cinPerGroup + local;
       for (let p = 0; p < patternCount; p++) {
         if (lists[p].length > 0)
-          blocks.push({ channel, positions: pruning.patterns[p], filters: lists[p], patterns: [p] });
+          blocks.push({
+            channel,
+            positions: pruning.patterns[p],
+            positionMask: masks[p],
+            filters: lists[p],
+            patterns: [p],
+          });
       }
     }
   }

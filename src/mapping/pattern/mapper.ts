@@ -24,8 +24,8 @@ import type { ConvLayer, WeightLayer } from '../../workload/types.ts';
 import { mapDense, denseLayout } from '../dense.ts';
 import { weightEncoding } from '../encoding.ts';
 import { idBits, layerGeometry, mappingBase } from '../geometry.ts';
-import { plansFromLayout, type Band, type LayerLayout, type Region } from '../layout.ts';
-import type { LayerMapping, LayoutMapper, MapperOptions } from '../types.ts';
+import type { Band, LayerLayout, Region } from '../layout.ts';
+import type { CrossbarPlan, LayerMapping, LayoutMapper, MapperOptions } from '../types.ts';
 import { kernelBlocks, splitBlocks } from './blocks.ts';
 import { DEFAULT_PACKING, PACKINGS, type Packing, type RegionSpec } from './packings.ts';
 
@@ -61,13 +61,21 @@ interface Placement {
   crossbars: number;
 }
 
+/** 0, 1, ..., n-1. */
+function indices(n: number): Int32Array {
+  const out = new Int32Array(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}
+
 /** First-fit decreasing by height: the fewest crossbars this simple rule finds. */
-function firstFitDecreasing(heights: number[], rows: number): Placement {
-  const order = heights.map((_, i) => i).sort((a, b) => heights[b] - heights[a] || a - b);
+function firstFitDecreasing(heights: Int32Array, rows: number): Placement {
+  const order = indices(heights.length).sort((a, b) => heights[b] - heights[a] || a - b);
   const crossbar = new Int32Array(heights.length);
   const rowStart = new Int32Array(heights.length);
   const free: number[] = [];
-  const minHeight = Math.min(...heights);
+  let minHeight = Infinity;
+  for (const h of heights) minHeight = Math.min(minHeight, h);
   let firstOpen = 0;
   for (const i of order) {
     const h = heights[i];
@@ -87,10 +95,10 @@ function firstFitDecreasing(heights: number[], rows: number): Placement {
  * layer's pace): regions by decreasing OU steps, each to the least-loaded crossbar that still has
  * the rows (longest-processing-time first, with a row capacity). Null when the rows do not fit.
  */
-function balanced(heights: number[], steps: number[], rows: number, crossbars: number): Placement | null {
-  const order = heights
-    .map((_, i) => i)
-    .sort((a, b) => steps[b] - steps[a] || heights[b] - heights[a] || a - b);
+function balanced(heights: Int32Array, steps: Int32Array, rows: number, crossbars: number): Placement | null {
+  const order = indices(heights.length).sort(
+    (a, b) => steps[b] - steps[a] || heights[b] - heights[a] || a - b,
+  );
   const crossbar = new Int32Array(heights.length);
   const rowStart = new Int32Array(heights.length);
   const free = new Int32Array(crossbars).fill(rows);
@@ -108,20 +116,23 @@ function balanced(heights: number[], steps: number[], rows: number, crossbars: n
   return { crossbar, rowStart, crossbars };
 }
 
-function placeRegions(heights: number[], steps: number[], rows: number): Placement {
+function placeRegions(heights: Int32Array, steps: Int32Array, rows: number): Placement {
   const packed = firstFitDecreasing(heights, rows);
   return balanced(heights, steps, rows, packed.crossbars) ?? packed;
 }
 
+/** Regions packed and placed: what both the plans and the layout are built from. */
 interface PatternPlacement {
-  layout: LayerLayout;
   specs: RegionSpec[];
+  /** Wordlines of each region (sum of its bands' positions). */
+  heights: Int32Array;
+  placement: Placement;
+  /** Region indices in OU issue order: by crossbar, top to bottom. */
+  order: Int32Array;
 }
 
 function placePattern(layer: ConvLayer, arch: Arch, options: MapperOptions): PatternPlacement {
-  const enc = weightEncoding(arch);
-  const geometry = layerGeometry(layer);
-  const cpw = enc.colsPerWeight;
+  const cpw = weightEncoding(arch).colsPerWeight;
   const packing = findPacking(options.packing);
   const pieces = splitBlocks(kernelBlocks(layer), Math.floor(arch.crossbar.cols / cpw));
   const specs = packing.pack(pieces, {
@@ -130,42 +141,41 @@ function placePattern(layer: ConvLayer, arch: Arch, options: MapperOptions): Pat
     cols: arch.crossbar.cols,
     colsPerWeight: cpw,
   });
-  const heights = specs.map((s) => s.bands.reduce((sum, b) => sum + b.positions.length, 0));
-  const kk = geometry.kernelSize;
-  const bands: Band[] = [];
-  const regions: Region[] = [];
-  if (specs.length === 0) {
+  const n = specs.length;
+  const heights = new Int32Array(n);
+  let tallest = 0;
+  for (let i = 0; i < n; i++) {
+    for (const band of specs[i].bands) heights[i] += band.positions.length;
+    tallest = Math.max(tallest, heights[i]);
+  }
+  if (n === 0)
     return {
       specs,
-      layout: {
-        crossbars: 0,
-        rows: arch.crossbar.rows,
-        cols: arch.crossbar.cols,
-        kernelSize: kk,
-        encoding: enc,
-        bands,
-        regions,
-        columnGroups: new Int32Array(0),
-      },
+      heights,
+      placement: { crossbar: heights, rowStart: heights, crossbars: 0 },
+      order: heights,
     };
-  }
-  if (Math.max(...heights) > arch.crossbar.rows)
-    throw new InputError(
-      'arch',
-      'ou.rows',
-      `a packed region of ${Math.max(...heights)} rows exceeds the crossbar`,
-    );
-  const steps = specs.map(
-    (s, i) => Math.ceil(heights[i] / arch.ou.rows) * Math.ceil((s.filters.length * cpw) / arch.ou.cols),
-  );
+  if (tallest > arch.crossbar.rows)
+    throw new InputError('arch', 'ou.rows', `a packed region of ${tallest} rows exceeds the crossbar`);
+  const steps = new Int32Array(n);
+  for (let i = 0; i < n; i++)
+    steps[i] =
+      Math.ceil(heights[i] / arch.ou.rows) * Math.ceil((specs[i].filters.length * cpw) / arch.ou.cols);
   const placement = placeRegions(heights, steps, arch.crossbar.rows);
-  // Regions in OU issue order: by crossbar, top to bottom.
-  const order = specs
-    .map((_, i) => i)
-    .sort(
-      (a, b) =>
-        placement.crossbar[a] - placement.crossbar[b] || placement.rowStart[a] - placement.rowStart[b],
-    );
+  const order = indices(n).sort(
+    (a, b) => placement.crossbar[a] - placement.crossbar[b] || placement.rowStart[a] - placement.rowStart[b],
+  );
+  return { specs, heights, placement, order };
+}
+
+/** The wordline/bitline layout of a placement (for the functional check; not on the fast path). */
+function patternLayout(layer: ConvLayer, arch: Arch, placed: PatternPlacement): LayerLayout {
+  const enc = weightEncoding(arch);
+  const cpw = enc.colsPerWeight;
+  const kk = layerGeometry(layer).kernelSize;
+  const { specs, heights, placement, order } = placed;
+  const bands: Band[] = [];
+  const regions: Region[] = [];
   for (const i of order) {
     const spec = specs[i];
     const crossbar = placement.crossbar[i];
@@ -192,18 +202,111 @@ function placePattern(layer: ConvLayer, arch: Arch, options: MapperOptions): Pat
     }
   }
   return {
-    specs,
-    layout: {
-      crossbars: placement.crossbars,
-      rows: arch.crossbar.rows,
-      cols: arch.crossbar.cols,
-      kernelSize: kk,
-      encoding: enc,
-      bands,
-      regions,
-      columnGroups: new Int32Array(placement.crossbars),
-    },
+    crossbars: placement.crossbars,
+    rows: arch.crossbar.rows,
+    cols: arch.crossbar.cols,
+    kernelSize: kk,
+    encoding: enc,
+    bands,
+    regions,
+    columnGroups: new Int32Array(placement.crossbars),
   };
+}
+
+/**
+ * The crossbar plans of a placement, straight from the region specs: the same numbers as
+ * plansFromLayout(patternLayout(...)) (a test checks it), without building wordline/bitline arrays.
+ * What the layout would show, in closed form: every region's bitlines [0, width) hold cells (its
+ * column map is the union of its bands' filters), a band holds positions x filters x colsPerWeight
+ * cells and one offset correction per filter, and a band's filters are its outputs.
+ */
+function patternPlans(layer: ConvLayer, arch: Arch, placed: PatternPlacement): CrossbarPlan[] {
+  const enc = weightEncoding(arch);
+  const cpw = enc.colsPerWeight;
+  const ouRows = arch.ou.rows;
+  const ouCols = arch.ou.cols;
+  const kk = layerGeometry(layer).kernelSize;
+  const { specs, heights, placement, order } = placed;
+  const n = placement.crossbars;
+  const stepCount = new Int32Array(n);
+  for (let i = 0; i < specs.length; i++)
+    stepCount[placement.crossbar[i]] +=
+      Math.ceil(heights[i] / ouRows) * Math.ceil((specs[i].filters.length * cpw) / ouCols);
+  // Distinct inputs and outputs per crossbar: the crossbar that last counted each id.
+  const inputSeenBy = new Int32Array(layer.cin * kk).fill(-1);
+  const outputSeenBy = new Int32Array(layer.cout).fill(-1);
+  const plans: CrossbarPlan[] = [];
+  let next = 0;
+  for (let x = 0; x < n; x++) {
+    const stepRows = new Uint16Array(stepCount[x]);
+    const stepCols = new Uint16Array(stepCount[x]);
+    let step = 0;
+    let rowsUsed = 0;
+    let colsUsed = 0;
+    let cellsUsed = 0;
+    let outputs = 0;
+    let inputs = 0;
+    let lookups = 0;
+    let corrections = 0;
+    let sumAdds = 0;
+    for (; next < order.length && placement.crossbar[order[next]] === x; next++) {
+      const i = order[next];
+      const h = heights[i];
+      const w = specs[i].filters.length * cpw;
+      colsUsed = Math.max(colsUsed, w);
+      // OU steps (layout.ts pushRegionSteps) and index look-ups (one per filter slot an OU touches).
+      const rowChunks = Math.ceil(h / ouRows);
+      for (let r = 0; r < h; r += ouRows) {
+        const rh = Math.min(ouRows, h - r);
+        for (let c = 0; c < w; c += ouCols) {
+          stepRows[step] = rh;
+          stepCols[step++] = Math.min(ouCols, w - c);
+        }
+      }
+      for (let c = 0; c < w; c += ouCols) {
+        const end = Math.min(c + ouCols, w);
+        lookups += rowChunks * (Math.floor((end - 1) / cpw) - Math.floor(c / cpw) + 1);
+      }
+      for (const band of specs[i].bands) {
+        const rows = band.positions.length;
+        const filters = band.filters;
+        rowsUsed += rows;
+        cellsUsed += rows * filters.length * cpw;
+        const base = band.channel * kk;
+        for (const pos of band.positions) {
+          if (inputSeenBy[base + pos] !== x) {
+            inputSeenBy[base + pos] = x;
+            inputs++;
+          }
+        }
+        for (let k = 0; k < filters.length; k++) {
+          if (outputSeenBy[filters[k]] !== x) {
+            outputSeenBy[filters[k]] = x;
+            outputs++;
+          }
+        }
+        if (enc.correctionColumn >= 0 && filters.length > 0) {
+          corrections += filters.length;
+          sumAdds += rows - 1;
+        }
+      }
+    }
+    plans.push({
+      ouRows: stepRows,
+      ouCols: stepCols,
+      rowsUsed,
+      colsUsed,
+      cellsUsed,
+      columnGroup: 0,
+      outputsPerVector: outputs,
+      inputsPerVector: inputs,
+      indexLookupsPerSlice: lookups,
+      muxSelectsPerSlice: rowsUsed,
+      offsetCorrectionsPerVector: corrections,
+      inputSumAddsPerVector: sumAdds,
+    });
+  }
+  return plans;
 }
 
 function mapPattern(layer: WeightLayer, arch: Arch, options: MapperOptions): LayerMapping {
@@ -211,20 +314,18 @@ function mapPattern(layer: WeightLayer, arch: Arch, options: MapperOptions): Lay
     findPacking(options.packing); // an unknown packing is an error whatever the layer
     return mapDense(layer, arch, 'pattern');
   }
-  const { layout, specs } = placePattern(layer, arch, options);
-  const enc = layout.encoding;
-  const cpw = enc.colsPerWeight;
+  const placed = placePattern(layer, arch, options);
+  const { specs } = placed;
+  const cpw = weightEncoding(arch).colsPerWeight;
   const patternCount = layer.pruning!.patterns.length;
-  const kk = layout.kernelSize;
-  const crossbars = plansFromLayout(layout, arch.ou, {
-    muxed: true,
-    lookups: (_region, c0, w) => Math.floor((c0 + w - 1) / cpw) - Math.floor(c0 / cpw) + 1,
-  });
+  const kk = layerGeometry(layer).kernelSize;
   let indexBits = patternCount * kk;
   let muxes = 0;
   let matrixRows = 0;
+  let blocks = 0;
   for (const spec of specs) {
     indexBits += spec.filters.length * idBits(layer.cout);
+    blocks += spec.bands.length;
     for (const band of spec.bands) {
       indexBits += idBits(layer.cin) + (band.patterns.length === 1 ? idBits(patternCount) : kk);
       muxes += band.positions.length;
@@ -236,12 +337,17 @@ function mapPattern(layer: WeightLayer, arch: Arch, options: MapperOptions): Lay
     ...mappingBase(layer, arch, 'pattern'),
     matrixRows,
     matrixCols: layer.cout * cpw,
-    blocks: layout.bands.length,
-    crossbars,
+    blocks,
+    crossbars: patternPlans(layer, arch, placed),
     indexBits,
     muxes,
     scheme: `pattern/${packing}`,
   };
+}
+
+/** The layout of a pattern-mapped layer (exported for the test that compares it with the plans). */
+export function patternLayerLayout(layer: ConvLayer, arch: Arch, options: MapperOptions): LayerLayout {
+  return patternLayout(layer, arch, placePattern(layer, arch, options));
 }
 
 export const patternMapper: LayoutMapper = {
@@ -253,6 +359,6 @@ export const patternMapper: LayoutMapper = {
       findPacking(options.packing);
       return denseLayout(layer, arch);
     }
-    return placePattern(layer, arch, options).layout;
+    return patternLayerLayout(layer, arch, options);
   },
 };

@@ -19,7 +19,7 @@
  *   OU steps (so the union stays within `ou.rows` when blocks are narrower than a crossbar).
  * - `merge-stack`: `merge`, then `stack` on the merged bands.
  */
-import { overlapSorted, unionSorted, type BlockSpec } from './blocks.ts';
+import { unionSorted, type BlockSpec } from './blocks.ts';
 
 export interface RegionSpec {
   /** Bands stacked top to bottom. */
@@ -55,83 +55,167 @@ const bandPacking: Packing = {
 /** Candidates looked at when choosing stack partners (bounds the cost on big layers). */
 const STACK_WINDOW = 32;
 
+/** Set bits of a 32-bit word. */
+function popcount(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return (Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+/**
+ * The pieces' filter lists as bitsets of `words` 32-bit words each, with the span of words that
+ * hold any bit: the overlap of two lists is then a popcount over the shared span.
+ */
+interface FilterBitsets {
+  words: number;
+  bits: Uint32Array;
+  first: Int32Array;
+  last: Int32Array;
+}
+
+function filterBitsets(pieces: BlockSpec[]): FilterBitsets {
+  let maxFilter = 0;
+  for (const piece of pieces)
+    if (piece.filters.length > 0) maxFilter = Math.max(maxFilter, piece.filters[piece.filters.length - 1]);
+  const words = (maxFilter >> 5) + 1;
+  const bits = new Uint32Array(pieces.length * words);
+  const first = new Int32Array(pieces.length);
+  const last = new Int32Array(pieces.length).fill(-1);
+  for (let i = 0; i < pieces.length; i++) {
+    const filters = pieces[i].filters;
+    const base = i * words;
+    for (let k = 0; k < filters.length; k++) bits[base + (filters[k] >> 5)] |= 1 << (filters[k] & 31);
+    if (filters.length > 0) {
+      first[i] = filters[0] >> 5;
+      last[i] = filters[filters.length - 1] >> 5;
+    }
+  }
+  return { words, bits, first, last };
+}
+
+/** Ascending filter ids of a bitset. */
+function bitsetFilters(set: Uint32Array, count: number): Int32Array {
+  const filters = new Int32Array(count);
+  let n = 0;
+  for (let w = 0; w < set.length; w++) {
+    let word = set[w];
+    while (word !== 0) {
+      const low = word & -word;
+      filters[n++] = (w << 5) + 31 - Math.clz32(low);
+      word ^= low;
+    }
+  }
+  return filters;
+}
+
 const stackPacking: Packing = {
   name: 'stack',
   description:
     'bands stacked up to ou.rows with a shared filter-aligned column map (partners by filter overlap)',
   pack(pieces, ctx) {
     const maxFilters = Math.floor(ctx.cols / ctx.colsPerWeight);
-    const used = new Uint8Array(pieces.length);
+    const n = pieces.length;
+    const { words, bits, first, last } = filterBitsets(pieces);
+    const heights = new Int32Array(n);
+    const counts = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      heights[i] = pieces[i].positions.length;
+      counts[i] = pieces[i].filters.length;
+    }
+    // nextFree[i] leads (with path halving) to the first unused piece at or after i.
+    const nextFree = new Int32Array(n + 1);
+    for (let i = 0; i <= n; i++) nextFree[i] = i;
+    const firstFree = (i: number): number => {
+      while (nextFree[i] !== i) {
+        nextFree[i] = nextFree[nextFree[i]];
+        i = nextFree[i];
+      }
+      return i;
+    };
+    const union = new Uint32Array(words);
     const regions: RegionSpec[] = [];
-    for (let a = 0; a < pieces.length; a++) {
-      if (used[a]) continue;
-      used[a] = 1;
+    for (let a = firstFree(0); a < n; a = firstFree(a + 1)) {
+      nextFree[a] = a + 1;
       const bands = [pieces[a]];
-      let rows = pieces[a].positions.length;
-      let filters: ArrayLike<number> = pieces[a].filters;
+      let rows = heights[a];
+      union.fill(0);
+      union.set(bits.subarray(a * words, (a + 1) * words));
+      let unionFirst = first[a];
+      let unionLast = last[a];
+      let unionCount = counts[a];
       for (;;) {
         let best = -1;
         let bestOverlap = -1;
         let bestUnion = Infinity;
         let seen = 0;
-        for (let b = a + 1; b < pieces.length && seen < STACK_WINDOW; b++) {
-          if (used[b]) continue;
+        for (let b = firstFree(a + 1); b < n && seen < STACK_WINDOW; b = firstFree(b + 1)) {
           seen++;
-          const candidate = pieces[b];
-          if (rows + candidate.positions.length > ctx.ouRows) continue;
-          const overlap = overlapSorted(filters, candidate.filters);
-          const union = filters.length + candidate.filters.length - overlap;
-          if (union > maxFilters) continue;
-          if (overlap > bestOverlap || (overlap === bestOverlap && union < bestUnion)) {
+          if (rows + heights[b] > ctx.ouRows) continue;
+          let overlap = 0;
+          const base = b * words;
+          const hi = Math.min(unionLast, last[b]);
+          for (let w = Math.max(unionFirst, first[b]); w <= hi; w++)
+            overlap += popcount(union[w] & bits[base + w]);
+          const size = unionCount + counts[b] - overlap;
+          if (size > maxFilters) continue;
+          if (overlap > bestOverlap || (overlap === bestOverlap && size < bestUnion)) {
             best = b;
             bestOverlap = overlap;
-            bestUnion = union;
+            bestUnion = size;
           }
         }
         if (best < 0) break;
-        used[best] = 1;
+        nextFree[best] = best + 1;
         bands.push(pieces[best]);
-        rows += pieces[best].positions.length;
-        filters = unionSorted(filters, pieces[best].filters);
+        rows += heights[best];
+        const base = best * words;
+        for (let w = first[best]; w <= last[best]; w++) union[w] |= bits[base + w];
+        if (counts[best] > 0) {
+          unionFirst = unionCount > 0 ? Math.min(unionFirst, first[best]) : first[best];
+          unionLast = Math.max(unionLast, last[best]);
+        }
+        unionCount = bestUnion;
       }
-      regions.push({ bands, filters: Int32Array.from(filters) });
+      regions.push({ bands, filters: bitsetFilters(union, unionCount) });
     }
     return regions;
   },
 };
 
+/** Set bits of a kernel position mask (at most 9 bits used, but any 32-bit mask works). */
+const maskSize = popcount;
+
 /** Greedily merge the bands of one channel (see the file comment). */
 function mergeChannel(bands: BlockSpec[], ctx: PackingContext): BlockSpec[] {
   const maxFilters = Math.floor(ctx.cols / ctx.colsPerWeight);
   const live = bands.slice();
+  // OU steps of each live band on its own, kept in step with `live`.
+  const alone = live.map((b) => ouSteps(b.positions.length, b.filters.length, ctx));
   for (;;) {
     let bestI = -1;
     let bestJ = -1;
     let bestSaved = 0;
     let bestSteps = Infinity;
-    let bestPositions: number[] = [];
+    let bestMask = 0;
     for (let i = 0; i < live.length; i++) {
+      const a = live[i];
+      const aRows = a.positions.length;
       for (let j = i + 1; j < live.length; j++) {
-        const a = live[i];
         const b = live[j];
         const width = a.filters.length + b.filters.length;
         if (width > maxFilters) continue;
-        const positions = unionSorted(a.positions, b.positions);
-        const saved = a.positions.length + b.positions.length - positions.length;
+        const mask = a.positionMask | b.positionMask;
+        const rows = maskSize(mask);
+        const saved = aRows + b.positions.length - rows;
         if (saved <= 0) continue;
-        const steps = ouSteps(positions.length, width, ctx);
-        if (
-          steps >
-          ouSteps(a.positions.length, a.filters.length, ctx) +
-            ouSteps(b.positions.length, b.filters.length, ctx)
-        )
-          continue;
+        const steps = ouSteps(rows, width, ctx);
+        if (steps > alone[i] + alone[j]) continue;
         if (saved > bestSaved || (saved === bestSaved && steps < bestSteps)) {
           bestI = i;
           bestJ = j;
           bestSaved = saved;
           bestSteps = steps;
-          bestPositions = positions;
+          bestMask = mask;
         }
       }
     }
@@ -140,12 +224,15 @@ function mergeChannel(bands: BlockSpec[], ctx: PackingContext): BlockSpec[] {
     const b = live[bestJ];
     const merged: BlockSpec = {
       channel: a.channel,
-      positions: bestPositions,
+      positions: unionSorted(a.positions, b.positions),
+      positionMask: bestMask,
       filters: Int32Array.from(unionSorted(a.filters, b.filters)),
       patterns: [...a.patterns, ...b.patterns],
     };
     live.splice(bestJ, 1);
+    alone.splice(bestJ, 1);
     live[bestI] = merged;
+    alone[bestI] = ouSteps(merged.positions.length, merged.filters.length, ctx);
   }
 }
 
