@@ -28,7 +28,7 @@ describe('ou and fast fidelity', () => {
     }
   }
 
-  it('agree on random OU shapes, ADC counts, latencies, bits and NoC settings', function () {
+  it('agree on random OU shapes, ADC counts, latencies, bits, NoC settings and replication', function () {
     this.timeout(120_000);
     fc.assert(
       fc.property(
@@ -44,6 +44,7 @@ describe('ou and fast fidelity', () => {
           pesPerTile: fc.constantFrom(1, 2),
           crossbarsPerPe: fc.constantFrom(1, 2, 8),
           mapper: fc.constantFrom('dense', 'pattern'),
+          replicationBudget: fc.constantFrom(0, 0, 40, 200),
         }),
         (p) => {
           const a = arch(
@@ -62,7 +63,9 @@ describe('ou and fast fidelity', () => {
             'chip.meshY=2',
           );
           const network = zooNetwork('tiny', a);
-          expect(csvOf(run(network, a, p.mapper, 'ou'))).to.equal(csvOf(run(network, a, p.mapper, 'fast')));
+          const ou = run(network, a, p.mapper, 'ou', 1, p.replicationBudget);
+          const fast = run(network, a, p.mapper, 'fast', 1, p.replicationBudget);
+          expect(csvOf(ou)).to.equal(csvOf(fast));
         },
       ),
       { numRuns: 25 },

@@ -22,6 +22,13 @@ export function networkFrom(document: unknown): Network {
   return parseTrace({ format: 'ousim-trace', version: 1, ...(document as object) }, 'test trace');
 }
 
-export function run(network: Network, a: Arch, mapper: string, fidelity: Fidelity, seed = 1): RunResult {
-  return simulate({ arch: a, network, mapper, mapperOptions: {}, fidelity, seed });
+export function run(
+  network: Network,
+  a: Arch,
+  mapper: string,
+  fidelity: Fidelity,
+  seed = 1,
+  replicationBudget = 0,
+): RunResult {
+  return simulate({ arch: a, network, mapper, mapperOptions: { replicationBudget }, fidelity, seed });
 }
