@@ -37,32 +37,43 @@ export function kernelBlocks(layer: ConvLayer): BlockSpec[] {
   const cinPerGroup = layer.cin / layer.groups;
   const coutPerGroup = layer.cout / layer.groups;
   const patternCount = pruning.patterns.length;
-  const counts = new Int32Array(patternCount);
   const masks = pruning.patterns.map(positionMask);
   const kernelPattern = pruning.kernelPattern;
+  // Per group, a counting sort of the kernels by (channel, pattern): one pass counts, one pass
+  // (filters outer, so each list comes out ascending) fills one array the blocks are views of.
+  const counts = new Int32Array(cinPerGroup * patternCount + 1);
   const blocks: BlockSpec[] = [];
   for (let group = 0; group < layer.groups; group++) {
     const f0 = group * coutPerGroup;
+    counts.fill(0);
+    for (let f = f0; f < f0 + coutPerGroup; f++) {
+      const row = f * cinPerGroup;
+      for (let local = 0; local < cinPerGroup; local++) {
+        const p = kernelPattern[row + local];
+        if (p !== PRUNED) counts[local * patternCount + p + 1]++;
+      }
+    }
+    for (let k = 1; k < counts.length; k++) counts[k] += counts[k - 1];
+    const all = new Int32Array(counts[counts.length - 1]);
+    const fill = counts.slice(0, counts.length - 1);
+    for (let f = f0; f < f0 + coutPerGroup; f++) {
+      const row = f * cinPerGroup;
+      for (let local = 0; local < cinPerGroup; local++) {
+        const p = kernelPattern[row + local];
+        if (p !== PRUNED) all[fill[local * patternCount + p]++] = f;
+      }
+    }
     for (let local = 0; local < cinPerGroup; local++) {
-      counts.fill(0);
-      for (let f = f0; f < f0 + coutPerGroup; f++) {
-        const p = kernelPattern[f * cinPerGroup + local];
-        if (p !== PRUNED) counts[p]++;
-      }
-      const lists = Array.from(counts, (n) => new Int32Array(n));
-      counts.fill(0);
-      for (let f = f0; f < f0 + coutPerGroup; f++) {
-        const p = kernelPattern[f * cinPerGroup + local];
-        if (p !== PRUNED) lists[p][counts[p]++] = f;
-      }
       const channel = group * cinPerGroup + local;
       for (let p = 0; p < patternCount; p++) {
-        if (lists[p].length > 0)
+        const start = counts[local * patternCount + p];
+        const end = counts[local * patternCount + p + 1];
+        if (end > start)
           blocks.push({
             channel,
             positions: pruning.patterns[p],
             positionMask: masks[p],
-            filters: lists[p],
+            filters: all.subarray(start, end),
             patterns: [p],
           });
       }

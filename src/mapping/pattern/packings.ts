@@ -93,11 +93,11 @@ function filterBitsets(pieces: BlockSpec[]): FilterBitsets {
   return { words, bits, first, last };
 }
 
-/** Ascending filter ids of a bitset. */
-function bitsetFilters(set: Uint32Array, count: number): Int32Array {
+/** Ascending filter ids of a bitset whose bits all lie in words [first, last]. */
+function bitsetFilters(set: Uint32Array, first: number, last: number, count: number): Int32Array {
   const filters = new Int32Array(count);
   let n = 0;
-  for (let w = 0; w < set.length; w++) {
+  for (let w = first; w <= last; w++) {
     let word = set[w];
     while (word !== 0) {
       const low = word & -word;
@@ -138,7 +138,6 @@ const stackPacking: Packing = {
       nextFree[a] = a + 1;
       const bands = [pieces[a]];
       let rows = heights[a];
-      union.fill(0);
       union.set(bits.subarray(a * words, (a + 1) * words));
       let unionFirst = first[a];
       let unionLast = last[a];
@@ -176,7 +175,7 @@ const stackPacking: Packing = {
         }
         unionCount = bestUnion;
       }
-      regions.push({ bands, filters: bitsetFilters(union, unionCount) });
+      regions.push({ bands, filters: bitsetFilters(union, unionFirst, unionLast, unionCount) });
     }
     return regions;
   },
