@@ -168,6 +168,61 @@ describe('pattern mapper', () => {
     });
   }
 
+  it('fast-path plans equal the plans derived from the cell-level layout (property)', () => {
+    const mapper = getMapper('pattern');
+    fc.assert(
+      fc.property(
+        fc.record({
+          seed: fc.integer({ min: 1, max: 1 << 30 }),
+          cin: fc.integer({ min: 2, max: 24 }),
+          cout: fc.integer({ min: 1, max: 80 }),
+          groups: fc.constantFrom(1, 2),
+          patterns: fc.integer({ min: 1, max: 8 }),
+          patternSize: fc.integer({ min: 1, max: 9 }),
+          pruneProbability: fc.constantFrom(0, 0.3, 0.9),
+          rows: fc.integer({ min: 9, max: 64 }),
+          cols: fc.integer({ min: 4, max: 64 }),
+          differential: fc.boolean(),
+          ouRows: fc.integer({ min: 1, max: 9 }),
+          ouCols: fc.integer({ min: 1, max: 9 }),
+          packing: fc.constantFrom(...packings),
+        }),
+        (c) => {
+          const arch = testArch({
+            rows: c.rows,
+            cols: c.cols,
+            differential: c.differential,
+            ouRows: c.ouRows,
+            ouCols: c.ouCols,
+            cellBits: 4,
+          });
+          const layer = convLayer(rng(c.seed), {
+            cin: c.cin * c.groups,
+            cout: c.cout * c.groups,
+            groups: c.groups,
+            patterns: c.patterns,
+            patternSize: c.patternSize,
+            pruneProbability: c.pruneProbability,
+          });
+          const options = { packing: c.packing };
+          const mapping = mapper.mapLayer(layer, arch, options);
+          fc.pre(mapping.scheme !== 'dense');
+          const layout = mapper.layoutLayer(layer, arch, options);
+          const cpw = layout.encoding.colsPerWeight;
+          const slow = plansFromLayout(layout, arch.ou, {
+            muxed: true,
+            lookups: (_region, c0, w) => Math.floor((c0 + w - 1) / cpw) - Math.floor(c0 / cpw) + 1,
+          });
+          const plain = (plans: typeof slow) =>
+            plans.map((p) => ({ ...p, ouRows: Array.from(p.ouRows), ouCols: Array.from(p.ouCols) }));
+          expect(plain(mapping.crossbars)).to.deep.equal(plain(slow));
+          expect(mapping.blocks).to.equal(layout.bands.length);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
   it('stack fills OU rows beyond pattern.size, band leaves them idle', () => {
     const band = getMapper('pattern').mapLayer(layer, arch, { packing: 'band' });
     const stack = getMapper('pattern').mapLayer(layer, arch, { packing: 'stack' });
