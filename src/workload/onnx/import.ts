@@ -104,12 +104,14 @@ export function importOnnx(graph: OnnxGraph, name: string, source: string): Impo
   // Activation tensors: the tensor name -> the layer that produced it (`input` for the network input).
   const producer = new Map<string, string>();
   const inputShape = networkInput(graph, source, producer);
+  const weightName = weightAliases(graph, producer);
   const layers: LayerSpec[] = [];
   const used = new Set<string>(['input']);
   const passedOver = new Map<string, number>();
   const convWeights = new Map<string, string>();
 
-  const dimsOf = (tensor: string, node: OnnxNode): number[] => {
+  const dimsOf = (alias: string, node: OnnxNode): number[] => {
+    const tensor = weightName(alias);
     const init = graph.initializers.get(tensor);
     if (init) return init.dims;
     const info = graph.valueInfo.get(tensor) ?? graph.inputs.find((v) => v.name === tensor);
@@ -170,7 +172,7 @@ export function importOnnx(graph: OnnxGraph, name: string, source: string): Impo
         noDilation(node);
         const groups = int(node, 'group', 1);
         const layerName = uniqueName(node);
-        convWeights.set(layerName, node.inputs[1]);
+        convWeights.set(layerName, weightName(node.inputs[1]));
         addLayer({
           name: layerName,
           type: 'conv',
@@ -200,6 +202,15 @@ export function importOnnx(graph: OnnxGraph, name: string, source: string): Impo
         const kernel = ints(node, 'kernel_shape', []);
         if (kernel.length !== 2) fail(node, 'kernel_shape must give 2 dims');
         noDilation(node);
+        // A 1x1 window moving by 1 copies its input: torchvision's VGG exports its
+        // AdaptiveAvgPool2d(7) on a 7x7 map so. Nothing to simulate.
+        const ones = (values: number[]) => values.every((v) => v === 1);
+        if (
+          ones(kernel) &&
+          ones(ints(node, 'strides', [1, 1])) &&
+          ints(node, 'pads', [0, 0, 0, 0]).every((p) => p === 0)
+        )
+          break;
         const ceil = int(node, 'ceil_mode', 0) === 1;
         addLayer({
           name: uniqueName(node),
@@ -266,9 +277,19 @@ function pair(values: number[]): [number, number] {
   return [values[0], values[1] ?? values[0]];
 }
 
-/** The one real graph input (not an initializer), [N, C, H, W]; registers it as `input`. */
+/**
+ * The one network input, [N, C, H, W]; registers it as `input`. Graph inputs that are initializers
+ * are parameters (older exports list them so). A model exported without its parameters
+ * (torch.onnx.export(..., export_params=False)) lists them as bare graph inputs: the network input
+ * is then the one that some node reads as its data input (input 0), parameters being read only
+ * after it (Conv W and B, Gemm B, ...) or copied by Identity.
+ */
 function networkInput(graph: OnnxGraph, source: string, producer: Map<string, string>): Shape3 {
-  const real = graph.inputs.filter((v) => !graph.initializers.has(v.name));
+  let real = graph.inputs.filter((v) => !graph.initializers.has(v.name));
+  if (real.length > 1) {
+    const readAsData = new Set(graph.nodes.filter((n) => n.opType !== 'Identity').map((n) => n.inputs[0]));
+    real = real.filter((v) => readAsData.has(v.name));
+  }
   if (real.length !== 1)
     throw new InputError(
       source,
@@ -285,4 +306,24 @@ function networkInput(graph: OnnxGraph, source: string, producer: Map<string, st
     );
   producer.set(input.name, 'input');
   return [dims[1] as number, dims[2] as number, dims[3] as number];
+}
+
+/**
+ * Weight tensor names: an Identity of a parameter is that parameter (torch.onnx shares equal
+ * tensors so, e.g. the all-zero biases of a freshly initialised model, or the weights of
+ * zero-initialised residual branches). Parameters are the initializers and the graph inputs other
+ * than the network input. Returns the lookup from a tensor name to the parameter it copies.
+ */
+function weightAliases(graph: OnnxGraph, producer: Map<string, string>): (name: string) => string {
+  const parameters = new Set(graph.initializers.keys());
+  for (const v of graph.inputs) if (!producer.has(v.name)) parameters.add(v.name);
+  const copyOf = new Map<string, string>();
+  const resolve = (name: string): string => copyOf.get(name) ?? name;
+  for (const node of graph.nodes) {
+    const from = node.inputs[0];
+    if (node.opType !== 'Identity' || from === undefined || node.outputs.length !== 1) continue;
+    const original = resolve(from);
+    if (parameters.has(original)) copyOf.set(node.outputs[0], original);
+  }
+  return resolve;
 }
