@@ -108,6 +108,15 @@ function bitsetFilters(set: Uint32Array, first: number, last: number, count: num
   return filters;
 }
 
+/** The first unused piece at or after i: follows `nextFree` links, halving the paths it walks. */
+function firstFree(nextFree: Int32Array, i: number): number {
+  while (nextFree[i] !== i) {
+    nextFree[i] = nextFree[nextFree[i]];
+    i = nextFree[i];
+  }
+  return i;
+}
+
 const stackPacking: Packing = {
   name: 'stack',
   description:
@@ -125,16 +134,9 @@ const stackPacking: Packing = {
     // nextFree[i] leads (with path halving) to the first unused piece at or after i.
     const nextFree = new Int32Array(n + 1);
     for (let i = 0; i <= n; i++) nextFree[i] = i;
-    const firstFree = (i: number): number => {
-      while (nextFree[i] !== i) {
-        nextFree[i] = nextFree[nextFree[i]];
-        i = nextFree[i];
-      }
-      return i;
-    };
     const union = new Uint32Array(words);
     const regions: RegionSpec[] = [];
-    for (let a = firstFree(0); a < n; a = firstFree(a + 1)) {
+    for (let a = firstFree(nextFree, 0); a < n; a = firstFree(nextFree, a + 1)) {
       nextFree[a] = a + 1;
       const bands = [pieces[a]];
       let rows = heights[a];
@@ -147,7 +149,11 @@ const stackPacking: Packing = {
         let bestOverlap = -1;
         let bestUnion = Infinity;
         let seen = 0;
-        for (let b = firstFree(a + 1); b < n && seen < STACK_WINDOW; b = firstFree(b + 1)) {
+        for (
+          let b = firstFree(nextFree, a + 1);
+          b < n && seen < STACK_WINDOW;
+          b = firstFree(nextFree, b + 1)
+        ) {
           seen++;
           if (rows + heights[b] > ctx.ouRows) continue;
           let overlap = 0;
