@@ -67,7 +67,7 @@ export function adcSection(): string {
 }
 
 /**
- * ISAAC Table I (references.md) at chip level, mapped onto our parts: 168 tiles, 2016 IMAs.
+ * ISAAC Table I (docs/references.md) at chip level, mapped onto our parts: 168 tiles, 2016 IMAs.
  * Power in W, area in mm2. These are the published figures the preset is checked against.
  */
 const IMAS = 168 * 12;

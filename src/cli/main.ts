@@ -1,5 +1,5 @@
 /**
- * The `ousim` command line (design.md §6). Each sub-command lives in its own file under
+ * The `ousim` command line (docs/design.md §6). Each sub-command lives in its own file under
  * `commands/`; this file wires them into yargs and turns bad input into exit code 2.
  */
 import yargs, { type MiddlewareFunction } from 'yargs';

@@ -1,6 +1,6 @@
 /**
  * The architecture file: one zod schema that validates a preset, documents every field (with its
- * unit) and gives the TypeScript type. Keys named in design.md §4b keep their names: sweeps, scripts
+ * unit) and gives the TypeScript type. Keys named in docs/design.md §4b keep their names: sweeps, scripts
  * and users address them with `--set key=value`.
  */
 import { readFileSync, existsSync } from 'node:fs';
@@ -251,13 +251,13 @@ function binomial(n: number, k: number): number {
   return result;
 }
 
-/** Lossless ADC resolution for an OU (design.md §1). */
+/** Lossless ADC resolution for an OU (docs/design.md §1). */
 export function losslessAdcBits(arch: Pick<Arch, 'ou' | 'crossbar' | 'dac'>): number {
   const maxSum = arch.ou.rows * (2 ** arch.crossbar.cellBits - 1) * (2 ** arch.dac.bits - 1);
   return Math.ceil(Math.log2(maxSum + 1));
 }
 
-/** Adjacent columns one weight spans (design.md §1). */
+/** Adjacent columns one weight spans (docs/design.md §1). */
 export function weightSlices(arch: Pick<Arch, 'precision' | 'crossbar'>): number {
   return Math.ceil(arch.precision.weightBits / arch.crossbar.cellBits);
 }
@@ -267,7 +267,7 @@ export function columnsPerWeight(arch: Pick<Arch, 'precision' | 'crossbar'>): nu
   return weightSlices(arch) * (arch.crossbar.differential ? 2 : 1);
 }
 
-/** Bit-serial steps per input vector (design.md §1). */
+/** Bit-serial steps per input vector (docs/design.md §1). */
 export function inputSlices(arch: Pick<Arch, 'precision' | 'dac'>): number {
   return Math.ceil(arch.precision.inputBits / arch.dac.bits);
 }

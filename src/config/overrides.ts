@@ -1,5 +1,5 @@
 /**
- * `--set key=value` overrides of dotted keys (design.md §4b). Overriding a key that the file
+ * `--set key=value` overrides of dotted keys (docs/design.md §4b). Overriding a key that the file
  * does not have is an error, never a silent no-op.
  */
 import { InputError } from '../util/errors.ts';

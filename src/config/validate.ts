@@ -13,7 +13,7 @@ export function issuePath(path: readonly PropertyKey[]): string {
 
 /**
  * Parse `value` with `schema`, turning the first zod issue into one InputError that
- * names the file and the field (design.md §6: one clear message, exit code 2).
+ * names the file and the field (docs/design.md §6: one clear message, exit code 2).
  */
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown, source: string): z.output<S> {
   const result = schema.safeParse(value);

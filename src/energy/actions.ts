@@ -1,6 +1,6 @@
 /**
  * Actions the simulation counts. Energy is never computed during a run: counts are priced
- * afterwards from the arch file (design.md §4), so a price what-if needs no new simulation.
+ * afterwards from the arch file (docs/design.md §4), so a price what-if needs no new simulation.
  */
 export const ACTION_NAMES = [
   'ouSteps',

@@ -26,7 +26,7 @@ export function ouStepActions(arch: Arch, rows = arch.ou.rows, cols = arch.ou.co
 
 /**
  * Cycles between two OU steps of one crossbar in steady state: the slower of the two pipeline stages
- * (front: DAC + read + S&H; back: `ceil(ou.cols / adcs)` ADC rounds), design.md §3.
+ * (front: DAC + read + S&H; back: `ceil(ou.cols / adcs)` ADC rounds), docs/design.md §3.
  */
 export function ouStepPeriodCycles(arch: Arch): number {
   const front = toCycles(arch, arch.crossbar.readLatencyNs);

@@ -1,7 +1,7 @@
 /**
  * Pricing: action counts and a hardware inventory in, energy (pJ) and area (mm2) out, from the arch
  * file's price sections alone. No simulation happens here, so changing only prices (or adc.bits
- * through the ADC table) re-prices a finished run (design.md §4).
+ * through the ADC table) re-prices a finished run (docs/design.md §4).
  */
 import { columnsPerWeight, type Arch } from '../config/arch.ts';
 import {

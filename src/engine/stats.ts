@@ -81,7 +81,7 @@ export interface StatRow {
   description: string;
 }
 
-/** Column order of components.csv (design.md §5). */
+/** Column order of components.csv (docs/design.md §5). */
 export const STATS_COLUMNS = ['component', 'statistic', 'unit', 'value', 'description'] as const;
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The figures as vega-lite specs, built from the rows of ousim's result CSVs (design.md §5).
+ * The figures as vega-lite specs, built from the rows of ousim's result CSVs (docs/design.md §5).
  * Each builder returns undefined when its CSV lacks what the figure needs, with the reason, so
  * `ousim figures` can draw whatever a results folder supports and say what it skipped.
  *

@@ -1,5 +1,5 @@
 /**
- * The two-stage OU pipeline of one crossbar, in closed form (design.md §3).
+ * The two-stage OU pipeline of one crossbar, in closed form (docs/design.md §3).
  *
  * Stage 1 (front): DAC drive + crossbar read + sample-and-hold, `read` cycles per OU step.
  * Stage 2 (back):  the OU's columns converted by the crossbar's ADCs, `ceil(cols / adcs) * adc` cycles.

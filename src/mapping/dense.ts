@@ -1,5 +1,5 @@
 /**
- * `dense`: the traditional im2col mapping (design.md §2).
+ * `dense`: the traditional im2col mapping (docs/design.md §2).
  *
  * Each group's weight matrix has `cinPerGroup * kh * kw` rows, channel-major (row = c*kh*kw +
  * ky*kw + kx), and `coutPerGroup * colsPerWeight` columns (column = f*colsPerWeight + k, see

@@ -1,5 +1,5 @@
 /**
- * How a signed weight becomes cell values (design.md §1). A weight takes `colsPerWeight` adjacent
+ * How a signed weight becomes cell values (docs/design.md §1). A weight takes `colsPerWeight` adjacent
  * bitlines; sub-column `k` of a weight holds one `cellBits` slice of one polarity:
  *
  * - offset encoding (default): the cell row stores `u = w + 2^(weightBits-1)` (unsigned) over

@@ -1,5 +1,5 @@
 /**
- * The functional check (design.md §2): compute a layer through its mapping, the way the hardware
+ * The functional check (docs/design.md §2): compute a layer through its mapping, the way the hardware
  * would, and compare with the direct convolution.
  *
  * Through the mapping: program each crossbar's cells from the layout (cell values per weight slice,

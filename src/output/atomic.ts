@@ -1,5 +1,5 @@
 /**
- * Atomic output folders (design.md §5): a run writes into a hidden staging folder beside `--out`
+ * Atomic output folders (docs/design.md §5): a run writes into a hidden staging folder beside `--out`
  * and moves the files in only when every one is complete, `summary.csv` last, so a folder with a
  * summary is never the result of a half-finished run.
  */

@@ -1,5 +1,5 @@
 /**
- * The result files of a run (design.md §5): summary.csv, layers.csv, components.csv and
+ * The result files of a run (docs/design.md §5): summary.csv, layers.csv, components.csv and
  * config.resolved.json. Column names are a contract that figure scripts and users rely on; numbers
  * are written as JavaScript prints them (shortest round-trip form), so equal runs give equal bytes.
  */

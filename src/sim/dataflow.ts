@@ -1,5 +1,5 @@
 /**
- * The inter-layer pipeline as actors on the event queue (design.md §3).
+ * The inter-layer pipeline as actors on the event queue (docs/design.md §3).
  *
  * Every layer of the network is a `LayerUnit`; feature maps stream between them along edges, one
  * output position (all its channels) at a time, in raster order. A layer starts output position u as

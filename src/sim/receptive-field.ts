@@ -1,7 +1,7 @@
 /**
  * Line-buffer readiness: which producer output a layer's output position needs last. Feature maps
  * stream in raster order (position = y * width + x), so output position u may start once every
- * producer position up to `lastNeeded(u)` has arrived (design.md §3: a layer starts a window as soon
+ * producer position up to `lastNeeded(u)` has arrived (docs/design.md §3: a layer starts a window as soon
  * as the inputs it needs have arrived).
  */
 import type { Layer, Shape3 } from '../workload/types.ts';

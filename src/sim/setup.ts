@@ -1,7 +1,7 @@
 /**
  * From command-line words to a ready RunRequest: resolve the arch (preset + overrides) and the trace,
  * pruning it on the fly with the arch's pattern.* settings and the run seed when its 3x3 layers carry
- * no masks (design.md: "When a run is given an unpruned trace, it prunes on the fly").
+ * no masks (docs/design.md §4b: "When a run is given an unpruned trace, it prunes on the fly").
  */
 import { loadArch, resolveArchPath, type Arch } from '../config/arch.ts';
 import type { Override } from '../config/overrides.ts';

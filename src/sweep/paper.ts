@@ -1,7 +1,7 @@
 /**
  * The comparison the project exists for: pattern mapping over dense mapping on the same arch and
  * the same pruned network, in the paper's three figures (Yu et al., arXiv 2010.06156, abstract;
- * see ../shared/references.md). The paper's ranges are only drawn next to ours: nothing in
+ * see docs/references.md). The paper's ranges are only drawn next to ours: nothing in
  * the model reads them.
  */
 import type { RunResult } from '../sim/types.ts';

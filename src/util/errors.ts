@@ -16,5 +16,5 @@ export class InputError extends Error {
   }
 }
 
-/** Exit code for bad input (design.md §6). */
+/** Exit code for bad input (docs/design.md §6). */
 export const EXIT_BAD_INPUT = 2;

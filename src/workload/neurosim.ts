@@ -1,6 +1,6 @@
 /**
  * Import of DNN+NeuroSim's network file, `NetWork.csv`: one row per weight layer,
- * `IFM_H, IFM_W, Cin, K_H, K_W, Cout, pool, stride` (references.md). Conv layers use 'same'
+ * `IFM_H, IFM_W, Cin, K_H, K_W, Cout, pool, stride` (docs/references.md). Conv layers use 'same'
  * padding (NeuroSim's convention), a pool flag of 1 puts a 2x2 max pool after the layer, and a
  * row whose input map is 1x1 is a fully connected layer over the flattened previous output.
  * Each row's input size is checked against what the previous rows produce.

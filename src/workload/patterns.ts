@@ -1,5 +1,5 @@
 /**
- * PatDNN-style pattern selection for one conv layer (references.md, "Pattern pruning"):
+ * PatDNN-style pattern selection for one conv layer (docs/references.md, "Pattern pruning"):
  * candidates are every set of `size` kernel positions that keeps the centre; each kernel is
  * projected onto the candidate that keeps the most of its L2 norm; the library is the `count`
  * most frequent candidates; each kernel is then re-projected onto the best library pattern.

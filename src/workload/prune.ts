@@ -1,5 +1,5 @@
 /**
- * Pattern + connectivity pruning of a network (design.md §1, references.md "Pattern pruning").
+ * Pattern + connectivity pruning of a network (docs/design.md §1, docs/references.md "Pattern pruning").
  * Every 3x3 conv layer without a pruning gets its own library of `count` patterns of `size`
  * positions, then keeps the round(kernels / connectivity) kernels with the largest L2 norm after
  * projection. Other kernel sizes stay dense; layers already pruned are left as they are.
@@ -34,7 +34,7 @@ export interface PatternStats {
   histogram: number[];
 }
 
-/** Only square 3x3 kernels have patterns (design.md §2). */
+/** Only square 3x3 kernels have patterns (docs/design.md §2). */
 export function isPrunable(layer: Layer): boolean {
   return layer.type === 'conv' && layer.kernel[0] === 3 && layer.kernel[1] === 3;
 }

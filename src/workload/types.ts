@@ -8,7 +8,7 @@
 
 export type Shape3 = [channels: number, height: number, width: number];
 
-/** Pattern pruning of one conv layer (design.md §1). */
+/** Pattern pruning of one conv layer (docs/design.md §1). */
 export interface ConvPruning {
   /**
    * The pattern library: each pattern is the sorted list of kept positions of the kh x kw kernel,

@@ -1,7 +1,7 @@
 /**
  * Definitions of the shipped network zoo. `scripts/make-zoo.ts` writes them to `traces/<name>.json`
  * (shapes only, unpruned; pruning comes from `--set pattern.*` and `--seed`), and the tests check
- * the files against these definitions and against published MAC totals (references.md).
+ * the files against these definitions and against published MAC totals (docs/references.md).
  *
  * Layers the crossbars never see are left out: ReLU, batch norm (folded into the conv at inference),
  * dropout, and torchvision's adaptive average pools that are the identity at 224x224.

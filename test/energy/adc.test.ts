@@ -4,7 +4,7 @@ import { loadArch } from '../../src/config/arch.ts';
 import { adcPrice, adcPriceFor, loadAdcTable } from '../../src/energy/adc.ts';
 import { InputError } from '../../src/util/errors.ts';
 
-// references.md, "ADC energy and area against resolution, 32 nm": bits -> [pJ per conversion, um2].
+// docs/references.md, "ADC energy and area against resolution, 32 nm": bits -> [pJ per conversion, um2].
 const REFERENCE_32NM: Record<number, [number, number]> = {
   4: [0.79, 361],
   5: [0.99, 477],
@@ -14,7 +14,7 @@ const REFERENCE_32NM: Record<number, [number, number]> = {
 };
 
 describe('ADC price by resolution', () => {
-  it('isaac-32nm reproduces the references.md table exactly, unflagged', () => {
+  it('isaac-32nm reproduces the docs/references.md table exactly, unflagged', () => {
     for (const [bits, [pj, um2]] of Object.entries(REFERENCE_32NM)) {
       const price = adcPriceFor('isaac-32nm', Number(bits));
       expect(price.pjPerConversion, `${bits} bits`).to.equal(pj);
@@ -46,7 +46,7 @@ describe('ADC price by resolution', () => {
   });
 
   it('interpolates geometrically between rows of a sparse table (mnsim), flagged but not extrapolated', () => {
-    // MNSIM presets (references.md): 4 bits 4.2 pJ / 1650 um2, 6 bits 10.08 pJ / 580 um2.
+    // MNSIM presets (docs/references.md): 4 bits 4.2 pJ / 1650 um2, 6 bits 10.08 pJ / 580 um2.
     const five = adcPriceFor('mnsim', 5);
     expect(five.method).to.equal('interpolated');
     expect(five.extrapolated).to.equal(false);

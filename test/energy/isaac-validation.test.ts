@@ -1,5 +1,5 @@
 /**
- * Validation of the isaac preset against ISAAC's published chip (ISCA 2016 Table I, references.md):
+ * Validation of the isaac preset against ISAAC's published chip (ISCA 2016 Table I, docs/references.md):
  * 168 tiles, 85.4 mm2 and 65.8 W including HyperTransport. docs/arch.md explains each difference.
  */
 import { expect } from 'chai';

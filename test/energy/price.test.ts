@@ -46,7 +46,7 @@ describe('priceEnergy', () => {
   const paper = loadArch('paper');
 
   it('prices each action in its own part at the arch file price', () => {
-    // The paper preset's 5-bit ADC: references.md table, 0.99 pJ.
+    // The paper preset's 5-bit ADC: docs/references.md table, 0.99 pJ.
     const prices = unitPrices(paper, 0.99);
     for (const name of ACTION_NAMES) {
       const counts = emptyCounts();
@@ -167,7 +167,7 @@ describe('priceArea', () => {
     const inv: HardwareInventory = { tiles: 1, pes: 12, crossbars: 96, indexBits: 0, muxes: 0 };
     const at5 = priceArea(inv, paper).parts.adc;
     const at8 = priceArea(inv, loadArch('paper', [{ key: 'adc.bits', value: 8 }])).parts.adc;
-    // 96 ADCs (one per crossbar): references.md 477 um2 at 5 bits, 1200 um2 at 8 bits.
+    // 96 ADCs (one per crossbar): docs/references.md 477 um2 at 5 bits, 1200 um2 at 8 bits.
     expect(at5).to.be.closeTo((96 * 477) / 1e6, 1e-12);
     expect(at8).to.be.closeTo((96 * 1200) / 1e6, 1e-12);
   });

@@ -67,7 +67,7 @@ describe('OU pipeline closed form', () => {
 
   it('uniform OUs follow read + back + (n - 1) * max(read, back), the pimsim-nn crossbar form', () => {
     // pimsim-nn: the front stage runs (inputBits/dacBits) * (rows/rowsPerStep) times, each followed by
-    // cols/adcs ADC rounds, the two stages pipelined (references.md).
+    // cols/adcs ADC rounds, the two stages pipelined (docs/references.md).
     for (const [read, adcCycles, adcs, ouCols] of [
       [8, 1, 1, 8],
       [2, 1, 1, 8],

@@ -43,7 +43,7 @@ describe('workload: zoo', () => {
     }
   });
 
-  // Published totals (references.md); dense MACs of one inference, conv + FC.
+  // Published totals (docs/references.md); dense MACs of one inference, conv + FC.
   const published: [string, number, number][] = [
     ['vgg16-imagenet', 15.47e9, 0.005],
     ['vgg16-cifar10', 0.313e9, 0.005],

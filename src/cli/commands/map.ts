@@ -1,5 +1,5 @@
 /**
- * `ousim map`: mapping only, no timing (design.md §6). Per weight layer the mapping figures go to
+ * `ousim map`: mapping only, no timing (docs/design.md §6). Per weight layer the mapping figures go to
  * layers.csv, per network the totals to summary.csv, and a short table to the terminal. Traces
  * without masks are pruned on the fly with the arch's pattern.* settings and --seed.
  */

@@ -1,5 +1,5 @@
 /**
- * `pattern`: the kernel-reordering mapping (design.md §2). Blocks (blocks.ts) are cut to the
+ * `pattern`: the kernel-reordering mapping (docs/design.md §2). Blocks (blocks.ts) are cut to the
  * crossbar width, packed into OU regions (packings.ts), and the regions placed into crossbars.
  * A region owns its wordlines across the whole crossbar width (a wordline carries one input), so
  * crossbars fill by rows: first-fit decreasing by height fixes the crossbar count, then the
