@@ -19,26 +19,21 @@
  */
 import type { Arch } from '../config/arch.ts';
 import { Component, SimEvent, indexedName, type Simulator } from '../engine/index.ts';
-import { Priority } from '../engine/index.ts';
-import { ACTION_NAMES, addCounts, emptyCounts, type ActionCounts } from '../energy/actions.ts';
-import { OuController } from '../hardware/ou-controller.ts';
-import { OuPipeline, type OuTiming } from '../hardware/ou-pipeline.ts';
+import { ACTION_NAMES, emptyCounts, type ActionCounts } from '../energy/actions.ts';
+import type { OuTiming } from '../hardware/ou-pipeline.ts';
 import type { MeshNoc } from '../hardware/noc.ts';
-import type { Tile } from '../hardware/tile.ts';
-import type { CrossbarPlan, LayerMapping } from '../mapping/types.ts';
 import type { ProcessingElement } from '../hardware/pe.ts';
-import type { Layer, Shape3 } from '../workload/types.ts';
-import type { Fidelity } from './types.ts';
-import type { CopyPlacement } from './placement.ts';
-import { lastNeededFn, outputPositions } from './receptive-field.ts';
+import type { Tile } from '../hardware/tile.ts';
+import type { LayerMapping } from '../mapping/types.ts';
 import { snakeCase } from '../util/case.ts';
-import { skipZeroSteps } from './sparsity.ts';
+import type { Layer, Shape3 } from '../workload/types.ts';
+import type { Arbiter } from './arbiter.ts';
+import { LayerCopy } from './layer-copy.ts';
+import type { CopyPlacement } from './placement.ts';
+import { ARRIVAL_PRIORITY } from './priorities.ts';
+import { lastNeededFn, outputPositions } from './receptive-field.ts';
 import { TimedQueue } from './timed-queue.ts';
-import { crossbarDigitalCounts, crossbarVectorCounts, partialSumAdds } from './vector-costs.ts';
-
-export const ARRIVAL_PRIORITY = Priority.DEFAULT + 10;
-export const COMPLETE_PRIORITY = Priority.DEFAULT + 20;
-export const ARBITER_PRIORITY = Priority.DEFAULT + 21;
+import type { Fidelity } from './types.ts';
 
 /** Shared hardware and constants every unit needs. */
 export interface DataflowContext {
@@ -238,198 +233,6 @@ export class LayerUnit extends Component {
   /** Activation ops of one finished weight-layer vector (ReLU / requantise per output channel). */
   get outputActivationOps(): number {
     return this.layer.outShape[0];
-  }
-}
-
-/** One copy of a weight layer's crossbars, working through the vectors dealt to it. */
-class LayerCopy {
-  readonly placement: CopyPlacement;
-  private readonly unit: LayerUnit;
-  private readonly pipelines: OuPipeline[] = [];
-  /** Each crossbar's plan as it runs (after activation-sparsity skipping). */
-  private readonly plans: CrossbarPlan[] = [];
-  private readonly slices: number;
-  private readonly controllers: OuController[] = [];
-  /** OU-step actions of one vector on the whole copy (the fast fidelity counts these in bulk). */
-  private readonly ouStepsPerVector: ActionCounts = emptyCounts();
-  /** Digital actions of one vector outside the OU steps (both fidelities count these in bulk). */
-  private readonly digitalPerVector: ActionCounts = emptyCounts();
-  private vectors = 0;
-  /** Vectors whose crossbars are all done, at these cycles, in order. */
-  readonly done = new TimedQueue();
-  /** Vectors handed to the crossbars and not yet done (ou fidelity): per vector, crossbars finished. */
-  private readonly inFlight = new TimedQueue();
-  private readonly remote: { tile: number; bits: number }[] = [];
-  /** ou fidelity: vectors each crossbar has finished, and vectors the whole copy has finished. */
-  private finishedBy = new Int32Array(0);
-  private retired = 0;
-  private readonly psumAdds: number;
-  readonly complete: SimEvent;
-
-  constructor(unit: LayerUnit, mapping: LayerMapping, placement: CopyPlacement) {
-    this.unit = unit;
-    this.placement = placement;
-    const ctx = unit.ctx;
-    const slices = mapping.inputSlices;
-    this.slices = slices;
-    const zeroFraction = ctx.arch.sparsity.skipZeroRows ? (unit.layer.zeroInputFraction ?? 0) : 0;
-    mapping.crossbars.forEach((mapped, i) => {
-      const plan = skipZeroSteps(
-        mapped,
-        zeroFraction,
-        ctx.sim.seed,
-        `${unit.path}.copy[${placement.copy}].xbar[${i}]`,
-      );
-      this.plans.push(plan);
-      addCounts(this.ouStepsPerVector, crossbarVectorCounts(plan, slices));
-      addCounts(this.digitalPerVector, crossbarDigitalCounts(plan, ctx.arch));
-      if (ctx.fidelity === 'fast') {
-        this.pipelines.push(new OuPipeline(plan.ouCols, slices, ctx.ouTiming));
-      } else {
-        const pe = ctx.pes[placement.crossbarPe[i]];
-        const local = i % ctx.arch.chip.crossbarsPerPe;
-        const controller = new OuController(ctx.sim, pe, local, plan, slices, ctx.ouTiming, unit.counts, () =>
-          this.crossbarDone(i),
-        );
-        this.controllers.push(controller);
-      }
-    });
-    this.finishedBy = new Int32Array(this.controllers.length);
-    // Partial sums computed away from the home tile travel there over the NoC.
-    const bitsByTile = new Map<number, number>();
-    mapping.crossbars.forEach((plan, i) => {
-      const tile = placement.crossbarTile[i];
-      if (tile === placement.homeTile) return;
-      bitsByTile.set(
-        tile,
-        (bitsByTile.get(tile) ?? 0) + plan.outputsPerVector * ctx.arch.precision.partialSumBits,
-      );
-    });
-    for (const [tile, bits] of bitsByTile) this.remote.push({ tile, bits });
-    this.psumAdds = partialSumAdds(mapping.crossbars, unit.layer.outShape[0]);
-    this.complete = new SimEvent(
-      unit,
-      indexedName('complete', placement.copy),
-      () => ctx.arbiter.note(this),
-      COMPLETE_PRIORITY,
-    );
-  }
-
-  /** A vector whose window is in the input registers at `ready`. */
-  accept(u: number, ready: number): void {
-    this.vectors++;
-    if (this.unit.ctx.fidelity === 'fast') {
-      let end = ready;
-      for (const pipeline of this.pipelines) {
-        const t = pipeline.runVector(ready);
-        if (t > end) end = t;
-      }
-      this.markDone(end, u);
-    } else if (this.controllers.length === 0) {
-      this.markDone(ready, u);
-    } else {
-      this.inFlight.push(0, u);
-      for (const controller of this.controllers) controller.accept(ready);
-    }
-  }
-
-  /**
-   * ou fidelity: crossbar `i` finished its oldest unfinished vector (each crossbar finishes vectors
-   * in order). The oldest vector in flight is done once every crossbar has finished it.
-   */
-  private crossbarDone(i: number): void {
-    this.finishedBy[i]++;
-    const n = this.controllers.length;
-    while (this.inFlight.size > 0) {
-      const needed = this.retired + 1;
-      let all = true;
-      for (let k = 0; k < n; k++) {
-        if (this.finishedBy[k] < needed) {
-          all = false;
-          break;
-        }
-      }
-      if (!all) return;
-      this.retired++;
-      const u = this.inFlight.headValue;
-      this.inFlight.shift();
-      this.markDone(this.unit.now, u);
-    }
-  }
-
-  private markDone(cycle: number, u: number): void {
-    this.done.push(cycle, u);
-    if (!this.complete.scheduled) this.unit.sim.schedule(this.complete, this.done.headTime);
-  }
-
-  /** Called by the arbiter: finish every vector done by now. */
-  drain(now: number): void {
-    const done = this.done;
-    while (done.size > 0 && done.headTime <= now) {
-      const u = done.headValue;
-      done.shift();
-      this.finishVector(u, now);
-    }
-    if (done.size > 0) this.unit.sim.schedule(this.complete, done.headTime);
-  }
-
-  /** Merge partial sums at the home tile, activate, send the output position on. */
-  private finishVector(u: number, now: number): void {
-    const ctx = this.unit.ctx;
-    const counts = this.unit.counts;
-    let ready = now;
-    for (const { tile, bits } of this.remote) {
-      const flits = Math.ceil(bits / ctx.arch.noc.flitBits);
-      counts.nocFlitHops += flits * ctx.noc.hops(tile, this.placement.homeTile);
-      const at = ctx.noc.send(tile, this.placement.homeTile, flits, now);
-      if (at > ready) ready = at;
-    }
-    counts.shiftAdds += this.psumAdds;
-    counts.activationOps += this.unit.outputActivationOps;
-    ctx.tiles[this.placement.homeTile].activationOps.add(this.unit.outputActivationOps);
-    this.unit.finishPosition(u, ready + ctx.activationCycles);
-  }
-
-  /**
-   * End of run. The fast fidelity counts the OU-step actions of every vector here, in bulk; the ou
-   * fidelity's controllers counted them step by step. Register traffic is per vector in both.
-   */
-  settle(): void {
-    const ctx = this.unit.ctx;
-    this.plans.forEach((plan, i) =>
-      ctx.pes[this.placement.crossbarPe[i]].account(plan.ouCols, this.slices, this.vectors, ctx.ouTiming),
-    );
-    const counts = this.unit.counts;
-    for (const name of ACTION_NAMES) {
-      if (this.unit.ctx.fidelity === 'fast') counts[name] += this.ouStepsPerVector[name] * this.vectors;
-      counts[name] += this.digitalPerVector[name] * this.vectors;
-    }
-  }
-}
-
-/**
- * Fixed-priority arbitration of the copies that finished a vector in the same cycle: they book the
- * shared buffers and links in copy order, whichever fidelity (and event order) produced them.
- */
-export class Arbiter extends Component {
-  private readonly pending: LayerCopy[] = [];
-  private readonly run: SimEvent;
-
-  constructor(sim: Simulator, parent: Component) {
-    super(sim, 'arbiter', parent);
-    this.run = new SimEvent(this, 'grant', () => this.grant(), ARBITER_PRIORITY);
-  }
-
-  note(copy: LayerCopy): void {
-    this.pending.push(copy);
-    if (!this.run.scheduled) this.sim.schedule(this.run, this.now);
-  }
-
-  private grant(): void {
-    const now = this.now;
-    this.pending.sort((a, b) => a.placement.globalIndex - b.placement.globalIndex);
-    for (const copy of this.pending) copy.drain(now);
-    this.pending.length = 0;
   }
 }
 

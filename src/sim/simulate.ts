@@ -15,7 +15,8 @@ import { Tile } from '../hardware/tile.ts';
 import { mapNetwork } from '../mapping/registry.ts';
 import type { LayerMapping } from '../mapping/types.ts';
 import { isWeightLayer } from '../workload/types.ts';
-import { Arbiter, LayerUnit, NetworkInput, edgeBetween, type DataflowContext } from './dataflow.ts';
+import { Arbiter } from './arbiter.ts';
+import { LayerUnit, NetworkInput, edgeBetween, type DataflowContext } from './dataflow.ts';
 import { placeLayers, type ChipPlacement, type CopyPlacement } from './placement.ts';
 import type { LayerResult, RunRequest, RunResult } from './types.ts';
 

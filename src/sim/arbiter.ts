@@ -1,0 +1,29 @@
+import { Component, SimEvent, type Simulator } from '../engine/index.ts';
+import type { LayerCopy } from './layer-copy.ts';
+import { ARBITER_PRIORITY } from './priorities.ts';
+
+/**
+ * Fixed-priority arbitration of the copies that finished a vector in the same cycle: they book the
+ * shared buffers and links in copy order, whichever fidelity (and event order) produced them.
+ */
+export class Arbiter extends Component {
+  private readonly pending: LayerCopy[] = [];
+  private readonly run: SimEvent;
+
+  constructor(sim: Simulator, parent: Component) {
+    super(sim, 'arbiter', parent);
+    this.run = new SimEvent(this, 'grant', () => this.grant(), ARBITER_PRIORITY);
+  }
+
+  note(copy: LayerCopy): void {
+    this.pending.push(copy);
+    if (!this.run.scheduled) this.sim.schedule(this.run, this.now);
+  }
+
+  private grant(): void {
+    const now = this.now;
+    this.pending.sort((a, b) => a.placement.globalIndex - b.placement.globalIndex);
+    for (const copy of this.pending) copy.drain(now);
+    this.pending.length = 0;
+  }
+}
