@@ -99,6 +99,11 @@ export const ArchSchema = z
         skipZeroRows: z
           .boolean()
           .describe('skip OU rows whose inputs are all zero (what-if; trace gives zero fraction)'),
+        zeroInputFraction: z
+          .number()
+          .min(0)
+          .max(1)
+          .describe('fraction of zero inputs assumed for layers whose trace gives none (what-if), 0..1'),
       })
       .strict(),
     energy: z

@@ -47,7 +47,8 @@ export class LayerCopy {
     const ctx = unit.ctx;
     const slices = mapping.inputSlices;
     this.slices = slices;
-    const zeroFraction = ctx.arch.sparsity.skipZeroRows ? (unit.layer.zeroInputFraction ?? 0) : 0;
+    const { skipZeroRows, zeroInputFraction } = ctx.arch.sparsity;
+    const zeroFraction = skipZeroRows ? (unit.layer.zeroInputFraction ?? zeroInputFraction) : 0;
     mapping.crossbars.forEach((mapped, i) => {
       const plan = skipZeroSteps(
         mapped,
