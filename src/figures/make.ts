@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../util/errors.ts';
 import { OutputFolder } from '../output/atomic.ts';
-import { readCsvFile, type CsvTable } from '../sweep/csv.ts';
+import { readCsvFile, type CsvTable } from '../output/csv-text.ts';
 import { MANIFEST_FILE, readManifest } from '../sweep/manifest.ts';
 import { specToSvg, svgToPng } from './render.ts';
 import {

@@ -7,7 +7,7 @@
  * dot as a nested field.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { num } from '../sweep/csv.ts';
+import { num } from '../output/csv-text.ts';
 import { COMPARE_METRICS, PAPER_CITATION, PAPER_RANGES } from '../sweep/paper.ts';
 import { FIGURE_CONFIG } from './render.ts';
 

@@ -3,13 +3,14 @@
  * config.resolved.json. Column names are a contract that figure scripts and users rely on; numbers
  * are written as JavaScript prints them (shortest round-trip form), so equal runs give equal bytes.
  */
-import { stringify } from 'csv-stringify/sync';
 import { ACTION_NAMES, ENERGY_PARTS, type ActionCounts, type EnergyBreakdown } from '../energy/actions.ts';
 import type { RunResult } from '../sim/types.ts';
 import type { OutputFolder } from './atomic.ts';
 import { snakeCase } from '../util/case.ts';
+import { toCsv, type CsvRow } from './csv-text.ts';
 
-export type CsvRow = Record<string, string | number>;
+// The golden tests read toCsv from here, next to the rows it writes.
+export { toCsv };
 
 function energyColumns(energy: EnergyBreakdown): CsvRow {
   const row: CsvRow = {};
@@ -90,16 +91,6 @@ export function componentRows(results: readonly RunResult[]): CsvRow[] {
     }
   }
   return rows;
-}
-
-/** CSV text with a header, numbers in their shortest round-trip form. */
-export function toCsv(rows: readonly CsvRow[]): string {
-  if (rows.length === 0) return '';
-  return stringify(rows as CsvRow[], {
-    header: true,
-    columns: Object.keys(rows[0]),
-    cast: { number: (value) => String(value) },
-  });
 }
 
 /** Stage summary.csv, layers.csv, components.csv and config.resolved.json into `folder`. */

@@ -9,7 +9,7 @@ import { OutputFolder } from '../output/atomic.ts';
 import type { MapperOptions } from '../mapping/types.ts';
 import type { Fidelity, RunResult } from '../sim/types.ts';
 import { InputError } from '../util/errors.ts';
-import { csvDocument } from './csv.ts';
+import { csvDocument } from '../output/csv-text.ts';
 import type { SimulationTask } from './experiment.ts';
 import { COMPARE_COLUMNS, compareRow, type CompareRow } from './paper.ts';
 import { silentProgress, type Progress } from './progress.ts';

@@ -16,7 +16,14 @@ import {
   writeSync,
 } from 'node:fs';
 import { InputError } from '../util/errors.ts';
-import { csvDocument, csvLine, parseCsvRecords, toTable, type CsvRow, type CsvValue } from './csv.ts';
+import {
+  csvDocument,
+  csvLine,
+  readCsv,
+  splitTornLine,
+  type CsvRow,
+  type CsvValue,
+} from '../output/csv-text.ts';
 
 export class RowJournal {
   readonly path: string;
@@ -30,10 +37,9 @@ export class RowJournal {
     this.loaded = [];
     if (!existsSync(path)) return;
     const text = readFileSync(path, 'utf8');
-    const complete = text.endsWith('\n') ? text : text.slice(0, text.lastIndexOf('\n') + 1);
-    if (complete.length !== text.length) truncateSync(path, Buffer.byteLength(complete));
-    const { records } = parseCsvRecords(complete);
-    const table = toTable(records, path);
+    const { complete, torn } = splitTornLine(text);
+    if (torn !== '') truncateSync(path, Buffer.byteLength(complete));
+    const table = readCsv(complete, path);
     if (table.header.length > 0) this.headerColumns = table.header;
     this.loaded.push(...table.rows);
   }
@@ -85,7 +91,7 @@ export class RowJournal {
   finish(order: (row: Readonly<Record<string, string>>) => number): Record<string, string>[] {
     this.close();
     if (!existsSync(this.path)) return [];
-    const table = toTable(parseCsvRecords(readFileSync(this.path, 'utf8')).records, this.path);
+    const table = readCsv(splitTornLine(readFileSync(this.path, 'utf8')).complete, this.path);
     const sorted = table.rows
       .map((row, i) => ({ row, i }))
       .sort((a, b) => order(a.row) - order(b.row) || a.i - b.i)

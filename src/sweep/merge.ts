@@ -6,7 +6,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../util/errors.ts';
-import { csvDocument, parseCsvRecords, toTable } from './csv.ts';
+import { csvDocument, readCsv, splitTornLine } from '../output/csv-text.ts';
 import { writeFileAtomic } from './journal.ts';
 import {
   MANIFEST_FILE,
@@ -54,7 +54,7 @@ export function mergeSweeps(folders: readonly string[], out: string): MergeRepor
     const csvPath = join(resolve(folder), SWEEP_CSV);
     if (!existsSync(csvPath)) continue; // a shard that has not finished a point yet
     // A shard still running may have a torn last line; merge only its whole rows.
-    const table = toTable(parseCsvRecords(readFileSync(csvPath, 'utf8')).records, csvPath);
+    const table = readCsv(splitTornLine(readFileSync(csvPath, 'utf8')).complete, csvPath);
     for (const column of table.header) if (!header.includes(column)) header.push(column);
     for (const row of table.rows) {
       const point = Number(row.point);

@@ -12,7 +12,7 @@ import type { Arch } from '../config/arch.ts';
 import type { Fidelity, RunResult } from '../sim/types.ts';
 import { InputError } from '../util/errors.ts';
 import { OUSIM_VERSION } from '../util/version.ts';
-import type { CsvRow } from './csv.ts';
+import type { CsvRow } from '../output/csv-text.ts';
 import {
   archOverrides,
   buildAxes,
@@ -62,7 +62,7 @@ export interface SweepBackend {
   /** Run one simulation (in a worker pool, or inline). */
   simulate(task: SimulationTask): Promise<TaskOutcome>;
   reprice(result: RunResult, arch: Arch): RunResult;
-  summaryRow(result: RunResult): Record<string, string | number>;
+  summaryRow(result: RunResult): CsvRow;
   /** Worker threads in use, for the plan line. */
   threads: number;
 }

@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/util/paths.ts';
-import { parseCsv, num } from '../../src/sweep/csv.ts';
+import { readCsv, num } from '../../src/output/csv-text.ts';
 import { makeFigures } from '../../src/figures/make.ts';
 
 function ousim(...args: string[]) {
@@ -25,10 +25,10 @@ describe('ousim compare (end to end, tiny network)', function () {
     const run = ousim('compare', '--traces', 'tiny', '--jobs', '1', '--out', out);
     expect(run.status, run.stderr).to.equal(0);
     expect(run.stdout).to.contain('4.16x-5.20x').and.to.contain('tiny');
-    const summary = parseCsv(readFileSync(join(out, 'summary.csv'), 'utf8'), 'summary').rows;
+    const summary = readCsv(readFileSync(join(out, 'summary.csv'), 'utf8'), 'summary').rows;
     expect(summary.map((r) => r.mapping)).to.deep.equal(['dense', 'pattern']);
     const [dense, pattern] = summary;
-    const [row] = parseCsv(readFileSync(join(out, 'compare.csv'), 'utf8'), 'compare').rows;
+    const [row] = readCsv(readFileSync(join(out, 'compare.csv'), 'utf8'), 'compare').rows;
     expect(num(row, 'crossbar_area_efficiency')).to.equal(
       num(dense, 'crossbar_area_mm2') / num(pattern, 'crossbar_area_mm2'),
     );

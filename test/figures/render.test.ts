@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { inkOfText, specToSvg, svgToPng } from '../../src/figures/render.ts';
 import { makeFigures } from '../../src/figures/make.ts';
-import { csvDocument } from '../../src/sweep/csv.ts';
+import { csvDocument } from '../../src/output/csv-text.ts';
 import { InputError } from '../../src/util/errors.ts';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/util/paths.ts';
-import { parseCsv, num } from '../../src/sweep/csv.ts';
+import { readCsv, num } from '../../src/output/csv-text.ts';
 import { loadArch } from '../../src/config/arch.ts';
 import { runTask } from '../../src/sweep/experiment.ts';
 
@@ -28,7 +28,7 @@ describe('ousim sweep (end to end, real simulator, tiny network)', function () {
     const run = ousim('sweep', ...GRID, '--jobs', '2', '--out', out);
     expect(run.status, run.stderr).to.equal(0);
     expect(run.stderr).to.match(/4 point\(s\) re-priced/);
-    const rows = parseCsv(readFileSync(join(out, 'sweep.csv'), 'utf8'), 'sweep').rows;
+    const rows = readCsv(readFileSync(join(out, 'sweep.csv'), 'utf8'), 'sweep').rows;
     expect(rows).to.have.length(8);
     const repriced = rows.filter((r) => r.repriced === 'true');
     expect(repriced).to.have.length(4);
@@ -69,7 +69,7 @@ describe('ousim sweep (end to end, real simulator, tiny network)', function () {
     expect(merge.status, merge.stderr).to.equal(0);
     expect(merge.stdout).to.contain('merged 8 of 8 points');
     const figures = (out: string) =>
-      parseCsv(readFileSync(join(out, 'sweep.csv'), 'utf8'), out).rows.map(
+      readCsv(readFileSync(join(out, 'sweep.csv'), 'utf8'), out).rows.map(
         ({ repriced: _r, counts_from: _c, ...rest }) => rest,
       );
     expect(figures(join(dir, 'merged'))).to.deep.equal(figures(join(dir, 'pool')));

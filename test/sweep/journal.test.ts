@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, appendFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RowJournal } from '../../src/sweep/journal.ts';
-import { parseCsv } from '../../src/sweep/csv.ts';
+import { readCsv } from '../../src/output/csv-text.ts';
 
 describe('sweep journal', () => {
   let dir: string;
@@ -20,7 +20,7 @@ describe('sweep journal', () => {
     expect(again.existingRows.map((r) => r.point)).to.deep.equal(['2', '0']);
     again.append({ point: 1, v: 'b' });
     again.finish((r) => Number(r.point));
-    const table = parseCsv(readFileSync(path, 'utf8'), path);
+    const table = readCsv(readFileSync(path, 'utf8'), path);
     expect(table.header).to.deep.equal(['point', 'v']);
     expect(table.rows.map((r) => r.v)).to.deep.equal(['a,quoted', 'b', 'c']);
   });

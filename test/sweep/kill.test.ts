@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSweep, SWEEP_CSV } from '../../src/sweep/runner.ts';
-import { parseCsv } from '../../src/sweep/csv.ts';
+import { readCsv } from '../../src/output/csv-text.ts';
 import { fakeBackend, killTestOptions } from './fake-backend.ts';
 
 const dataRows = (path: string) => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').length - 2 : 0);
@@ -38,7 +38,7 @@ describe('sweep killed for real', () => {
       const whole = join(dir, 'whole');
       await runSweep(killTestOptions(whole), fakeBackend());
       const figures = (out: string) =>
-        parseCsv(readFileSync(join(out, SWEEP_CSV), 'utf8'), out).rows.map(
+        readCsv(readFileSync(join(out, SWEEP_CSV), 'utf8'), out).rows.map(
           ({ repriced: _r, counts_from: _c, ...rest }) => rest,
         );
       expect(figures(killed)).to.deep.equal(figures(whole));

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSweep, SWEEP_CSV, type SweepOptions } from '../../src/sweep/runner.ts';
 import { mergeSweeps } from '../../src/sweep/merge.ts';
-import { parseCsv } from '../../src/sweep/csv.ts';
+import { readCsv } from '../../src/output/csv-text.ts';
 import { loadArch } from '../../src/config/arch.ts';
 import { InputError } from '../../src/util/errors.ts';
 import { fakeBackend, fakeCycles, fakeEnergy } from './fake-backend.ts';
@@ -23,7 +23,7 @@ function options(out: string, extra: Partial<SweepOptions> = {}): SweepOptions {
 }
 
 const read = (dir: string) => readFileSync(join(dir, SWEEP_CSV), 'utf8');
-const rows = (dir: string) => parseCsv(read(dir), dir).rows;
+const rows = (dir: string) => readCsv(read(dir), dir).rows;
 /** The rows without the bookkeeping of which point's counts were reused (it depends on what ran when). */
 const figures = (dir: string) => rows(dir).map(({ repriced: _r, counts_from: _c, ...rest }) => rest);
 
@@ -35,7 +35,7 @@ describe('sweep runner (with a stand-in simulator)', () => {
   it('writes one row per point, sorted by point, every swept key a column', async () => {
     const out = join(dir, 'a');
     const report = await runSweep(options(out), fakeBackend({ delayMs: 1 }));
-    const table = parseCsv(read(out), out);
+    const table = readCsv(read(out), out);
     expect(table.rows).to.have.length(12);
     expect(table.header.slice(0, 5)).to.deep.equal(['point', 'trace', 'mapping', 'adc.bits', 'ou.rows']);
     expect(table.rows.map((r) => Number(r.point))).to.deep.equal([...Array(12).keys()]);
