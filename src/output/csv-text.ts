@@ -37,7 +37,7 @@ export function csvDocument(columns: readonly string[], rows: readonly Readonly<
 }
 
 /** A CSV document whose columns are the first row's keys, in order; '' when there are no rows. */
-export function toCsv(rows: readonly Readonly<CsvRow>[]): string {
+export function toCsv<T extends Record<keyof T, CsvValue>>(rows: readonly Readonly<T>[]): string {
   if (rows.length === 0) return '';
   return csvDocument(Object.keys(rows[0]), rows);
 }

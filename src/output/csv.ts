@@ -9,9 +9,6 @@ import type { OutputFolder } from './atomic.ts';
 import { snakeCase } from '../util/case.ts';
 import { toCsv, type CsvRow } from './csv-text.ts';
 
-// The golden tests read toCsv from here, next to the rows it writes.
-export { toCsv };
-
 function energyColumns(energy: EnergyBreakdown): CsvRow {
   const row: CsvRow = {};
   for (const part of ENERGY_PARTS) row[`energy_${part}_pj`] = energy[part];

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { layerRows, summaryRows, toCsv } from '../../src/output/csv.ts';
+import { layerRows, summaryRows } from '../../src/output/csv.ts';
+import { toCsv } from '../../src/output/csv-text.ts';
 import type { RunResult } from '../../src/sim/types.ts';
 import { arch, run, zooNetwork } from './helpers.ts';
 

@@ -6,7 +6,8 @@
 import { expect } from 'chai';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { layerRows, summaryRows, toCsv } from '../../src/output/csv.ts';
+import { layerRows, summaryRows } from '../../src/output/csv.ts';
+import { toCsv } from '../../src/output/csv-text.ts';
 import { arch, run, zooNetwork } from './helpers.ts';
 
 const GOLDEN_DIR = join(import.meta.dirname, '..', 'golden');

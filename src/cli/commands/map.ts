@@ -3,7 +3,6 @@
  * layers.csv, per network the totals to summary.csv, and a short table to the terminal. Traces
  * without masks are pruned on the fly with the arch's pattern.* settings and --seed.
  */
-import { stringify } from 'csv-stringify/sync';
 import type { Argv, CommandModule } from 'yargs';
 import { loadArch } from '../../config/arch.ts';
 import { mapNetwork, listMappers } from '../../mapping/registry.ts';
@@ -11,6 +10,7 @@ import { PACKINGS, DEFAULT_PACKING } from '../../mapping/pattern/packings.ts';
 import { findPacking } from '../../mapping/pattern/mapper.ts';
 import { layerRow, summaryRow, type LayerRow, type SummaryRow } from '../../mapping/report.ts';
 import { OutputFolder } from '../../output/atomic.ts';
+import { toCsv } from '../../output/csv-text.ts';
 import { OUSIM_VERSION } from '../../util/version.ts';
 import { pruneNetwork } from '../../workload/prune.ts';
 import { loadTrace, resolveTracePath } from '../../workload/trace.ts';
@@ -30,11 +30,6 @@ function traceList(values: string[]): string[] {
     .flatMap((v) => v.split(','))
     .map((v) => v.trim())
     .filter((v) => v !== '');
-}
-
-function csv<T extends object>(rows: T[]): string {
-  if (rows.length === 0) return '';
-  return stringify(rows, { header: true, columns: Object.keys(rows[0]) });
 }
 
 function table(rows: SummaryRow[]): string {
@@ -126,9 +121,9 @@ export const mapCommand: CommandModule<object, MapArgs> = {
     };
     const out = new OutputFolder(args.out);
     try {
-      out.write('layers.csv', csv(layerRows));
+      out.write('layers.csv', toCsv(layerRows));
       out.write('config.resolved.json', JSON.stringify(config, null, 2) + '\n');
-      out.write('summary.csv', csv(summaries));
+      out.write('summary.csv', toCsv(summaries));
       out.commit();
     } catch (error) {
       out.discard();
