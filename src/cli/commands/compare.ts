@@ -9,15 +9,18 @@ import { DEFAULT_COMPARE_TRACES } from '../../sweep/compare.ts';
 import { formatCompareTable } from '../../sweep/paper.ts';
 import { formatSeconds, stderrProgress } from '../../sweep/progress.ts';
 import { InputError } from '../../util/errors.ts';
-import { mapperOptionsOf, withArchOptions, withMappingOptions, withOutputOptions } from '../options.ts';
+import {
+  mapperOptionsOf,
+  withArchOptions,
+  withMappingOptions,
+  withOutputOptions,
+  type ArchArgs,
+} from '../options.ts';
 
-interface CompareArgs {
+interface CompareArgs extends ArchArgs {
   packing?: string;
   'replication-budget': number;
   traces: string[];
-  arch: string;
-  set: string[];
-  seed: number;
   fidelity: string;
   out: string;
   jobs?: number;

@@ -4,19 +4,16 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../util/errors.ts';
-import { withArchOptions } from '../options.ts';
+import { withArchOptions, type ArchArgs } from '../options.ts';
 import { splitList } from '../../sweep/grid.ts';
 import { parseShard } from '../../sweep/shard.ts';
 import { stderrProgress, formatSeconds } from '../../sweep/progress.ts';
 import { formatRanges, mergeSweeps } from '../../sweep/merge.ts';
 import type { Fidelity } from '../../sim/types.ts';
 
-interface SweepArgs {
+interface SweepArgs extends ArchArgs {
   trace: string[];
   mapping: string[];
-  arch: string;
-  set: string[];
-  seed: number;
   fidelity: string;
   out: string;
   jobs?: number;
