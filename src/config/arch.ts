@@ -49,7 +49,10 @@ export const ArchSchema = z
         bits: int(1, 'ADC resolution, bits; below the lossless resolution the run reports it is lossy'),
         perCrossbar: int(1, 'ADCs shared by the bitlines of one crossbar'),
         model: z.string().min(1).describe('ADC energy/area model by name, e.g. a table by resolution'),
-        latencyNs: nonNegative('one conversion, ns'),
+        latencyNs: nonNegative('one conversion, ns (plus nsPerBit x bits)'),
+        nsPerBit: nonNegative(
+          'conversion time added per bit of resolution, ns: 0 for a fixed-rate ADC; > 0 scales it with adc.bits (SAR)',
+        ),
       })
       .strict(),
     dac: z
@@ -275,6 +278,11 @@ export function columnsPerWeight(arch: Pick<Arch, 'precision' | 'crossbar'>): nu
 /** Bit-serial steps per input vector (docs/design.md §1). */
 export function inputSlices(arch: Pick<Arch, 'precision' | 'dac'>): number {
   return Math.ceil(arch.precision.inputBits / arch.dac.bits);
+}
+
+/** One ADC conversion in whole cycles: `adc.latencyNs + adc.nsPerBit * adc.bits`. */
+export function adcConversionCycles(arch: Pick<Arch, 'clockNs' | 'adc'>): number {
+  return toCycles(arch, arch.adc.latencyNs + arch.adc.nsPerBit * arch.adc.bits);
 }
 
 /** A latency in ns as whole cycles of the global clock (rounded up: hardware cannot finish early). */

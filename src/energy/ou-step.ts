@@ -3,7 +3,7 @@
  * The simulation counts actions; the price table prices them; both must mean the same thing by
  * "a DAC drive" or "a register bit", so the convention is written down once, here.
  */
-import { toCycles, type Arch } from '../config/arch.ts';
+import { adcConversionCycles, toCycles, type Arch } from '../config/arch.ts';
 import { emptyCounts, type ActionCounts } from './actions.ts';
 
 /**
@@ -30,7 +30,7 @@ export function ouStepActions(arch: Arch, rows = arch.ou.rows, cols = arch.ou.co
  */
 export function ouStepPeriodCycles(arch: Arch): number {
   const front = toCycles(arch, arch.crossbar.readLatencyNs);
-  const back = Math.ceil(arch.ou.cols / arch.adc.perCrossbar) * toCycles(arch, arch.adc.latencyNs);
+  const back = Math.ceil(arch.ou.cols / arch.adc.perCrossbar) * adcConversionCycles(arch);
   return Math.max(front, back, 1);
 }
 

@@ -4,7 +4,7 @@
  * wire (edges between layers), run, finish (counts settled), then pricing outside the simulator.
  */
 import { createHash } from 'node:crypto';
-import { losslessAdcBits, toCycles, type Arch } from '../config/arch.ts';
+import { adcConversionCycles, losslessAdcBits, toCycles, type Arch } from '../config/arch.ts';
 import { Component, Simulator } from '../engine/index.ts';
 import { addCounts, emptyCounts, type ActionCounts, type HardwareInventory } from '../energy/actions.ts';
 import { adcPrice } from '../energy/adc.ts';
@@ -60,7 +60,7 @@ export function simulate(request: RunRequest): RunResult {
     arbiter: new Arbiter(sim, chip),
     ouTiming: {
       readCycles: toCycles(arch, arch.crossbar.readLatencyNs),
-      adcCycles: toCycles(arch, arch.adc.latencyNs),
+      adcCycles: adcConversionCycles(arch),
       adcs: arch.adc.perCrossbar,
       shiftAddCycles: toCycles(arch, arch.shiftAdd.latencyNs),
     },
@@ -164,7 +164,7 @@ export function simulate(request: RunRequest): RunResult {
 
 /**
  * The same run priced under `arch`, which must share the run's simulationKey: energy, area and the
- * ADC (bits and model) may differ, nothing that changes counts or cycles.
+ * ADC's model (and its bits, for a fixed-rate ADC) may differ, nothing that changes counts or cycles.
  */
 export function reprice(result: RunResult, arch: Arch): RunResult {
   const energy = priceEnergy(result.counts, result.cycles, result.inventory, arch);
@@ -195,14 +195,16 @@ export function reprice(result: RunResult, arch: Arch): RunResult {
 
 /**
  * A stable hash of everything in `arch` that changes what is simulated (counts and cycles). Two
- * archs with the same key differ only in prices (energy, area, leakage, the ADC's resolution and
- * model: adc.latencyNs fixes conversion time) and can share one simulation through reprice().
+ * archs with the same key differ only in prices (energy, area, leakage, the ADC model, and the ADC's
+ * resolution when its conversion time does not depend on it, `adc.nsPerBit` = 0) and can share one
+ * simulation through reprice().
  */
 export function simulationKey(arch: Arch): string {
   const { energy: _e, area: _a, leakage: _l, sources: _s, name: _n, description: _d, ...rest } = arch;
-  const { bits: _b, model: _m, ...adc } = rest.adc;
+  const { bits, model: _m, ...adc } = rest.adc;
+  const timedAdc = adc.nsPerBit > 0 ? { ...adc, bits } : adc;
   return createHash('sha256')
-    .update(stableJson({ ...rest, adc }))
+    .update(stableJson({ ...rest, adc: timedAdc }))
     .digest('hex')
     .slice(0, 16);
 }
