@@ -12,6 +12,8 @@ export class ProcessingElement extends Component {
   private adcConversions = 0;
   private adcBusyCycles = 0;
   private readonly adcs: number;
+  /** Length of the run, set when it ends (calendar bookings may end after the last event). */
+  runCycles = 0;
 
   constructor(sim: Simulator, parent: Component, localIndex: number, adcsPerCrossbar: number) {
     super(sim, indexedName('pe', localIndex), parent);
@@ -26,7 +28,9 @@ export class ProcessingElement extends Component {
       () => this.adcBusyCycles,
     );
     this.formula('adc_utilisation_ratio', 'ratio', 'adc_busy_cycles / (crossbars x run cycles)', () =>
-      this.crossbars === 0 || this.sim.now === 0 ? 0 : this.adcBusyCycles / (this.crossbars * this.sim.now),
+      this.crossbars === 0 || this.runCycles === 0
+        ? 0
+        : this.adcBusyCycles / (this.crossbars * this.runCycles),
     );
   }
 

@@ -122,7 +122,8 @@ export class LayerUnit extends Component {
   /** Tile where the layer's outputs leave (and non-weight layers compute). */
   tile = 0;
   private readonly copies: LayerCopy[] = [];
-  private readonly inputBitsPerVector: number;
+  /** Bits of one window a weight layer reads (its im2col inputs), or an element-wise layer's inputs. */
+  readonly inputBitsPerVector: number;
   private readonly activationOpsPerPosition: number;
 
   constructor(
@@ -136,7 +137,9 @@ export class LayerUnit extends Component {
     super(ctx.sim, indexedName('layer', index), parent);
     this.positions = outputPositions(layer.outShape);
     this.outputBitsPerPosition = layer.outShape[0] * ctx.arch.precision.outputBits;
-    this.inputBitsPerVector = windowInputs(layer) * ctx.arch.precision.inputBits;
+    this.inputBitsPerVector = mapping
+      ? windowInputs(layer) * ctx.arch.precision.inputBits
+      : elementwiseInputs(layer) * ctx.arch.precision.outputBits;
     this.activationOpsPerPosition = activationOps(layer);
     if (mapping) {
       placements.forEach((placement) => this.copies.push(new LayerCopy(this, mapping, placement)));
@@ -207,10 +210,13 @@ export class LayerUnit extends Component {
 
   /** Pooling / residual add / concatenation in the tile's activation unit. */
   private computeElementwise(u: number, now: number): void {
-    if (this.firstStart === Infinity) this.firstStart = now;
+    const tile = this.ctx.tiles[this.tile];
+    const ready = tile.read(this.inputBitsPerVector, now);
+    this.counts.bufferReadBits += this.inputBitsPerVector;
+    if (ready < this.firstStart) this.firstStart = ready;
     this.counts.activationOps += this.activationOpsPerPosition;
-    this.ctx.tiles[this.tile].activationOps.add(this.activationOpsPerPosition);
-    this.finishPosition(u, now + this.ctx.activationCycles);
+    tile.activationOps.add(this.activationOpsPerPosition);
+    this.finishPosition(u, ready + this.ctx.activationCycles);
   }
 
   /** An output position is computed at `ready`: send it on. */
@@ -241,6 +247,19 @@ function windowInputs(layer: Layer): number {
   if (layer.type === 'conv') return layer.cin * layer.kernel[0] * layer.kernel[1];
   if (layer.type === 'fc') return layer.inFeatures;
   return 0;
+}
+
+/**
+ * Values an element-wise layer reads per output position: a pooling window of every channel, one value
+ * per channel from each producer of an add, each producer's channels once for a concatenation.
+ */
+function elementwiseInputs(layer: Layer): number {
+  if (layer.type === 'pool') {
+    const window = layer.global ? layer.inShape[1] * layer.inShape[2] : layer.kernel[0] * layer.kernel[1];
+    return layer.inShape[0] * window;
+  }
+  if (layer.type === 'add') return layer.outShape[0] * layer.inputs.length;
+  return layer.outShape[0];
 }
 
 /** Activation-unit operations per output position of a non-weight layer. */

@@ -34,7 +34,15 @@ export class LayerCopy {
   readonly done = new TimedQueue();
   /** Vectors handed to the crossbars and not yet done (ou fidelity): per vector, crossbars finished. */
   private readonly inFlight = new TimedQueue();
+  /** Partial sums that cross the NoC to the home tile, per remote tile, per vector. */
   private readonly remote: { tile: number; bits: number }[] = [];
+  /** Tiles holding this copy's crossbars, home first; per crossbar, its index in that list. */
+  private readonly inputTiles: number[];
+  private readonly tileOf: Int32Array;
+  /** Window bits multicast to each remote tile per vector (its crossbars' inputs, at most the window). */
+  private readonly inputBitsToTile: number[];
+  /** Cycle the window is in each tile's input registers, for the vector being accepted. */
+  private readonly readyAt: Float64Array;
   /** ou fidelity: vectors each crossbar has finished, and vectors the whole copy has finished. */
   private finishedBy = new Int32Array(0);
   private retired = 0;
@@ -71,6 +79,16 @@ export class LayerCopy {
       }
     });
     this.finishedBy = new Int32Array(this.controllers.length);
+    // The window reaches crossbars on other tiles over the NoC: each remote tile gets the inputs its
+    // crossbars' wordlines need (never more than the whole window).
+    this.inputTiles = placement.tiles;
+    this.tileOf = Int32Array.from(placement.crossbarTile, (tile) => this.inputTiles.indexOf(tile));
+    this.inputBitsToTile = this.inputTiles.map(() => 0);
+    mapping.crossbars.forEach((plan, i) => {
+      this.inputBitsToTile[this.tileOf[i]] += plan.inputsPerVector * ctx.arch.precision.inputBits;
+    });
+    this.inputBitsToTile = this.inputBitsToTile.map((bits) => Math.min(bits, unit.inputBitsPerVector));
+    this.readyAt = new Float64Array(this.inputTiles.length);
     // Partial sums computed away from the home tile travel there over the NoC.
     const bitsByTile = new Map<number, number>();
     mapping.crossbars.forEach((plan, i) => {
@@ -91,13 +109,16 @@ export class LayerCopy {
     );
   }
 
-  /** A vector whose window is in the input registers at `ready`. */
+  /** A vector whose window has been read out of the home tile's buffer at `ready`. */
   accept(u: number, ready: number): void {
     this.vectors++;
+    this.multicastWindow(ready);
+    const readyAt = this.readyAt;
+    const tileOf = this.tileOf;
     if (this.unit.ctx.fidelity === 'fast') {
       let end = ready;
-      for (const pipeline of this.pipelines) {
-        const t = pipeline.runVector(ready);
+      for (let i = 0; i < this.pipelines.length; i++) {
+        const t = this.pipelines[i].runVector(readyAt[tileOf[i]]);
         if (t > end) end = t;
       }
       this.markDone(end, u);
@@ -105,7 +126,20 @@ export class LayerCopy {
       this.markDone(ready, u);
     } else {
       this.inFlight.push(0, u);
-      for (const controller of this.controllers) controller.accept(ready);
+      for (let i = 0; i < this.controllers.length; i++) this.controllers[i].accept(readyAt[tileOf[i]]);
+    }
+  }
+
+  /** Home tile's crossbars have the window at `ready`; remote tiles once it has crossed the NoC. */
+  private multicastWindow(ready: number): void {
+    const ctx = this.unit.ctx;
+    const home = this.placement.homeTile;
+    this.readyAt[0] = ready;
+    for (let k = 1; k < this.inputTiles.length; k++) {
+      const tile = this.inputTiles[k];
+      const flits = Math.ceil(this.inputBitsToTile[k] / ctx.arch.noc.flitBits);
+      this.unit.counts.nocFlitHops += flits * ctx.noc.hops(home, tile);
+      this.readyAt[k] = ctx.noc.send(home, tile, flits, ready);
     }
   }
 

@@ -106,8 +106,12 @@ export function simulate(request: RunRequest): RunResult {
   sim.wire();
 
   // run: the image is in the first layers' buffers at cycle 0
+  const imageBits = input.positions * input.shape[0] * arch.precision.inputBits;
+  const preloaded = new Set<number>();
   for (const edge of input.consumers) {
-    edge.to.counts.bufferWriteBits += input.positions * input.shape[0] * arch.precision.inputBits;
+    // Counted once per tile that holds a copy of the image.
+    if (!preloaded.has(edge.to.tile)) edge.to.counts.bufferWriteBits += imageBits;
+    preloaded.add(edge.to.tile);
     for (let p = 0; p < input.positions; p++) edge.deliver(0, p);
   }
   const totalPositions = [...units.values()].reduce((sum, u) => sum + u.positions, 0);
@@ -127,6 +131,7 @@ export function simulate(request: RunRequest): RunResult {
         `layer ${unit.layer.name} started ${unit.positionsStarted} of ${unit.positions} positions`,
       );
   }
+  for (const pe of pes) pe.runCycles = cycles;
   sim.finish();
 
   // pricing

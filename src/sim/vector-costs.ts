@@ -20,8 +20,11 @@ export function crossbarVectorCounts(plan: CrossbarPlan, slices: number): Action
     counts.adcConversions += cols;
     counts.shiftAdds += cols;
   }
-  counts.indexLookups = plan.indexLookupsPerSlice;
-  counts.muxSelects = plan.muxSelectsPerSlice;
+  // Look-ups and input selection happen with the first OU step of a slice: none if every step is skipped.
+  if (plan.ouRows.length > 0) {
+    counts.indexLookups = plan.indexLookupsPerSlice;
+    counts.muxSelects = plan.muxSelectsPerSlice;
+  }
   for (const key of Object.keys(counts) as (keyof ActionCounts)[]) counts[key] *= slices;
   return counts;
 }

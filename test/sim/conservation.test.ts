@@ -18,6 +18,20 @@ describe('conservation: simulated counts agree with the mapping', () => {
         let ouSteps = 0;
         let conversions = 0;
         let readBits = 0;
+        // Element-wise layers read their inputs too: a pooling window, one value per producer of an add.
+        for (const layer of network.layers) {
+          const positions = layer.outShape[1] * layer.outShape[2];
+          if (layer.type === 'pool') {
+            const window = layer.global
+              ? layer.inShape[1] * layer.inShape[2]
+              : layer.kernel[0] * layer.kernel[1];
+            readBits += positions * layer.inShape[0] * window * a.precision.outputBits;
+          } else if (layer.type === 'add') {
+            readBits += positions * layer.outShape[0] * layer.inputs.length * a.precision.outputBits;
+          } else if (layer.type === 'concat') {
+            readBits += positions * layer.outShape[0] * a.precision.outputBits;
+          }
+        }
         network.layers.filter(isWeightLayer).forEach((layer, i) => {
           const vectors = layer.outShape[1] * layer.outShape[2];
           const window =

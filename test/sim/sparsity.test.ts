@@ -27,6 +27,18 @@ describe('activation sparsity what-if (sparsity.skipZeroRows)', () => {
     expect(steps[3] / steps[0]).to.be.within(0.2, 0.5);
   });
 
+  it('all-zero inputs skip every OU step, with no index look-ups left, in both fidelities', () => {
+    const a = arch('sparsity.skipZeroRows=true', 'sparsity.zeroInputFraction=1');
+    for (const mapper of ['dense', 'pattern']) {
+      const fast = run(network, a, mapper, 'fast');
+      const ou = run(network, a, mapper, 'ou');
+      expect(fast.counts.ouSteps).to.equal(0);
+      expect(fast.counts.indexLookups + fast.counts.muxSelects).to.equal(0);
+      expect(ou.counts).to.deep.equal(fast.counts);
+      expect(ou.cycles).to.equal(fast.cycles);
+    }
+  });
+
   it('a layer zero fraction in the trace takes precedence over the arch default', () => {
     const layers = network.layers.map((l) => ({ ...l, zeroInputFraction: 0 }));
     const a = arch('sparsity.skipZeroRows=true', 'sparsity.zeroInputFraction=0.9');
