@@ -50,7 +50,8 @@ export async function main(argv: string[]): Promise<number> {
       .fail((message, error) => {
         // yargs reports bad flags through here; errors thrown by handlers are re-thrown.
         if (error) throw error;
-        throw new InputError('command line', '', `${message} (see ousim --help)`);
+        // One line, as every input error: yargs spreads some messages over several.
+        throw new InputError('command line', '', `${message.replace(/\s*\n\s*/g, ' ')} (see ousim --help)`);
       })
       .parseAsync();
     return 0;

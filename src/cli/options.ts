@@ -30,6 +30,11 @@ export function withArchOptions<T>(y: Argv<T>) {
       type: 'number',
       default: 1,
       describe: 'run seed; every random stream derives from it',
+    })
+    .check((argv) => {
+      // Recorded in config.resolved.json to reproduce the run: it must be a whole number.
+      if (!Number.isSafeInteger(argv.seed)) throw new InputError('--seed', '', 'expected a whole number');
+      return true;
     });
 }
 
@@ -71,4 +76,13 @@ export function mapperOptionsOf(args: { packing?: string; 'replication-budget'?:
   if (!Number.isInteger(budget) || budget < 0)
     throw new InputError('--replication-budget', '', `expected a whole number >= 0, got ${budget}`);
   return { packing: args.packing, replicationBudget: budget };
+}
+
+/** Split a comma list flag (`--trace a,b --trace c`) into its values. */
+export function splitList(values: readonly string[] | string | undefined): string[] {
+  const list: readonly string[] = typeof values === 'string' ? [values] : (values ?? []);
+  return list
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }

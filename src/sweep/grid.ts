@@ -27,15 +27,6 @@ export interface Point {
   params: Record<string, ParamValue>;
 }
 
-/** Split a comma list flag (`--trace a,b --trace c`) into its values. */
-export function splitList(values: readonly string[] | string | undefined): string[] {
-  const list: readonly string[] = typeof values === 'string' ? [values] : (values ?? []);
-  return list
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
-}
-
 /**
  * Axes from the command line: traces and mappings first, then each `--set key=v1,v2,...` in the
  * order given. A key given twice is an error (which of the two lists would win is not obvious).

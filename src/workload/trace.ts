@@ -76,6 +76,7 @@ export function parseTrace(document: unknown, source: string): Network {
       return s;
     });
     const layer = inferLayer(spec, inputs, producerShapes, source, where);
+    checkSize(layer, source, where);
     if (layer.type === 'conv' && spec.type === 'conv' && spec.pruning) {
       layer.pruning = {
         patterns: spec.pruning.patterns.map((p) => [...p]),
@@ -89,6 +90,35 @@ export function parseTrace(document: unknown, source: string): Network {
   const network: Network = { name: doc.name, inputShape: doc.inputShape, layers };
   if (doc.description !== undefined) network.description = doc.description;
   return network;
+}
+
+/**
+ * Weights one layer may have. VGG-16's largest layer has 0.1 G; a layer ten times larger is likely a
+ * typo, and would otherwise end in an out-of-memory crash instead of a message.
+ */
+export const MAX_LAYER_WEIGHTS = 2 ** 30;
+/** Output positions one feature map may have (a 16k x 16k image). */
+export const MAX_MAP_POSITIONS = 2 ** 28;
+
+function checkSize(layer: Layer, source: string, where: (field: string) => string): void {
+  if (layer.outShape[1] * layer.outShape[2] > MAX_MAP_POSITIONS)
+    throw new InputError(
+      source,
+      where('outShape'),
+      `a ${layer.outShape.join('x')} map is larger than ousim handles`,
+    );
+  const weights =
+    layer.type === 'conv'
+      ? ((layer.cout * layer.cin) / layer.groups) * layer.kernel[0] * layer.kernel[1]
+      : layer.type === 'fc'
+        ? layer.inFeatures * layer.outFeatures
+        : 0;
+  if (weights > MAX_LAYER_WEIGHTS)
+    throw new InputError(
+      source,
+      where(layer.type === 'conv' ? 'cout' : 'outFeatures'),
+      `${weights.toExponential(2)} weights in one layer is more than ousim handles (${MAX_LAYER_WEIGHTS.toExponential(0)})`,
+    );
 }
 
 /** The file form of one layer, with a fixed key order and `inputs` left out when it is the default. */

@@ -1,3 +1,4 @@
+import { splitList } from '../../src/cli/options.ts';
 import { expect } from 'chai';
 import fc from 'fast-check';
 import {
@@ -7,7 +8,6 @@ import {
   pointAt,
   pointKey,
   archOverrides,
-  splitList,
   type Axis,
 } from '../../src/sweep/grid.ts';
 import { InputError } from '../../src/util/errors.ts';

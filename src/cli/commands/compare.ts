@@ -4,7 +4,6 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import type { Fidelity } from '../../sim/types.ts';
-import { splitList } from '../../sweep/grid.ts';
 import { DEFAULT_COMPARE_TRACES } from '../../sweep/compare.ts';
 import { formatCompareTable } from '../../sweep/paper.ts';
 import { formatSeconds, stderrProgress } from '../../sweep/progress.ts';
@@ -15,6 +14,7 @@ import {
   withMappingOptions,
   withOutputOptions,
   type ArchArgs,
+  splitList,
 } from '../options.ts';
 
 interface CompareArgs extends ArchArgs {

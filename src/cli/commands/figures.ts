@@ -2,10 +2,10 @@
  * `ousim figures`: SVG and PNG of every figure the CSVs in a results folder support
  * (src/figures/make.ts).
  */
+import { splitList } from '../options.ts';
 import type { Argv, CommandModule } from 'yargs';
 import { FIGURES, makeFigures, type FigureName } from '../../figures/make.ts';
 import { systemFontsRender } from '../../figures/render.ts';
-import { splitList } from '../../sweep/grid.ts';
 import { InputError } from '../../util/errors.ts';
 
 interface FiguresArgs {

@@ -2,9 +2,9 @@
  * `ousim import`: network shapes from DNN+NeuroSim's NetWork.csv or from an ONNX model, written as a
  * trace (docs/traces.md). Operators that do not use the crossbars are listed in one warning.
  */
-import { renameSync, writeFileSync, mkdirSync } from 'node:fs';
-import { basename, dirname, extname, resolve } from 'node:path';
+import { basename, extname, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
+import { checkFileTarget, writeFileAtomic } from '../../output/atomic.ts';
 import { InputError } from '../../util/errors.ts';
 import { readNeuroSim } from '../../workload/neurosim.ts';
 import { importOnnx } from '../../workload/onnx/import.ts';
@@ -35,6 +35,8 @@ export const importCommand: CommandModule<object, ImportArgs> = {
       .example('$0 import --from NetWork.csv --name vgg8 --out vgg8.json', ''),
   handler: (args) => {
     const name = args.name ?? basename(args.from, extname(args.from));
+    const out = resolve(args.out ?? `${name}.json`);
+    checkFileTarget(out);
     let network: Network;
     if (args.from.toLowerCase().endsWith('.csv')) {
       network = readNeuroSim(args.from, name);
@@ -45,12 +47,8 @@ export const importCommand: CommandModule<object, ImportArgs> = {
     } else {
       throw new InputError('--from', args.from, 'expected a NeuroSim .csv file or an .onnx model');
     }
-    const out = resolve(args.out ?? `${name}.json`);
-    // Write beside the target, then rename: a half-written trace never appears under its name.
-    mkdirSync(dirname(out), { recursive: true });
-    const staging = `${out}.partial-${process.pid}`;
-    writeFileSync(staging, writeTrace(network));
-    renameSync(staging, out);
+    // A half-written trace never appears under its name.
+    writeFileAtomic(out, writeTrace(network));
     const convs = network.layers.filter((l) => l.type === 'conv').length;
     const fcs = network.layers.filter((l) => l.type === 'fc').length;
     const macs = network.layers.reduce((s, l) => s + layerMacs(l), 0);

@@ -14,7 +14,15 @@ import { toCsv } from '../../output/csv-text.ts';
 import { OUSIM_VERSION } from '../../util/version.ts';
 import { pruneNetwork } from '../../workload/prune.ts';
 import { loadTrace, resolveTracePath } from '../../workload/trace.ts';
-import { parseOverrides, withArchOptions, withOutputOptions, type ArchArgs } from '../options.ts';
+import {
+  mapperOptionsOf,
+  parseOverrides,
+  splitList,
+  withArchOptions,
+  withOutputOptions,
+  type ArchArgs,
+} from '../options.ts';
+import { InputError } from '../../util/errors.ts';
 
 interface MapArgs extends ArchArgs {
   trace: string[];
@@ -22,14 +30,6 @@ interface MapArgs extends ArchArgs {
   packing?: string;
   'replication-budget': number;
   out: string;
-}
-
-/** `--trace a --trace b,c` -> [a, b, c]. */
-function traceList(values: string[]): string[] {
-  return values
-    .flatMap((v) => v.split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
 }
 
 function table(rows: SummaryRow[]): string {
@@ -91,11 +91,11 @@ export const mapCommand: CommandModule<object, MapArgs> = {
   handler: (args) => {
     const overrides = parseOverrides(args.set);
     const arch = loadArch(args.arch, overrides);
-    const packing = findPacking(args.packing).name;
-    const options = { packing, replicationBudget: args['replication-budget'] };
+    const options = { ...mapperOptionsOf(args), packing: findPacking(args.packing).name };
     const layerRows: LayerRow[] = [];
     const summaries: SummaryRow[] = [];
-    const traces = traceList(args.trace);
+    const traces = splitList(args.trace);
+    if (traces.length === 0) throw new InputError('--trace', '', 'name at least one network');
     for (const trace of traces) {
       const loaded = loadTrace(resolveTracePath(trace));
       // Dense placement ignores the masks, so only the pattern mapper needs the pruning.
@@ -106,7 +106,13 @@ export const mapCommand: CommandModule<object, MapArgs> = {
       );
       layerRows.push(...rows);
       summaries.push(
-        summaryRow(network, args.mapping, args.mapping === 'pattern' ? packing : '', rows, arch),
+        summaryRow(
+          network,
+          args.mapping,
+          args.mapping === 'pattern' ? (options.packing ?? '') : '',
+          rows,
+          arch,
+        ),
       );
     }
     const config = {

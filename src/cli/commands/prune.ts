@@ -54,7 +54,9 @@ export const pruneCommand: CommandModule<object, PruneArgs> = {
     const note =
       `pruned by ousim: pattern.size ${size}, pattern.count ${count}, pattern.connectivity ${connectivity}, ` +
       `weights ${weights ? weights.origin : `synthetic (seed ${args.seed})`}`;
-    pruned.description = network.description ? `${network.description}; ${note}` : note;
+    // Only a trace that this call pruned says so; masks it already had are kept as they were.
+    if (stats.some((s) => s.status === 'pruned'))
+      pruned.description = network.description ? `${network.description}; ${note}` : note;
 
     const out = new OutputFolder(args.out);
     try {

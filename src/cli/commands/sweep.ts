@@ -4,8 +4,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../util/errors.ts';
-import { withArchOptions, type ArchArgs } from '../options.ts';
-import { splitList } from '../../sweep/grid.ts';
+import { splitList, withArchOptions, type ArchArgs } from '../options.ts';
 import { parseShard } from '../../sweep/shard.ts';
 import { stderrProgress, formatSeconds } from '../../sweep/progress.ts';
 import { formatRanges, mergeSweeps } from '../../sweep/merge.ts';

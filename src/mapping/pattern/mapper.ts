@@ -138,6 +138,7 @@ function placePattern(layer: ConvLayer, arch: Arch, options: MapperOptions): Pat
   const specs = packing.pack(pieces, {
     ouRows: arch.ou.rows,
     ouCols: arch.ou.cols,
+    rows: arch.crossbar.rows,
     cols: arch.crossbar.cols,
     colsPerWeight: cpw,
   });
@@ -156,7 +157,11 @@ function placePattern(layer: ConvLayer, arch: Arch, options: MapperOptions): Pat
       order: heights,
     };
   if (tallest > arch.crossbar.rows)
-    throw new InputError('arch', 'ou.rows', `a packed region of ${tallest} rows exceeds the crossbar`);
+    throw new InputError(
+      'arch',
+      'crossbar.rows',
+      `a pattern block of ${tallest} rows does not fit a crossbar of ${arch.crossbar.rows} rows (lower pattern.size)`,
+    );
   const steps = new Int32Array(n);
   for (let i = 0; i < n; i++)
     steps[i] =

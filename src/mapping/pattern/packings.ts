@@ -31,6 +31,8 @@ export interface RegionSpec {
 export interface PackingContext {
   ouRows: number;
   ouCols: number;
+  /** Crossbar wordlines: no region may be taller. */
+  rows: number;
   /** Crossbar bitlines. */
   cols: number;
   colsPerWeight: number;
@@ -211,6 +213,7 @@ function mergeChannel(bands: BlockSpec[], ctx: PackingContext): BlockSpec[] {
         if (width > maxFilters) continue;
         const mask = a.positionMask | b.positionMask;
         const rows = maskSize(mask);
+        if (rows > ctx.rows) continue;
         const saved = aRows + b.positions.length - rows;
         if (saved <= 0) continue;
         const steps = ouSteps(rows, width, ctx);
