@@ -24,7 +24,8 @@ export function withArchOptions<T>(y: Argv<T>) {
       type: 'string',
       array: true,
       default: [] as string[],
-      describe: 'override one arch key, e.g. --set adc.bits=6 (repeatable)',
+      describe:
+        'override one arch key, e.g. --set adc.bits=6 (repeatable; every key and its unit: docs/arch.md)',
     })
     .option('seed', {
       type: 'number',
