@@ -135,6 +135,17 @@ function exhaustiveChoice(weights: number[], kernels: number, size: number, coun
   return { library, ids, kept };
 }
 
+/** The fast pattern choice of kernels made from `raw` equals the exhaustive search, bit for bit. */
+function sameAsExhaustive(size: number, count: number, raw: number[]): void {
+  const kernels = Math.floor(raw.length / 9);
+  const weights = raw.slice(0, kernels * 9);
+  const fast = choosePatterns(weights, kernels, 3, 3, size, count);
+  const slow = exhaustiveChoice(weights, kernels, size, count);
+  expect(fast.library).to.deep.equal(slow.library);
+  expect(Array.from(fast.ids)).to.deep.equal(slow.ids);
+  expect(Array.from(fast.keptEnergy)).to.deep.equal(slow.kept);
+}
+
 describe('workload: fast pattern choice equals the exhaustive search', () => {
   it('on small integer weights, where many candidates tie', () => {
     fc.assert(
@@ -142,15 +153,7 @@ describe('workload: fast pattern choice equals the exhaustive search', () => {
         fc.integer({ min: 1, max: 9 }),
         fc.integer({ min: 1, max: 60 }),
         fc.array(fc.integer({ min: -3, max: 3 }), { minLength: 9, maxLength: 9 * 60 }),
-        (size, count, raw) => {
-          const kernels = Math.floor(raw.length / 9);
-          const weights = raw.slice(0, kernels * 9);
-          const fast = choosePatterns(weights, kernels, 3, 3, size, count);
-          const slow = exhaustiveChoice(weights, kernels, size, count);
-          expect(fast.library).to.deep.equal(slow.library);
-          expect(Array.from(fast.ids)).to.deep.equal(slow.ids);
-          expect(Array.from(fast.keptEnergy)).to.deep.equal(slow.kept);
-        },
+        sameAsExhaustive,
       ),
       { numRuns: 300 },
     );
@@ -162,15 +165,7 @@ describe('workload: fast pattern choice equals the exhaustive search', () => {
         fc.integer({ min: 1, max: 9 }),
         fc.integer({ min: 1, max: 12 }),
         fc.array(fc.double({ min: -1, max: 1, noNaN: true }), { minLength: 9, maxLength: 9 * 80 }),
-        (size, count, raw) => {
-          const kernels = Math.floor(raw.length / 9);
-          const weights = raw.slice(0, kernels * 9);
-          const fast = choosePatterns(weights, kernels, 3, 3, size, count);
-          const slow = exhaustiveChoice(weights, kernels, size, count);
-          expect(fast.library).to.deep.equal(slow.library);
-          expect(Array.from(fast.ids)).to.deep.equal(slow.ids);
-          expect(Array.from(fast.keptEnergy)).to.deep.equal(slow.kept);
-        },
+        sameAsExhaustive,
       ),
       { numRuns: 200 },
     );
