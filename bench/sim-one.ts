@@ -10,7 +10,7 @@ import { prepareNetwork } from '../src/sim/setup.ts';
 const [trace = 'vgg16-cifar10', mapper = 'pattern', archName = 'paper'] = process.argv.slice(2);
 const arch = loadArch(archName);
 const t0 = performance.now();
-const { network } = prepareNetwork(trace, arch, 1);
+const { network } = prepareNetwork(trace, arch, 1, { masks: mapper !== 'dense' });
 const t1 = performance.now();
 mapNetwork(network, arch, mapper, {});
 const t2 = performance.now();

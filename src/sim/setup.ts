@@ -25,10 +25,19 @@ export function needsPruning(network: Network): boolean {
   return network.layers.some((l) => isPrunable(l) && l.type === 'conv' && !l.pruning);
 }
 
-export function prepareNetwork(trace: string, arch: Arch, seed: number): PreparedNetwork {
+/**
+ * The trace, pruned on the fly when it has unpruned 3x3 layers. `masks: false` (the dense mapper, whose
+ * placement and work do not depend on which weights are zero) skips the pruning.
+ */
+export function prepareNetwork(
+  trace: string,
+  arch: Arch,
+  seed: number,
+  options: { masks: boolean } = { masks: true },
+): PreparedNetwork {
   const tracePath = resolveTracePath(trace);
   const loaded = loadTrace(tracePath);
-  if (!needsPruning(loaded)) return { network: loaded, tracePath, prunedOnTheFly: false };
+  if (!options.masks || !needsPruning(loaded)) return { network: loaded, tracePath, prunedOnTheFly: false };
   return { network: pruneNetwork(loaded, arch.pattern, seed).network, tracePath, prunedOnTheFly: true };
 }
 

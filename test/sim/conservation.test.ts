@@ -61,3 +61,18 @@ describe('conservation: simulated counts agree with the mapping', () => {
     }
   }
 });
+
+describe('dense mapping ignores the masks', () => {
+  it('gives the same counts and cycles for a trace with or without pruning (so `run --mapping dense` skips it)', () => {
+    const a = arch();
+    const pruned = zooNetwork('resnet18-cifar10', a);
+    const unpruned = {
+      ...pruned,
+      layers: pruned.layers.map((l) => (l.type === 'conv' ? { ...l, pruning: undefined } : l)),
+    };
+    const withMasks = run(pruned, a, 'dense', 'fast');
+    const withoutMasks = run(unpruned, a, 'dense', 'fast');
+    expect(withoutMasks.counts).to.deep.equal(withMasks.counts);
+    expect(withoutMasks.cycles).to.equal(withMasks.cycles);
+  });
+});

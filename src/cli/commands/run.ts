@@ -54,7 +54,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const log = createLogger(args['log-level'] as LogLevel);
     const overrides = parseOverrides(args.set);
     const { arch, archPath } = prepareArch(args.arch, overrides);
-    const prepared = prepareNetwork(args.trace, arch, args.seed);
+    const prepared = prepareNetwork(args.trace, arch, args.seed, { masks: args.mapping !== 'dense' });
     const mapperOptions = mapperOptionsOf(args);
     const progress = new LazyProgress(`${prepared.network.name} ${args.mapping}`);
     const started = Date.now();
