@@ -5,6 +5,9 @@ import { Priority } from './priority.ts';
 import type { Simulator } from './simulator.ts';
 import type { Counter } from './stats.ts';
 
+/** Deliveries and retries run with ordinary component work. */
+const LINK_PRIORITY = Priority.DEFAULT;
+
 export interface LinkOptions<M> {
   from: OutPort<M>;
   to: InPort<M>;
@@ -62,8 +65,8 @@ export class Link<M> extends Component {
     this.interval = interval;
     this.inFlight = new Array<M | undefined>(to.capacity).fill(undefined);
     this.arrivals = new Float64Array(to.capacity);
-    this.deliverEvent = new SimEvent(this, 'deliver', () => this.deliverOldest(), Priority.DEFAULT);
-    this.retryEvent = new SimEvent(this, 'retry', () => this.retrySender(), Priority.DEFAULT);
+    this.deliverEvent = new SimEvent(this, 'deliver', () => this.deliverOldest(), LINK_PRIORITY);
+    this.retryEvent = new SimEvent(this, 'retry', () => this.retrySender(), LINK_PRIORITY);
     this.messages = this.counter('messages_count', 'count', 'messages accepted by the link');
     this.refusals = this.counter('refusals_count', 'count', 'sends refused (link busy or receiver full)');
   }
@@ -85,12 +88,14 @@ export class Link<M> extends Component {
     let tail = this.head + this.count;
     if (tail >= this.inFlight.length) tail -= this.inFlight.length;
     this.inFlight[tail] = msg;
-    this.arrivals[tail] = now + this.latency;
+    // A 0-latency send from an event that runs after DEFAULT work in this cycle arrives next cycle.
+    const arrival = Math.max(now + this.latency, this.sim.earliestCycleFor(LINK_PRIORITY));
+    this.arrivals[tail] = arrival;
     this.count++;
     this.nextFree = now + this.interval;
     this.senderWaiting = false; // it got through on its own; a pending retry call is moot
     this.messages.add(1);
-    if (!this.deliverEvent.scheduled) this.sim.schedule(this.deliverEvent, now + this.latency);
+    if (!this.deliverEvent.scheduled) this.sim.schedule(this.deliverEvent, arrival);
     return true;
   }
 
@@ -106,7 +111,7 @@ export class Link<M> extends Component {
   /** Schedules the sender's retry for the first cycle a send would succeed (if it can be known yet). */
   private armRetry(): void {
     if (!this.hasCredit() || this.retryEvent.scheduled) return; // a freed slot will arm it
-    this.sim.schedule(this.retryEvent, Math.max(this.sim.now, this.nextFree));
+    this.sim.schedule(this.retryEvent, Math.max(this.sim.earliestCycleFor(LINK_PRIORITY), this.nextFree));
   }
 
   private retrySender(): void {

@@ -69,6 +69,17 @@ export class Simulator {
     return this.queue.size - this.staleEntries;
   }
 
+  /**
+   * The earliest cycle an event of `priority` may be scheduled for now: this cycle, unless an event of
+   * a higher priority level is already running in it (then the next cycle). For components that react
+   * to calls made from events of any priority (links, for instance).
+   */
+  earliestCycleFor(priority: number): number {
+    return this.currentPhase === 'run' && priority < this.currentPriority
+      ? this.currentCycle + 1
+      : this.currentCycle;
+  }
+
   /** Events dispatched so far. */
   get eventsDispatched(): number {
     return this.dispatched;
@@ -177,22 +188,23 @@ export class Simulator {
         `run(untilCycle = ${untilCycle}): expected an integer cycle >= now (${this.currentCycle})`,
       );
     }
+    // A stop() requested before the loop (from a component's start(), say) is honoured too.
     this.start();
-    this.stopRequested = false;
     const queue = this.queue;
     while (queue.size > 0 && !this.stopRequested) {
+      const seq = queue.peekSeq();
+      if ((queue.peek() as SimEvent).seq !== seq) {
+        queue.pop(); // descheduled or rescheduled since this entry was pushed
+        this.staleEntries--;
+        continue;
+      }
       const cycle = queue.peekCycle();
       if (cycle > untilCycle) {
         if (untilCycle > this.currentCycle) this.currentPriority = 0;
         this.currentCycle = untilCycle;
         break;
       }
-      const seq = queue.peekSeq();
       const event = queue.pop() as SimEvent;
-      if (event.seq !== seq) {
-        this.staleEntries--; // descheduled or rescheduled since this entry was pushed
-        continue;
-      }
       this.currentCycle = cycle;
       this.currentPriority = event.priority;
       event.scheduled = false;
@@ -200,6 +212,7 @@ export class Simulator {
       this.dispatched++;
       event.callback();
     }
+    this.stopRequested = false; // a stop ends this run only
     return this.currentCycle;
   }
 
