@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# A sweep spread over a SLURM array job: task i of N runs the points with index mod N = i into its
-# own folder, and a last job (submitted with a dependency on the array) merges the shards.
+# A sweep spread over a SLURM array job: task i of N runs its slice of the grid (whole groups of
+# points that share one simulation, dealt round-robin; docs/experiments.md) into its own folder,
+# and a last job (submitted with a dependency on the array) merges the shards.
 #
 #   sbatch scripts/slurm-sweep.sh                                 # 4 shards by default
 #   sbatch --array=0-15 --export=ALL,SHARDS=16 scripts/slurm-sweep.sh

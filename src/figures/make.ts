@@ -1,6 +1,6 @@
 /**
  * `ousim figures`: draw every figure that the CSVs in a results folder support, as SVG and PNG,
- * and say which ones were skipped and why.
+ * and say which ones were skipped and why. Drawing nothing at all is bad input (exit 2).
  */
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -84,6 +84,12 @@ export async function makeFigures(
       }
       outcomes.push({ name: figure.name, files: files.map((f) => join(folder.out, f)) });
     }
+    if (outcomes.every((o) => o.skipped))
+      throw new InputError(
+        '--in',
+        '',
+        `nothing to draw from '${inDir}' (${outcomes.map((o) => `${o.name}: ${o.skipped}`).join('; ')})`,
+      );
     folder.commit();
   } catch (error) {
     folder.discard();

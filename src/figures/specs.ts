@@ -141,8 +141,8 @@ export const HEATMAP_METRICS: Record<'energy' | 'latency', HeatmapMetric> = {
 
 /**
  * ADC bits (x) against OU size (y) of a sweep, one panel per mapping, and one row of panels per
- * combination of the other swept keys. Needs `adc.bits` and at least one of `ou.rows`, `ou.cols`
- * among the sweep's columns.
+ * combination of the other swept keys, titled horizontally, with a colour scale of its own.
+ * Needs `adc.bits` and at least one of `ou.rows`, `ou.cols` among the sweep's columns.
  */
 export function sweepHeatmap(
   sweep: readonly Row[],
@@ -173,55 +173,73 @@ export function sweepHeatmap(
     });
   }
   if (values.length === 0) return { skipped: `sweep.csv has no numeric ${metric.column}` };
-  const grouped = others.length > 0;
-  const shown = values.map((v) => v.value as number);
-  const midpoint = (Math.min(...shown) + Math.max(...shown)) / 2;
+  // One row of panels per combination of the other swept keys, each with its own colour scale:
+  // networks far apart in size would otherwise share one scale and show one flat colour each.
+  const groups = [...new Set(values.map((v) => v.group as string))];
+  const rows = groups.map((group, i) => {
+    const shown = values.filter((v) => v.group === group).map((v) => v.value as number);
+    return {
+      // A horizontal row header; vega-lite's facet row headers are rotated and overlap.
+      ...(others.length > 0 ? { title: { text: group, fontSize: 12, fontWeight: 'normal' as const } } : {}),
+      transform: [{ filter: { field: 'group', equal: group } }],
+      // The `mapping` title once, over the first row.
+      facet: { column: { field: 'mapping', type: 'nominal' as const, title: i === 0 ? 'mapping' : null } },
+      spec: heatmapPanel(metric, (Math.min(...shown) + Math.max(...shown)) / 2),
+    };
+  });
   return {
     spec: {
       $schema: SCHEMA,
       title: `${metric.title} (${metric.unit}): ADC bits x OU size`,
       data: { values },
-      facet: {
-        column: { field: 'mapping', type: 'nominal', title: 'mapping' },
-        ...(grouped ? { row: { field: 'group', type: 'nominal', title: null } } : {}),
-      },
-      spec: {
-        width: { step: 48 },
-        height: { step: 28 },
-        encoding: {
-          x: { field: 'adc_bits', type: 'ordinal', title: 'ADC bits', axis: { labelAngle: 0 } },
-          y: { field: 'ou', type: 'ordinal', title: 'OU size', sort: { field: 'ou_order', op: 'min' } },
-        },
-        layer: [
-          {
-            mark: 'rect',
-            encoding: {
-              color: {
-                field: 'value',
-                type: 'quantitative',
-                title: metric.unit,
-                scale: { scheme: 'viridis', reverse: true },
-              },
-              tooltip: [
-                { field: 'adc_bits' },
-                { field: 'ou' },
-                { field: 'value', format: '.4g' },
-                { field: 'repriced' },
-              ],
-            },
-          },
-          {
-            mark: { type: 'text', fontSize: 9 },
-            encoding: {
-              text: { field: 'value', type: 'quantitative', format: ',.3~r' },
-              // Light text on the dark (high) end of the reversed viridis scale.
-              color: { condition: { test: `datum.value > ${midpoint}`, value: 'white' }, value: '#222' },
-            },
-          },
-        ],
-      },
+      vconcat: rows,
+      resolve: { scale: { color: 'independent' } },
       config: FIGURE_CONFIG,
     },
+  };
+}
+
+/** One mapping's heatmap cells with their values; `midpoint` switches the text to white. */
+function heatmapPanel(metric: HeatmapMetric, midpoint: number) {
+  return {
+    width: { step: 48 },
+    height: { step: 28 },
+    encoding: {
+      x: { field: 'adc_bits', type: 'ordinal' as const, title: 'ADC bits', axis: { labelAngle: 0 } },
+      y: {
+        field: 'ou',
+        type: 'ordinal' as const,
+        title: 'OU size',
+        sort: { field: 'ou_order', op: 'min' as const },
+      },
+    },
+    layer: [
+      {
+        mark: 'rect' as const,
+        encoding: {
+          color: {
+            field: 'value',
+            type: 'quantitative' as const,
+            title: metric.unit,
+            scale: { scheme: 'viridis', reverse: true },
+          },
+          tooltip: [
+            { field: 'adc_bits' },
+            { field: 'ou' },
+            { field: 'value', format: '.4g' },
+            { field: 'repriced' },
+          ],
+        },
+      },
+      {
+        mark: { type: 'text' as const, fontSize: 9 },
+        encoding: {
+          text: { field: 'value', type: 'quantitative' as const, format: ',.3~r' },
+          // Light text on the dark (high) end of the reversed viridis scale.
+          color: { condition: { test: `datum.value > ${midpoint}`, value: 'white' }, value: '#222' },
+        },
+      },
+    ],
   };
 }
 

@@ -7,7 +7,7 @@ import { Piscina } from 'piscina';
 import { loadArch } from '../config/arch.ts';
 import type { RunResult } from '../sim/types.ts';
 import type { SweepBackend } from './runner.ts';
-import { reprice, resolveTracePath, simulationKey } from './simulator.ts';
+import { getMapper, loadTrace, needsPruning, reprice, resolveTracePath, simulationKey } from './simulator.ts';
 import { summaryRows } from './outputs.ts';
 import { runBatchSafely, runTaskSafely } from './worker.ts';
 import type { TaskOutcome } from './outcome.ts';
@@ -27,7 +27,8 @@ export function defaultJobs(): number {
 export function createBackend(jobs: number): ClosableBackend {
   const shared = {
     loadArch,
-    checkTrace: (trace: string) => void resolveTracePath(trace),
+    checkTrace: (trace: string) => ({ needsPruning: needsPruning(loadTrace(resolveTracePath(trace))) }),
+    checkMapping: (name: string) => void getMapper(name),
     simulationKey,
     reprice,
     summaryRow: (result: RunResult) => summaryRows([result])[0],

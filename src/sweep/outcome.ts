@@ -15,6 +15,15 @@ export type TaskOutcome =
       stack?: string;
     };
 
+/**
+ * The problem part of an InputError's message (without its `source: field: ` prefix), so that it
+ * can be re-raised under another source (a sweep point) without naming the field twice.
+ */
+export function problemOf(error: InputError): string {
+  const prefix = `${error.source}: ${error.field ? `${error.field}: ` : ''}`;
+  return error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+}
+
 /** The InputError a failed outcome stands for, if it was bad input. */
 export function inputErrorOf(outcome: TaskOutcome): InputError | undefined {
   if (outcome.ok || !outcome.input) return undefined;

@@ -2,9 +2,11 @@
  * `ousim sweep`: expand the grid, keep this shard's points, skip the points already in the
  * CSV, simulate the rest on a worker pool, and append one row per point as it finishes.
  *
- * Points whose arch differs only in prices (same simulation key, same trace and mapping) share
- * one simulation: the first pending point of such a group is simulated and the others are
- * re-priced from its counts, which the `repriced` and `counts_from` columns record.
+ * Points whose arch differs only in prices (same simulation key, same trace and mapping) form a
+ * group that shares one simulation: the group's lead (its smallest point index in the whole grid)
+ * is simulated and the others are re-priced from its counts, which the `repriced` and
+ * `counts_from` columns record. Groups, not points, are dealt to shards, and a resumed group
+ * simulates its lead again, so every row is the same whatever the sharding or the resume point.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -37,7 +39,7 @@ import {
 import { silentProgress, type Progress } from './progress.ts';
 import { formatShard, inShard, WHOLE, type Shard } from './shard.ts';
 import type { SimulationTask } from './experiment.ts';
-import { inputErrorOf, type TaskOutcome } from './outcome.ts';
+import { inputErrorOf, problemOf, type TaskOutcome } from './outcome.ts';
 
 export const SWEEP_CSV = 'sweep.csv';
 
@@ -56,8 +58,13 @@ export interface SweepOptions {
 /** What the sweep needs from the simulator; the CLI passes the real one, tests a fake. */
 export interface SweepBackend {
   loadArch(arch: string, overrides: SimulationTask['overrides']): Arch;
-  /** Throw an InputError when a trace name or path does not resolve. */
-  checkTrace(trace: string): void;
+  /**
+   * Load and validate a trace (an InputError when it does not resolve or is malformed), and say
+   * whether it needs pruning (unpruned 3x3 layers), the only thing the `pattern.*` keys steer.
+   */
+  checkTrace(trace: string): { needsPruning: boolean };
+  /** Throw an InputError when no mapper has this name. */
+  checkMapping(name: string): void;
   simulationKey(arch: Arch): string;
   /** Run one simulation (in a worker pool, or inline). */
   simulate(task: SimulationTask): Promise<TaskOutcome>;
@@ -73,17 +80,22 @@ export interface SweepReport {
   gridPoints: number;
   shardPoints: number;
   alreadyDone: number;
+  /** Rows written from a simulation of their own point (group leads). */
   simulated: number;
+  /** Rows written by re-pricing their group lead's counts. */
   repriced: number;
   failed: { point: number; message: string }[];
   seconds: number;
 }
 
-interface PendingPoint {
+interface PreparedPoint {
   point: Point;
   arch: Arch;
   task: SimulationTask;
 }
+
+/** A group of points sharing one simulation, in point order: the first is the lead. */
+type Group = PreparedPoint[];
 
 /** Run (or resume) a sweep. `log` receives the human lines (stderr in the CLI). */
 export async function runSweep(
@@ -95,8 +107,20 @@ export async function runSweep(
   const started = performance.now();
   const shard = options.shard ?? WHOLE;
   const axes = buildAxes(options.traces, options.mappings, options.sets);
-  for (const trace of options.traces) backend.checkTrace(trace);
+
+  // Every input is checked before the folder is touched, so bad input leaves nothing behind and
+  // the corrected command is not refused as another sweep: mappers, traces, every point's arch.
+  for (const mapping of options.mappings) backend.checkMapping(mapping);
+  const traceInfo = new Map(options.traces.map((trace) => [trace, backend.checkTrace(trace)]));
   const points = expandGrid(axes);
+  const groups = groupBySimulation(
+    points.map((point) => preparePoint(point, options, backend)),
+    backend,
+  );
+  warnPatternAxesWithoutEffect(axes, traceInfo, log);
+  const myGroups = groups.filter((_, rank) => inShard(rank, shard));
+  const mine = myGroups.reduce((n, group) => n + group.length, 0);
+
   const manifest: SweepManifest = {
     format: MANIFEST_FORMAT,
     version: 1,
@@ -109,65 +133,66 @@ export async function runSweep(
     points: points.length,
     shard: formatShard(shard),
   };
-
-  // Every point's arch is checked before the folder is touched: bad input leaves nothing behind.
-  const mine = points
-    .filter((p) => inShard(p.index, shard))
-    .map((point) => preparePoint(point, options, backend));
-
   const out = resolve(options.out);
   mkdirSync(out, { recursive: true });
   claimFolder(out, manifest);
   const journal = new RowJournal(join(out, SWEEP_CSV));
   const done = new Set(journal.existingRows.map((row) => pointKey(axes, row)));
-  const pending = mine.filter((p) => !done.has(pointKey(axes, p.point.params)));
-  const groups = groupBySimulation(pending, backend);
-  const toReprice = pending.length - groups.length;
+  const work = myGroups
+    .map((group) => ({
+      lead: group[0],
+      pending: group.filter((p) => !done.has(pointKey(axes, p.point.params))),
+    }))
+    .filter((w) => w.pending.length > 0);
+  const pendingPoints = work.reduce((n, w) => n + w.pending.length, 0);
+  const toReprice = work.reduce((n, w) => n + w.pending.filter((p) => p !== w.lead).length, 0);
 
   log(
     `sweep: ${points.length} points (${describeAxes(axes)})` +
-      (shard.count > 1 ? `, shard ${formatShard(shard)} has ${mine.length}` : '') +
-      `; ${mine.length - pending.length} already in ${SWEEP_CSV}, ${groups.length} to simulate` +
+      (shard.count > 1
+        ? `, shard ${formatShard(shard)} has ${mine} (${myGroups.length} of ${groups.length} simulation groups)`
+        : '') +
+      `; ${mine - pendingPoints} already in ${SWEEP_CSV}, ${work.length} to simulate` +
       (toReprice > 0 ? `, ${toReprice} re-priced from shared counts (only prices differ)` : '') +
-      (groups.length > 0 ? ` on ${Math.min(backend.threads, groups.length)} thread(s)` : ''),
+      (work.length > 0 ? ` on ${Math.min(backend.threads, work.length)} thread(s)` : ''),
   );
 
   const report: SweepReport = {
     out,
     csv: journal.path,
     gridPoints: points.length,
-    shardPoints: mine.length,
-    alreadyDone: mine.length - pending.length,
+    shardPoints: mine,
+    alreadyDone: mine - pendingPoints,
     simulated: 0,
     repriced: 0,
     failed: [],
     seconds: 0,
   };
 
-  progress.start(pending.length, 'sweep');
+  progress.start(pendingPoints, 'sweep');
   let settled: PromiseSettledResult<void>[];
   try {
     // allSettled, not all: no row may be appended after the journal is finished.
     settled = await Promise.allSettled(
-      groups.map(async (group) => {
-        const [lead, ...others] = group;
+      work.map(async ({ lead, pending }) => {
+        // The lead is simulated even when its own row is already there (a resumed group): the
+        // other rows are re-priced from its counts, exactly as in an uninterrupted run.
         const outcome = await backend.simulate(lead.task);
         if (!outcome.ok) {
           const input = inputErrorOf(outcome);
           if (input) throw input;
-          for (const p of group) {
+          for (const p of pending) {
             report.failed.push({ point: p.point.index, message: outcome.message });
             progress.tick();
           }
           return;
         }
-        journal.append(sweepRow(lead.point, outcome.result, false, lead.point.index, backend));
-        report.simulated++;
-        progress.tick();
-        for (const other of others) {
-          const repriced = backend.reprice(outcome.result, other.arch);
-          journal.append(sweepRow(other.point, repriced, true, lead.point.index, backend));
-          report.repriced++;
+        for (const p of pending) {
+          const isLead = p === lead;
+          const result = isLead ? outcome.result : backend.reprice(outcome.result, p.arch);
+          journal.append(sweepRow(p.point, result, !isLead, lead.point.index, backend));
+          if (isLead) report.simulated++;
+          else report.repriced++;
           progress.tick();
         }
       }),
@@ -184,6 +209,24 @@ export async function runSweep(
     log(`sweep: ${report.repriced} point(s) re-priced from another point's counts (column repriced=true)`);
   for (const f of report.failed) log(`sweep: point ${f.point} failed: ${f.message}`);
   return report;
+}
+
+/**
+ * `pattern.*` keys only steer the on-the-fly pruning, so on a trace that needs none (its 3x3
+ * layers already carry masks, or it has none) such axes change nothing: say so, once.
+ */
+function warnPatternAxesWithoutEffect(
+  axes: readonly Axis[],
+  traceInfo: ReadonlyMap<string, { needsPruning: boolean }>,
+  log: (line: string) => void,
+): void {
+  const patternKeys = axes.filter((a) => a.key.startsWith('pattern.')).map((a) => a.key);
+  const masked = [...traceInfo].filter(([, info]) => !info.needsPruning).map(([trace]) => trace);
+  if (patternKeys.length === 0 || masked.length === 0) return;
+  log(
+    `sweep: warning: ${patternKeys.join(', ')} cannot change ${masked.join(', ')}: ` +
+      'nothing to prune (the 3x3 layers already carry masks), and pattern keys only steer pruning',
+  );
 }
 
 /** A folder holds one sweep (one shard of it): refuse to mix rows of different sweeps. */
@@ -209,14 +252,14 @@ function claimFolder(out: string, manifest: SweepManifest): void {
   writeFileAtomic(path, manifestJson(manifest));
 }
 
-function preparePoint(point: Point, options: SweepOptions, backend: SweepBackend): PendingPoint {
+function preparePoint(point: Point, options: SweepOptions, backend: SweepBackend): PreparedPoint {
   const overrides = archOverrides(point.params);
   let arch: Arch;
   try {
     arch = backend.loadArch(options.arch, overrides);
   } catch (error) {
     if (error instanceof InputError)
-      throw new InputError(describePoint(point), error.field, error.message.replace(/^[^:]*: /, ''));
+      throw new InputError(describePoint(point), error.field, problemOf(error));
     throw error;
   }
   const task: SimulationTask = {
@@ -230,10 +273,13 @@ function preparePoint(point: Point, options: SweepOptions, backend: SweepBackend
   return { point, arch, task };
 }
 
-/** Pending points grouped by what they would simulate; groups in order of their first point. */
-function groupBySimulation(pending: readonly PendingPoint[], backend: SweepBackend): PendingPoint[][] {
-  const groups = new Map<string, PendingPoint[]>();
-  for (const p of pending) {
+/**
+ * The grid's points grouped by what they would simulate; groups in order of their lead (smallest
+ * point index), which makes a group's rank the same on every machine and in every shard.
+ */
+function groupBySimulation(points: readonly PreparedPoint[], backend: SweepBackend): Group[] {
+  const groups = new Map<string, Group>();
+  for (const p of points) {
     const key = JSON.stringify([p.task.trace, p.task.mapping, backend.simulationKey(p.arch)]);
     const group = groups.get(key);
     if (group) group.push(p);

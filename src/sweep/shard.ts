@@ -1,7 +1,9 @@
 /**
  * `--shard i/N`: one deterministic slice of a sweep, for spreading it over machines (a SLURM
- * array job runs task i of N). Point p belongs to shard p mod N: slices interleave, so each
- * shard gets a similar mix of cheap and expensive points, and the slice never depends on
+ * array job runs task i of N). The unit dealt out is a simulation group (points that share one
+ * simulation, runner.ts), never a single point, so no group is simulated on two machines: groups
+ * ranked by their lead's point index go round-robin, group r to shard r mod N. Slices interleave,
+ * so each shard gets a similar mix of cheap and expensive groups, and a slice never depends on
  * timing or on which shards ran before.
  */
 import { InputError } from '../util/errors.ts';
@@ -30,8 +32,9 @@ export function parseShard(text: string | undefined): Shard {
   return { index, count };
 }
 
-export function inShard(pointIndex: number, shard: Shard): boolean {
-  return pointIndex % shard.count === shard.index;
+/** Whether the group of rank `groupRank` (0-based, in order of lead point) is in this shard. */
+export function inShard(groupRank: number, shard: Shard): boolean {
+  return groupRank % shard.count === shard.index;
 }
 
 export function formatShard(shard: Shard): string {

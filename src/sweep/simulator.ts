@@ -6,3 +6,4 @@
 export { simulate, reprice, simulationKey } from '../sim/simulate.ts';
 export { prepareNetwork, needsPruning, resolvedConfig } from '../sim/setup.ts';
 export { loadTrace, resolveTracePath } from '../workload/trace.ts';
+export { getMapper } from '../mapping/registry.ts';

@@ -4,7 +4,7 @@
  */
 import { InputError } from '../util/errors.ts';
 import { runTask, type SimulationTask } from './experiment.ts';
-import type { TaskOutcome } from './outcome.ts';
+import { problemOf, type TaskOutcome } from './outcome.ts';
 
 export type { TaskOutcome };
 
@@ -15,21 +15,15 @@ export function runTaskSafely(task: SimulationTask): TaskOutcome {
     return { ok: true, result, ms: performance.now() - start };
   } catch (error) {
     if (error instanceof InputError) {
-      const problem = error.message.slice(prefixLength(error));
       return {
         ok: false,
         message: error.message,
-        input: { source: error.source, field: error.field, problem },
+        input: { source: error.source, field: error.field, problem: problemOf(error) },
       };
     }
     const e = error instanceof Error ? error : new Error(String(error));
     return { ok: false, message: e.message, stack: e.stack };
   }
-}
-
-/** Length of the `source: field: ` prefix that InputError puts before the problem. */
-function prefixLength(error: InputError): number {
-  return `${error.source}: ${error.field ? `${error.field}: ` : ''}`.length;
 }
 
 /**

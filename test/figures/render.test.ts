@@ -6,6 +6,8 @@ import { inkOfText, specToSvg, svgToPng } from '../../src/figures/render.ts';
 import { makeFigures } from '../../src/figures/make.ts';
 import { csvDocument } from '../../src/output/csv-text.ts';
 import { InputError } from '../../src/util/errors.ts';
+import { projectRoot } from '../../src/util/paths.ts';
+import { spawnSync } from 'node:child_process';
 
 const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
@@ -54,6 +56,35 @@ describe('figure rendering', () => {
       expect(readFileSync(join(dir, 'g', 'paper-comparison.png'))).to.deep.equal(
         readFileSync(join(dir, 'f', 'paper-comparison.png')),
       );
+    });
+
+    it('rejects a folder whose CSVs support no figure, writing no figure folder', async () => {
+      writeFileSync(join(dir, 'sweep.csv'), 'point,trace,mapping,repriced,counts_from,energy_pj\n');
+      writeFileSync(join(dir, 'compare.csv'), csvDocument(['network'], [{ network: 'n' }]));
+      for (const only of [undefined, ['paper-comparison'] as const, ['crossbars-per-layer'] as const]) {
+        await makeFigures(dir, join(dir, 'f'), { only, png: false }).then(
+          () => expect.fail(`should refuse (only ${String(only)})`),
+          (e: unknown) =>
+            expect(e)
+              .to.be.instanceOf(InputError)
+              .and.to.match(/nothing to draw|holds none/),
+        );
+        expect(existsSync(join(dir, 'f'))).to.equal(false);
+      }
+    });
+
+    it('exits 2 with one line from the command line when nothing was drawn', () => {
+      writeFileSync(join(dir, 'sweep.csv'), '');
+      const run = spawnSync(
+        process.execPath,
+        [join(projectRoot, 'bin', 'ousim.js'), 'figures', '--in', dir],
+        {
+          encoding: 'utf8',
+        },
+      );
+      expect(run.status).to.equal(2);
+      expect(run.stderr.trim().split('\n')).to.have.length(1);
+      expect(run.stderr).to.contain('sweep-heatmap-energy');
     });
 
     it('rejects a folder with none of the CSVs', async () => {

@@ -69,6 +69,34 @@ describe('figure specs', () => {
     expect(sweepHeatmap(sweep, HEATMAP_METRICS.latency, ['adc.bits', 'ou.rows'])).to.have.property('skipped');
   });
 
+  it('heatmap with other swept keys: a horizontally titled row per group, each with its own colour scale', () => {
+    const sweep = ['tiny', 'big'].flatMap((trace) =>
+      [4, 5].map((bits) => ({
+        trace,
+        mapping: 'dense',
+        'adc.bits': String(bits),
+        'ou.rows': '4',
+        'pattern.connectivity': '2',
+        energy_pj: String((trace === 'big' ? 1000 : 1) * bits * 1e6),
+      })),
+    );
+    const built = sweepHeatmap(sweep, HEATMAP_METRICS.energy, ['trace', 'adc.bits', 'ou.rows']);
+    if ('skipped' in built) throw new Error(built.skipped);
+    const spec = built.spec as unknown as {
+      facet?: unknown;
+      resolve: unknown;
+      vconcat: { title: { text: string }; transform: unknown[]; facet: { row?: unknown } }[];
+    };
+    expect(spec.facet, 'no rotated facet row headers').to.equal(undefined);
+    expect(spec.vconcat.map((r) => r.title.text)).to.deep.equal(['trace=tiny', 'trace=big']);
+    expect(spec.vconcat.map((r) => r.transform)).to.deep.equal([
+      [{ filter: { field: 'group', equal: 'trace=tiny' } }],
+      [{ filter: { field: 'group', equal: 'trace=big' } }],
+    ]);
+    expect(spec.vconcat.every((r) => r.facet.row === undefined)).to.equal(true);
+    expect(spec.resolve).to.deep.equal({ scale: { color: 'independent' } });
+  });
+
   it("paper comparison: our value per metric and network, with the paper's range beside it", () => {
     const compare = [
       { network: 'a', crossbar_area_efficiency: '4.5', energy_efficiency: '2', speedup: '1.2' },

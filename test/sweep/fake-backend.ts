@@ -7,6 +7,7 @@ import { loadArch, type Arch } from '../../src/config/arch.ts';
 import type { RunResult } from '../../src/sim/types.ts';
 import type { SweepBackend, SweepOptions } from '../../src/sweep/runner.ts';
 import type { SimulationTask } from '../../src/sweep/experiment.ts';
+import { getMapper, loadTrace, needsPruning, resolveTracePath } from '../../src/sweep/simulator.ts';
 
 export interface FakeBackend extends SweepBackend {
   simulatedTasks: SimulationTask[];
@@ -38,7 +39,9 @@ export function fakeBackend(options: { delayMs?: number; failMapping?: string } 
     threads: 2,
     simulatedTasks,
     loadArch,
-    checkTrace: () => {},
+    // Input checks are the real ones: they run before anything is simulated.
+    checkTrace: (trace) => ({ needsPruning: needsPruning(loadTrace(resolveTracePath(trace))) }),
+    checkMapping: (name) => void getMapper(name),
     simulationKey: (arch) => JSON.stringify([arch.ou, arch.pattern]),
     simulate: async (task) => {
       simulatedTasks.push(task);

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSweep, SWEEP_CSV, type SweepOptions } from '../../src/sweep/runner.ts';
@@ -24,8 +24,6 @@ function options(out: string, extra: Partial<SweepOptions> = {}): SweepOptions {
 
 const read = (dir: string) => readFileSync(join(dir, SWEEP_CSV), 'utf8');
 const rows = (dir: string) => readCsv(read(dir), dir).rows;
-/** The rows without the bookkeeping of which point's counts were reused (it depends on what ran when). */
-const figures = (dir: string) => rows(dir).map(({ repriced: _r, counts_from: _c, ...rest }) => rest);
 
 describe('sweep runner (with a stand-in simulator)', () => {
   let dir: string;
@@ -94,24 +92,70 @@ describe('sweep runner (with a stand-in simulator)', () => {
     const backend = fakeBackend();
     const report = await runSweep(options(killed), backend);
     expect(report.alreadyDone).to.equal(3);
-    expect(figures(killed)).to.deep.equal(figures(whole));
-    expect(read(killed).split('\n')[0]).to.equal(full.split('\n')[0]);
+    // Groups whose lead row was already there are re-priced from a new simulation of the lead,
+    // so even the bookkeeping columns match, byte for byte.
+    expect(read(killed)).to.equal(full);
   });
 
-  it('shards partition the points and merge back to the whole sweep', async () => {
+  it('resumes a group whose lead is written but not the others (and the reverse) to the same bytes', async () => {
     const whole = join(dir, 'whole');
     await runSweep(options(whole), fakeBackend());
-    const shards = [0, 1, 2].map((index) => join(dir, `shard-${index}`));
-    for (const [index, out] of shards.entries()) {
-      await runSweep(options(out, { shard: { index, count: 3 } }), fakeBackend());
-      expect(rows(out).every((r) => Number(r.point) % 3 === index)).to.equal(true);
+    const full = read(whole);
+    const table = rows(whole);
+    const lines = full.trimEnd().split('\n');
+    // Group of point 0 (dense, ou.rows=4): points 0, 2, 4 (adc.bits varies, the key ignores it).
+    const group = table.filter((r) => r.counts_from === '0').map((r) => Number(r.point));
+    expect(group).to.deep.equal([0, 2, 4]);
+    for (const keep of [[0], [2, 4]]) {
+      const out = join(dir, `partial-${keep.join('-')}`);
+      await runSweep(options(out), fakeBackend());
+      writeFileSync(join(out, SWEEP_CSV), `${[lines[0], ...keep.map((p) => lines[p + 1])].join('\n')}\n`);
+      await runSweep(options(out), fakeBackend());
+      expect(read(out), `kept ${keep.join(',')}`).to.equal(full);
     }
+  });
+
+  it('shards take whole simulation groups and merge back to the whole sweep, byte for byte', async () => {
+    const whole = join(dir, 'whole');
+    const wholeBackend = fakeBackend();
+    await runSweep(options(whole), wholeBackend);
+    const shards = [0, 1, 2].map((index) => join(dir, `shard-${index}`));
+    let simulations = 0;
+    const owner = new Map<string, number>();
+    for (const [index, out] of shards.entries()) {
+      const backend = fakeBackend();
+      await runSweep(options(out, { shard: { index, count: 3 } }), backend);
+      simulations += backend.simulatedTasks.length;
+      // A group (rows sharing counts_from) lives in one shard only.
+      for (const r of rows(out)) {
+        expect(owner.get(r.counts_from) ?? index).to.equal(index);
+        owner.set(r.counts_from, index);
+      }
+    }
+    expect(simulations).to.equal(wholeBackend.simulatedTasks.length);
     // Merge in a scrambled order: the result must not depend on it.
     const merged = join(dir, 'merged');
     const report = mergeSweeps([shards[2], shards[0], shards[1]], merged);
     expect(report.missing).to.deep.equal([]);
-    // Re-pricing is per shard, so compare the figures, not the bookkeeping columns.
-    expect(figures(merged)).to.deep.equal(figures(whole));
+    expect(read(merged)).to.equal(read(whole));
+  });
+
+  it('merge into a folder that already holds the whole sweep keeps its rows', async () => {
+    const whole = join(dir, 'whole');
+    await runSweep(options(whole), fakeBackend());
+    const before = read(whole);
+    const shard0 = join(dir, 's0');
+    await runSweep(options(shard0, { shard: { index: 0, count: 2 } }), fakeBackend());
+    const report = mergeSweeps([shard0], whole);
+    expect(report.missing).to.deep.equal([]);
+    expect(report.keptFromOut).to.equal(12 - rows(shard0).length);
+    expect(read(whole)).to.equal(before);
+    // A sweep.csv of unknown origin (no sweep.json) is not overwritten.
+    const stray = join(dir, 'stray');
+    mkdirSync(stray);
+    writeFileSync(join(stray, SWEEP_CSV), 'point,x\n0,1\n');
+    expect(() => mergeSweeps([shard0], stray)).to.throw(InputError, /without sweep.json/);
+    expect(readFileSync(join(stray, SWEEP_CSV), 'utf8')).to.equal('point,x\n0,1\n');
   });
 
   it('merge reports missing points, and a sweep on the merged folder fills them in', async () => {
@@ -162,6 +206,55 @@ describe('sweep runner (with a stand-in simulator)', () => {
       );
     }
     expect(backend.simulatedTasks).to.have.length(0);
+  });
+
+  it('names the field once when a point has a bad key', async () => {
+    const error = await runSweep(options(join(dir, 'a'), { sets: ['adc.bitz=4,5'] }), fakeBackend()).then(
+      () => expect.fail('should refuse'),
+      (e: unknown) => e as InputError,
+    );
+    expect(error).to.be.instanceOf(InputError);
+    expect(error.message).to.match(/^sweep point 0 \(/);
+    expect(error.message.match(/adc\.bitz:/g)).to.have.length(1);
+  });
+
+  it('checks every mapper and trace before claiming the folder, so the fixed command runs', async () => {
+    const badTrace = join(dir, 'bad-trace.json');
+    writeFileSync(badTrace, '{"format": "ousim-trace", "layers": 3}');
+    for (const bad of [{ mappings: ['dense', 'bogus'] }, { traces: ['tiny', badTrace] }]) {
+      const out = join(dir, 'a');
+      const backend = fakeBackend();
+      await runSweep(options(out, bad), backend).then(
+        () => expect.fail('should refuse'),
+        (e: unknown) =>
+          expect(e)
+            .to.be.instanceOf(InputError)
+            .and.to.match(/bogus|bad-trace/),
+      );
+      expect(backend.simulatedTasks).to.have.length(0);
+      expect(existsSync(join(out, 'sweep.json'))).to.equal(false);
+      expect(existsSync(join(out, SWEEP_CSV))).to.equal(false);
+      expect((await runSweep(options(out), fakeBackend())).simulated).to.be.above(0);
+      rmSync(out, { recursive: true });
+    }
+  });
+
+  it('warns once when pattern axes cannot change a trace that needs no pruning', async () => {
+    const sets = ['pattern.connectivity=2,3', 'pattern.count=4,6'];
+    const lines: string[] = [];
+    await runSweep(
+      options(join(dir, 'a'), { traces: ['tiny-pruned', 'tiny'], sets }),
+      fakeBackend(),
+      undefined,
+      (l) => lines.push(l),
+    );
+    const warnings = lines.filter((l) => /warning/.test(l));
+    expect(warnings).to.have.length(1);
+    expect(warnings[0]).to.contain('tiny-pruned').and.to.contain('pattern.connectivity, pattern.count');
+    expect(warnings[0]).not.to.match(/tiny[^-]/);
+    const quiet: string[] = [];
+    await runSweep(options(join(dir, 'b'), { sets }), fakeBackend(), undefined, (l) => quiet.push(l));
+    expect(quiet.filter((l) => /warning/.test(l))).to.deep.equal([]);
   });
 
   it('keeps the rows that worked when some points fail, and leaves the failed ones for a rerun', async () => {

@@ -30,13 +30,19 @@ const mergeCommand: CommandModule<object, { folders: string[]; out: string }> = 
         demandOption: true,
         describe: 'shard output folders',
       })
-      .option('out', { type: 'string', demandOption: true, describe: 'folder for the merged sweep.csv' })
+      .option('out', {
+        type: 'string',
+        demandOption: true,
+        describe: 'folder for the merged sweep.csv (a sweep already there keeps its rows)',
+      })
       .example('$0 sweep merge results/sweep-shard-* --out results/sweep', ''),
   handler: (args) => {
     const report = mergeSweeps(args.folders, args.out);
     const complete = report.missing.length === 0;
     process.stdout.write(
-      `merged ${report.rows} of ${report.points} points from ${args.folders.length} folder(s) (shards ${report.shards.join(', ')}) into ${report.out}/sweep.csv\n`,
+      `merged ${report.rows} of ${report.points} points from ${args.folders.length} folder(s) (shards ${report.shards.join(', ')})` +
+        (report.keptFromOut > 0 ? ` and ${report.keptFromOut} already in it` : '') +
+        ` into ${report.out}/sweep.csv\n`,
     );
     if (report.duplicates > 0)
       process.stderr.write(`sweep merge: ${report.duplicates} point(s) appeared twice; kept the first\n`);
@@ -86,7 +92,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('jobs', { type: 'number', describe: 'worker threads (default: every core)' })
       .option('shard', {
         type: 'string',
-        describe: 'run slice i of N (0-based, points with index mod N = i), e.g. 0/4',
+        describe:
+          'run slice i of N (0-based; groups of points that share a simulation, ranked by first point, go to rank mod N), e.g. 0/4',
       })
       .example(
         '$0 sweep --trace vgg16-cifar10 --set adc.bits=4,5,6,7,8 --set ou.rows=4,8,16 --set ou.cols=4,8 --out results/sweep',
