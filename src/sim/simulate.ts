@@ -17,6 +17,7 @@ import type { LayerMapping } from '../mapping/types.ts';
 import { isWeightLayer } from '../workload/types.ts';
 import { Arbiter } from './arbiter.ts';
 import { LayerUnit, NetworkInput, edgeBetween, type DataflowContext } from './dataflow.ts';
+import { lineBufferWarnings } from './line-buffers.ts';
 import { placeLayers, type ChipPlacement, type CopyPlacement } from './placement.ts';
 import type { LayerResult, RunRequest, RunResult } from './types.ts';
 
@@ -162,7 +163,7 @@ export function simulate(request: RunRequest): RunResult {
     adcLosslessBits: losslessAdcBits(arch),
     layers,
     components,
-    warnings: placementWarnings(placement),
+    warnings: [...placementWarnings(placement), ...lineBufferWarnings(network.layers, arch)],
   };
   return reprice(result, arch);
 }
