@@ -205,12 +205,14 @@ export function reprice(result: RunResult, arch: Arch): RunResult {
  * resolution when its conversion time does not depend on it, `adc.nsPerBit` = 0) and can share one
  * simulation through reprice().
  */
-export function simulationKey(arch: Arch): string {
+export function simulationKey(arch: Arch, options: { pruning: boolean } = { pruning: true }): string {
   const { energy: _e, area: _a, leakage: _l, sources: _s, name: _n, description: _d, ...rest } = arch;
   const { bits, model: _m, ...adc } = rest.adc;
   const timedAdc = adc.nsPerBit > 0 ? { ...adc, bits } : adc;
+  // The pattern.* keys only steer pruning: without it (a masked trace, the dense mapper) they do nothing.
+  const { pattern, ...simulated } = { ...rest, adc: timedAdc };
   return createHash('sha256')
-    .update(stableJson({ ...rest, adc: timedAdc }))
+    .update(stableJson(options.pruning ? { ...simulated, pattern } : simulated))
     .digest('hex')
     .slice(0, 16);
 }

@@ -30,15 +30,15 @@ const networkCache = new Map<string, Network>();
 const NETWORK_CACHE_SIZE = 8;
 
 /**
- * The trace, pruned with the arch's pattern keys when its 3x3 layers carry no masks: the same
- * preparation as `ousim run` (src/sim/setup.ts), cached.
+ * The trace, pruned with the arch's pattern keys when its 3x3 layers carry no masks and `masks` are
+ * wanted: the same preparation as `ousim run` (src/sim/setup.ts), cached.
  */
-export function loadExperimentNetwork(trace: string, arch: Arch, seed: number): Network {
+export function loadExperimentNetwork(trace: string, arch: Arch, seed: number, masks = true): Network {
   const { size, count, connectivity } = arch.pattern;
-  const cacheKey = JSON.stringify([trace, size, count, connectivity, seed]);
+  const cacheKey = JSON.stringify(masks ? [trace, size, count, connectivity, seed] : [trace]);
   const cached = networkCache.get(cacheKey);
   if (cached) return cached;
-  const prepared = prepareNetwork(trace, arch, seed).network;
+  const prepared = prepareNetwork(trace, arch, seed, { masks }).network;
   if (networkCache.size >= NETWORK_CACHE_SIZE) networkCache.delete(networkCache.keys().next().value!);
   networkCache.set(cacheKey, prepared);
   return prepared;
@@ -47,7 +47,8 @@ export function loadExperimentNetwork(trace: string, arch: Arch, seed: number): 
 /** Run one task to its result (synchronous; the worker entry and `--jobs 1` both call it). */
 export function runTask(task: SimulationTask): RunResult {
   const arch = loadArch(task.arch, task.overrides);
-  const network = loadExperimentNetwork(task.trace, arch, task.seed);
+  // The dense mapper's work does not depend on the masks (test/sim/conservation.test.ts): no pruning.
+  const network = loadExperimentNetwork(task.trace, arch, task.seed, task.mapping !== 'dense');
   return simulate({
     arch,
     network,

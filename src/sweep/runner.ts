@@ -65,7 +65,7 @@ export interface SweepBackend {
   checkTrace(trace: string): { needsPruning: boolean };
   /** Throw an InputError when no mapper has this name. */
   checkMapping(name: string): void;
-  simulationKey(arch: Arch): string;
+  simulationKey(arch: Arch, options?: { pruning: boolean }): string;
   /** Run one simulation (in a worker pool, or inline). */
   simulate(task: SimulationTask): Promise<TaskOutcome>;
   reprice(result: RunResult, arch: Arch): RunResult;
@@ -115,6 +115,7 @@ export async function runSweep(
   const points = expandGrid(axes);
   const groups = groupBySimulation(
     points.map((point) => preparePoint(point, options, backend)),
+    traceInfo,
     backend,
   );
   warnPatternAxesWithoutEffect(axes, traceInfo, log);
@@ -277,10 +278,16 @@ function preparePoint(point: Point, options: SweepOptions, backend: SweepBackend
  * The grid's points grouped by what they would simulate; groups in order of their lead (smallest
  * point index), which makes a group's rank the same on every machine and in every shard.
  */
-function groupBySimulation(points: readonly PreparedPoint[], backend: SweepBackend): Group[] {
+function groupBySimulation(
+  points: readonly PreparedPoint[],
+  traceInfo: ReadonlyMap<string, { needsPruning: boolean }>,
+  backend: SweepBackend,
+): Group[] {
   const groups = new Map<string, Group>();
   for (const p of points) {
-    const key = JSON.stringify([p.task.trace, p.task.mapping, backend.simulationKey(p.arch)]);
+    // Dense work ignores the masks, and a masked trace is not pruned: then pattern.* changes nothing.
+    const pruning = p.task.mapping !== 'dense' && traceInfo.get(p.task.trace)?.needsPruning !== false;
+    const key = JSON.stringify([p.task.trace, p.task.mapping, backend.simulationKey(p.arch, { pruning })]);
     const group = groups.get(key);
     if (group) group.push(p);
     else groups.set(key, [p]);
