@@ -26,7 +26,7 @@ import type { ProcessingElement } from '../hardware/pe.ts';
 import type { Tile } from '../hardware/tile.ts';
 import type { LayerMapping } from '../mapping/types.ts';
 import { snakeCase } from '../util/case.ts';
-import type { Layer, Shape3 } from '../workload/types.ts';
+import type { Layer, PoolLayer, Shape3 } from '../workload/types.ts';
 import type { Arbiter } from './arbiter.ts';
 import { LayerCopy } from './layer-copy.ts';
 import type { CopyPlacement } from './placement.ts';
@@ -130,7 +130,7 @@ export class LayerUnit extends Component {
     readonly ctx: DataflowContext,
     readonly index: number,
     readonly layer: Layer,
-    readonly mapping: LayerMapping | undefined,
+    mapping: LayerMapping | undefined,
     placements: readonly CopyPlacement[],
     parent: Component,
   ) {
@@ -254,21 +254,20 @@ function windowInputs(layer: Layer): number {
  * per channel from each producer of an add, each producer's channels once for a concatenation.
  */
 function elementwiseInputs(layer: Layer): number {
-  if (layer.type === 'pool') {
-    const window = layer.global ? layer.inShape[1] * layer.inShape[2] : layer.kernel[0] * layer.kernel[1];
-    return layer.inShape[0] * window;
-  }
+  if (layer.type === 'pool') return layer.inShape[0] * poolWindow(layer);
   if (layer.type === 'add') return layer.outShape[0] * layer.inputs.length;
   return layer.outShape[0];
+}
+
+/** Input positions one output of a pooling layer covers (the whole map for global pooling). */
+function poolWindow(layer: PoolLayer): number {
+  return layer.global ? layer.inShape[1] * layer.inShape[2] : layer.kernel[0] * layer.kernel[1];
 }
 
 /** Activation-unit operations per output position of a non-weight layer. */
 function activationOps(layer: Layer): number {
   const channels = layer.outShape[0];
-  if (layer.type === 'pool') {
-    const window = layer.global ? layer.inShape[1] * layer.inShape[2] : layer.kernel[0] * layer.kernel[1];
-    return channels * window;
-  }
+  if (layer.type === 'pool') return channels * poolWindow(layer);
   if (layer.type === 'add') return channels * Math.max(1, layer.inputs.length - 1);
   return 0;
 }

@@ -34,13 +34,13 @@ export class LayerCopy {
   readonly done = new TimedQueue();
   /** Vectors handed to the crossbars and not yet done (ou fidelity): per vector, crossbars finished. */
   private readonly inFlight = new TimedQueue();
-  /** Partial sums that cross the NoC to the home tile, per remote tile, per vector. */
-  private readonly remote: { tile: number; bits: number }[] = [];
   /** Tiles holding this copy's crossbars, home first; per crossbar, its index in that list. */
   private readonly inputTiles: number[];
   private readonly tileOf: Int32Array;
   /** Window bits multicast to each remote tile per vector (its crossbars' inputs, at most the window). */
   private readonly inputBitsToTile: number[];
+  /** Partial-sum bits each remote tile sends back to the home tile per vector. */
+  private readonly psumBitsFromTile: number[];
   /** Cycle the window is in each tile's input registers, for the vector being accepted. */
   private readonly readyAt: Float64Array;
   /** ou fidelity: vectors each crossbar has finished, and vectors the whole copy has finished. */
@@ -80,26 +80,18 @@ export class LayerCopy {
     });
     this.finishedBy = new Int32Array(this.controllers.length);
     // The window reaches crossbars on other tiles over the NoC: each remote tile gets the inputs its
-    // crossbars' wordlines need (never more than the whole window).
+    // crossbars' wordlines need (never more than the whole window). Tiles are indexed home first.
     this.inputTiles = placement.tiles;
     this.tileOf = Int32Array.from(placement.crossbarTile, (tile) => this.inputTiles.indexOf(tile));
+    // Partial sums computed away from the home tile travel back to it over the NoC.
     this.inputBitsToTile = this.inputTiles.map(() => 0);
+    this.psumBitsFromTile = this.inputTiles.map(() => 0);
     mapping.crossbars.forEach((plan, i) => {
       this.inputBitsToTile[this.tileOf[i]] += plan.inputsPerVector * ctx.arch.precision.inputBits;
+      this.psumBitsFromTile[this.tileOf[i]] += plan.outputsPerVector * ctx.arch.precision.partialSumBits;
     });
     this.inputBitsToTile = this.inputBitsToTile.map((bits) => Math.min(bits, unit.inputBitsPerVector));
     this.readyAt = new Float64Array(this.inputTiles.length);
-    // Partial sums computed away from the home tile travel there over the NoC.
-    const bitsByTile = new Map<number, number>();
-    mapping.crossbars.forEach((plan, i) => {
-      const tile = placement.crossbarTile[i];
-      if (tile === placement.homeTile) return;
-      bitsByTile.set(
-        tile,
-        (bitsByTile.get(tile) ?? 0) + plan.outputsPerVector * ctx.arch.precision.partialSumBits,
-      );
-    });
-    for (const [tile, bits] of bitsByTile) this.remote.push({ tile, bits });
     this.psumAdds = partialSumAdds(mapping.crossbars, unit.layer.outShape[0]);
     this.complete = new SimEvent(
       unit,
@@ -188,8 +180,9 @@ export class LayerCopy {
     const ctx = this.unit.ctx;
     const counts = this.unit.counts;
     let ready = now;
-    for (const { tile, bits } of this.remote) {
-      const flits = Math.ceil(bits / ctx.arch.noc.flitBits);
+    for (let k = 1; k < this.inputTiles.length; k++) {
+      const tile = this.inputTiles[k];
+      const flits = Math.ceil(this.psumBitsFromTile[k] / ctx.arch.noc.flitBits);
       counts.nocFlitHops += flits * ctx.noc.hops(tile, this.placement.homeTile);
       const at = ctx.noc.send(tile, this.placement.homeTile, flits, now);
       if (at > ready) ready = at;
