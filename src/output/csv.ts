@@ -4,6 +4,7 @@
  * are written as JavaScript prints them (shortest round-trip form), so equal runs give equal bytes.
  */
 import { ACTION_NAMES, ENERGY_PARTS, type ActionCounts, type EnergyBreakdown } from '../energy/actions.ts';
+import { totalEnergy } from '../energy/price.ts';
 import type { RunResult } from '../sim/types.ts';
 import type { OutputFolder } from './atomic.ts';
 import { snakeCase } from '../util/case.ts';
@@ -48,8 +49,6 @@ export function layerRows(results: readonly RunResult[]): CsvRow[] {
   const rows: CsvRow[] = [];
   for (const r of results) {
     for (const l of r.layers) {
-      let energy = 0;
-      for (const part of ENERGY_PARTS) energy += l.energy[part];
       rows.push({
         network: r.network,
         mapping: r.mapping,
@@ -70,7 +69,7 @@ export function layerRows(results: readonly RunResult[]): CsvRow[] {
         replication: l.replication,
         start_cycle: l.startCycle,
         end_cycle: l.endCycle,
-        energy_pj: energy,
+        energy_pj: totalEnergy(l.energy),
         ...energyColumns(l.energy),
         ...countColumns(l.counts),
       });
