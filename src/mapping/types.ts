@@ -36,12 +36,39 @@ export interface CrossbarPlan {
   /** Input-selection multiplexer selects per input slice step (pattern mapping). */
   muxSelectsPerSlice: number;
   /**
+   * Data-driven simulation (captured activations): the input on each wordline of this crossbar, as
+   * an InputId of layout.ts (`channel * kh * kw + ky * kw + kx`, channel counted over the whole layer;
+   * FC: the input feature), -1 where the wordline holds no weights. Indexed by wordline.
+   */
+  wordlineInputs?: Int32Array;
+  /** First wordline of each OU step: step i drives the `ouRows[i]` adjacent wordlines from here. */
+  ouFirstRow?: Uint16Array;
+  /**
+   * Row compaction (SRE): when present, OU steps are formed per column group from its kept
+   * wordlines (see RowGroups), and `ouRows` / `ouCols` / `ouFirstRow` describe the static packing
+   * (every kept row active). With activation data the simulator drops the rows whose input bit is 0
+   * before it packs them into OUs.
+   */
+  rowGroups?: RowGroups;
+  /**
    * Offset encoding only (absent or 0 when differential): digital corrections per input vector,
    * each one subtraction of `2^(weightBits-1)` times an input sum from one output's partial sum.
    */
   offsetCorrectionsPerVector?: number;
   /** Offset encoding only: additions per input vector that form the input sums the corrections use. */
   inputSumAddsPerVector?: number;
+}
+
+/**
+ * SRE-style row compaction of one crossbar: group g drives bitlines [colStart[g], colStart[g] +
+ * cols[g]) and keeps the wordlines `wordlines[offsets[g] .. offsets[g + 1])` (those with a non-zero
+ * cell in the group's bitlines), in wordline order. An OU of the group takes up to `ou.rows` of them.
+ */
+export interface RowGroups {
+  colStart: Uint16Array;
+  cols: Uint16Array;
+  offsets: Uint32Array;
+  wordlines: Uint16Array;
 }
 
 export interface LayerMapping {

@@ -6,6 +6,8 @@
  * network input is called `input`.
  */
 
+import type { ActivationSet } from './activations.ts';
+
 export type Shape3 = [channels: number, height: number, width: number];
 
 /** Pattern pruning of one conv layer (docs/design.md §1). */
@@ -89,6 +91,8 @@ export interface Network {
   inputShape: Shape3;
   /** Layers in a topological order (each layer's producers come before it). */
   layers: Layer[];
+  /** Captured input activations of the weight layers, when the trace carries them (activations.ts). */
+  activations?: ActivationSet;
 }
 
 export function isWeightLayer(layer: Layer): layer is WeightLayer {
