@@ -24,7 +24,7 @@ import { pushRegionSteps, type Band, type LayerLayout, type Region } from './lay
 import type { CrossbarPlan, LayerMapping, LayoutMapper } from './types.ts';
 
 /** One rectangle of a group's weight matrix placed on one crossbar. */
-interface Tile {
+export interface Tile {
   crossbar: number;
   group: number;
   /** Matrix rows [row0, row0 + h) and columns [col0, col0 + w) of the group's matrix. */
@@ -38,14 +38,15 @@ interface Tile {
   columnGroup: number;
 }
 
-interface DenseTiling {
+export interface DenseTiling {
   tiles: Tile[];
   crossbars: number;
   groupRows: number;
   groupCols: number;
 }
 
-function tileLayer(layer: WeightLayer, arch: Arch, enc: WeightEncoding): DenseTiling {
+/** The im2col tiling (also the starting point of the `sre` mapper). */
+export function tileLayer(layer: WeightLayer, arch: Arch, enc: WeightEncoding): DenseTiling {
   const g = layerGeometry(layer);
   const R = arch.crossbar.rows;
   const C = arch.crossbar.cols;
@@ -86,12 +87,12 @@ function tileLayer(layer: WeightLayer, arch: Arch, enc: WeightEncoding): DenseTi
 }
 
 /** Filters a column range [col0, col0+w) of a group matrix touches. */
-function filtersIn(col0: number, w: number, cpw: number): number {
+export function filtersIn(col0: number, w: number, cpw: number): number {
   return Math.floor((col0 + w - 1) / cpw) - Math.floor(col0 / cpw) + 1;
 }
 
 /** Columns in [col0, col0+w) that hold sub-column k = enc.correctionColumn. */
-function correctionColumnsIn(col0: number, w: number, enc: WeightEncoding): number {
+export function correctionColumnsIn(col0: number, w: number, enc: WeightEncoding): number {
   if (enc.correctionColumn < 0) return 0;
   let n = 0;
   for (let col = col0; col < col0 + w; col++) if (col % enc.colsPerWeight === enc.correctionColumn) n++;

@@ -7,8 +7,9 @@
  * output position, every OU step of every region and every input slice, take the bitline sums of
  * the active rows and columns (lossless ADC), shift them by input slice and weight slice, add them
  * into the output named by the region's output-id index (negated for the negative column of a
- * differential pair), subtract the offset times each band's input sum (offset encoding), and add
- * the partial sums of all crossbars. For small layers only: this is the proof, not the fast path.
+ * differential pair), subtract the offset times each band's input sum (offset encoding; per region
+ * over its wordlines when the layout says `offsetPerRegion`), and add the partial sums of all crossbars.
+ * A region that lists its `wordlines` (sre) activates those, not adjacent rows. For small layers only: this is the proof, not the fast path.
  */
 import type { Arch } from '../config/arch.ts';
 import { PRUNED, type WeightLayer } from '../workload/types.ts';
@@ -207,7 +208,8 @@ export function mappedOutput(
             for (let c = c0; c < c0 + cw; c++) {
               const column = region.colStart + c;
               let sum = 0;
-              for (let row = region.rowStart + r0; row < region.rowStart + r0 + rh; row++) {
+              for (let k = r0; k < r0 + rh; k++) {
+                const row = region.wordlines ? region.wordlines[k] : region.rowStart + k;
                 const xs = Math.floor(x[row] / divisor) % 2 ** dacBits;
                 sum += xbar.cells[row * layout.cols + column] * xs;
               }
@@ -222,6 +224,23 @@ export function mappedOutput(
         }
       }
       if (enc.offset === 0) continue;
+      if (layout.offsetPerRegion) {
+        // Each region subtracts offset x (the input sum of the wordlines it reads) from the outputs
+        // of the correction columns it reads.
+        for (const region of layout.regions) {
+          const xbar = xbars[region.crossbar];
+          let inputSum = 0;
+          for (let k = 0; k < region.rows; k++) {
+            const id = xbar.wordlineInput[region.wordlines ? region.wordlines[k] : region.rowStart + k];
+            if (id >= 0) inputSum += windowValue(layer, shape, data.input, id, oy, ox);
+          }
+          for (const column of region.outputs) {
+            if (column >= 0 && column % enc.colsPerWeight === enc.correctionColumn)
+              out[outputIndex(Math.floor(column / enc.colsPerWeight), oy, ox)] -= enc.offset * inputSum;
+          }
+        }
+        continue;
+      }
       // Offset encoding: each band subtracts offset x (its input sum) from every output it stores.
       for (const band of layout.bands) {
         let inputSum = 0;

@@ -9,6 +9,8 @@
  * - A **region** is what one OU may span: adjacent bands (or one band) whose bitlines feed the same
  *   outputs. `outputs[j]` is the output-id index entry of bitline `colStart + j` for the region's
  *   rows: the accumulation address of every bitline sum an OU reads there. OUs tile a region.
+ *   A region with `wordlines` (the `sre` mapper's row groups) activates those wordlines, in that
+ *   order, not necessarily adjacent: its OUs take up to `ou.rows` of them each.
  *
  * Weights are not stored here: cell values follow from `columns`, `inputs` and the layer weights.
  */
@@ -32,6 +34,8 @@ export interface Region {
   rows: number;
   colStart: number;
   outputs: Int32Array;
+  /** The wordlines the region's OUs activate, in order (`rows` of them); absent: rowStart.. adjacent. */
+  wordlines?: Int32Array;
 }
 
 export interface LayerLayout {
@@ -46,6 +50,11 @@ export interface LayerLayout {
   regions: Region[];
   /** Crossbar -> column group (crossbars with the same group add partial sums of the same outputs). */
   columnGroups: Int32Array;
+  /**
+   * Offset encoding: the correction of each correction column uses the input sum of the region that
+   * reads it (over the region's wordlines) instead of its band's (`sre`: dropped wordlines take no part).
+   */
+  offsetPerRegion?: boolean;
 }
 
 /** Appends the OU steps that tile an h x w region: row chunks outer, column chunks inner. */

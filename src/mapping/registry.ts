@@ -7,9 +7,11 @@ import { isWeightLayer, type Network } from '../workload/types.ts';
 import { denseMapper } from './dense.ts';
 import { patternMapper } from './pattern/mapper.ts';
 import { replicate } from './replication.ts';
+import { sreMapper } from './sre/mapper.ts';
 import type { LayerMapping, LayoutMapper, MapperOptions } from './types.ts';
 
-const MAPPERS: readonly LayoutMapper[] = [denseMapper, patternMapper];
+/** Every registered mapper; adding one is its folder plus one entry here (docs/mapping.md). */
+const MAPPERS: readonly LayoutMapper[] = [denseMapper, patternMapper, sreMapper];
 
 export function listMappers(): string[] {
   return MAPPERS.map((m) => m.name);

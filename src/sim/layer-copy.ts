@@ -63,6 +63,7 @@ export class LayerCopy {
         zeroFraction,
         ctx.sim.seed,
         `${unit.path}.copy[${placement.copy}].xbar[${i}]`,
+        ctx.arch.ou.rows,
       );
       this.plans.push(plan);
       addCounts(this.ouStepsPerVector, crossbarVectorCounts(plan, slices));

@@ -1,11 +1,13 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
 import { checkMapping, directOutput } from '../../src/mapping/functional.ts';
-import { getMapper } from '../../src/mapping/registry.ts';
+import { getMapper, listMappers } from '../../src/mapping/registry.ts';
 import { PACKINGS } from '../../src/mapping/pattern/packings.ts';
 import { convLayer, fcLayer, randomData, rng, testArch } from './helpers.ts';
 
 const packings = PACKINGS.map((p) => p.name);
+/** Every registered mapper: a new one is checked the moment it is registered. */
+const mappers = listMappers();
 
 /** One random layer + arch + mapper case, drawn by fast-check. */
 const caseArb = fc.record({
@@ -29,7 +31,7 @@ const caseArb = fc.record({
   dacBits: fc.integer({ min: 1, max: 3 }),
   weightBits: fc.integer({ min: 2, max: 6 }),
   inputBits: fc.integer({ min: 1, max: 5 }),
-  mapper: fc.constantFrom('dense', 'pattern'),
+  mapper: fc.constantFrom(...mappers),
   packing: fc.constantFrom(...packings),
 });
 
@@ -67,7 +69,11 @@ function build(c: Case) {
 }
 
 describe('mapping functional check', () => {
-  it('computes every layer exactly through either mapping (property)', () => {
+  it('lists every mapper the project ships', () => {
+    expect(mappers).to.include.members(['dense', 'pattern', 'sre']);
+  });
+
+  it('computes every layer exactly through every registered mapping (property)', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const { layer, arch, data } = build(c);
@@ -78,13 +84,13 @@ describe('mapping functional check', () => {
         const result = checkMapping(layer, layout, arch, data, mapping);
         expect(result, JSON.stringify({ ...result, scheme: mapping.scheme })).to.include({ ok: true });
       }),
-      { numRuns: 250 },
+      { numRuns: 100 * mappers.length },
     );
   });
 
-  it('checks FC layers through both mappers', () => {
+  it('checks FC layers through every mapper', () => {
     const r = rng(7);
-    for (const mapperName of ['dense', 'pattern']) {
+    for (const mapperName of mappers) {
       for (const differential of [false, true]) {
         const layer = fcLayer(37, 11);
         const arch = testArch({

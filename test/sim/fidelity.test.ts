@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { layerRows, summaryRows } from '../../src/output/csv.ts';
 import { toCsv } from '../../src/output/csv-text.ts';
 import type { RunResult } from '../../src/sim/types.ts';
+import { listMappers } from '../../src/mapping/registry.ts';
 import { arch, run, zooNetwork } from './helpers.ts';
 
 /** summary.csv + layers.csv text without the column that names the fidelity. */
@@ -11,9 +12,12 @@ function csvOf(result: RunResult): string {
   return toCsv(summary) + toCsv(layerRows([result]));
 }
 
+/** Every registered mapper: a new one is held to the fidelity contract the moment it is registered. */
+const mappers = listMappers();
+
 describe('ou and fast fidelity', () => {
   for (const trace of ['tiny', 'tiny-pruned']) {
-    for (const mapper of ['dense', 'pattern']) {
+    for (const mapper of mappers) {
       it(`give identical summary.csv and layers.csv: ${trace}, ${mapper}`, () => {
         const a = arch();
         const network = zooNetwork(trace, a);
@@ -44,7 +48,7 @@ describe('ou and fast fidelity', () => {
           crossbar: fc.constantFrom(16, 32, 64),
           pesPerTile: fc.constantFrom(1, 2),
           crossbarsPerPe: fc.constantFrom(1, 2, 8),
-          mapper: fc.constantFrom('dense', 'pattern'),
+          mapper: fc.constantFrom(...mappers),
           replicationBudget: fc.constantFrom(0, 0, 40, 200),
         }),
         (p) => {
@@ -69,7 +73,7 @@ describe('ou and fast fidelity', () => {
           expect(csvOf(ou)).to.equal(csvOf(fast));
         },
       ),
-      { numRuns: 25 },
+      { numRuns: 12 * mappers.length },
     );
   });
 });
