@@ -1,5 +1,5 @@
 /**
- * Mapping benchmark: time to map each zoo network with `dense` and with every packing of `pattern`
+ * Mapping benchmark: time to map each zoo network with `dense`, with every packing of `pattern` and with `sre`
  * (pruning is done once beforehand and not timed), next to the figures that choose the default
  * packing (docs/mapping.md): crossbars (all layers and 3x3 layers only), the ratio dense/pattern,
  * OU steps per inference (sum over crossbars) and the critical OU steps (busiest crossbar per layer,
@@ -22,6 +22,7 @@ export async function mappingBench(): Promise<void> {
   const variants: { mapper: string; packing: string }[] = [
     { mapper: 'dense', packing: '' },
     ...PACKINGS.map((p) => ({ mapper: 'pattern', packing: p.name })),
+    { mapper: 'sre', packing: '' },
   ];
   const header = [
     'network',

@@ -65,6 +65,11 @@ function dropZeroWordlines(
     ouRows: Uint16Array.from(rows),
     ouCols: Uint16Array.from(cols),
     muxSelectsPerSlice: wordlines.length,
-    rowGroups: { colStart: groups.colStart, cols: groups.cols, offsets, wordlines: Uint16Array.from(wordlines) },
+    rowGroups: {
+      colStart: groups.colStart,
+      cols: groups.cols,
+      offsets,
+      wordlines: Uint16Array.from(wordlines),
+    },
   };
 }

@@ -29,7 +29,7 @@ describe('activation sparsity what-if (sparsity.skipZeroRows)', () => {
 
   it('all-zero inputs skip every OU step, with no index look-ups left, in both fidelities', () => {
     const a = arch('sparsity.skipZeroRows=true', 'sparsity.zeroInputFraction=1');
-    for (const mapper of ['dense', 'pattern']) {
+    for (const mapper of ['dense', 'pattern', 'sre']) {
       const fast = run(network, a, mapper, 'fast');
       const ou = run(network, a, mapper, 'ou');
       expect(fast.counts.ouSteps).to.equal(0);
@@ -44,5 +44,44 @@ describe('activation sparsity what-if (sparsity.skipZeroRows)', () => {
     const a = arch('sparsity.skipZeroRows=true', 'sparsity.zeroInputFraction=0.9');
     const dense = run({ ...network, layers }, a, 'dense', 'fast');
     expect(dense.counts).to.deep.equal(run(network, arch(), 'dense', 'fast').counts);
+  });
+
+  describe('sre: dynamic wordline activation', () => {
+    const pruned = zooNetwork('tiny-pruned', arch());
+    const a = (fraction: number, ouRows = 8) =>
+      arch('sparsity.skipZeroRows=true', `sparsity.zeroInputFraction=${fraction}`, `ou.rows=${ouRows}`);
+
+    it('drops zero wordlines and re-packs each group, the same way in both fidelities', () => {
+      const steps: number[] = [];
+      const selects: number[] = [];
+      for (const fraction of [0, 0.25, 0.5, 0.75]) {
+        const fast = run(pruned, a(fraction), 'sre', 'fast');
+        const ou = run(pruned, a(fraction), 'sre', 'ou');
+        expect(ou.counts).to.deep.equal(fast.counts);
+        expect(ou.cycles).to.equal(fast.cycles);
+        steps.push(fast.counts.ouSteps);
+        selects.push(fast.counts.muxSelects);
+      }
+      for (let i = 1; i < steps.length; i++) expect(steps[i]).to.be.below(steps[i - 1]);
+      // Every activated wordline is one select: about (1 - z) of them stay activated.
+      for (const [i, fraction] of [0, 0.25, 0.5, 0.75].entries())
+        expect(selects[i] / selects[0]).to.be.within(1 - fraction - 0.05, 1 - fraction + 0.05);
+      // Index look-ups do not depend on the inputs (every kept wordline's index is read).
+      expect(run(pruned, a(0.5), 'sre', 'fast').counts.indexLookups).to.equal(
+        run(pruned, a(0), 'sre', 'fast').counts.indexLookups,
+      );
+    });
+
+    it('skips far more OU steps than whole-OU skipping at the same zero fraction', () => {
+      // 8-row OUs, half the inputs zero: an 8-row OU is all-zero with probability 1/256, but about
+      // half the wordlines of each group drop out, so about half the OU steps go.
+      const dense =
+        run(pruned, a(0.5), 'dense', 'fast').counts.ouSteps /
+        run(pruned, a(0), 'dense', 'fast').counts.ouSteps;
+      const sre =
+        run(pruned, a(0.5), 'sre', 'fast').counts.ouSteps / run(pruned, a(0), 'sre', 'fast').counts.ouSteps;
+      expect(dense).to.be.above(0.97);
+      expect(sre).to.be.within(0.45, 0.7);
+    });
   });
 });

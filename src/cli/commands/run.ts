@@ -48,7 +48,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         default: 'vgg16-cifar10',
         describe: 'zoo trace name or path to a trace JSON file (unpruned traces are pruned with --seed)',
       })
-      .option('mapping', { type: 'string', default: 'pattern', describe: 'mapper: dense or pattern' })
+      .option('mapping', { type: 'string', default: 'pattern', describe: 'mapper: dense, pattern or sre' })
       .example('$0 run --trace vgg16-cifar10 --mapping pattern --set adc.bits=6 --out results/run', ''),
   handler: (args) => {
     const log = createLogger(args['log-level'] as LogLevel);

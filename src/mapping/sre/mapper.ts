@@ -184,7 +184,9 @@ function srePlans(layer: WeightLayer, arch: Arch): SrePlans {
   const plans = byCrossbar.map((tiles): CrossbarPlan => {
     let grouped: GroupedCrossbar;
     if (ctx.kept === null) {
-      const key = tiles.map((t) => `${t.h}x${t.w}@${t.xbarRow},${t.xbarCol},${t.col0 % enc.colsPerWeight}`).join();
+      const key = tiles
+        .map((t) => `${t.h}x${t.w}@${t.xbarRow},${t.xbarCol},${t.col0 % enc.colsPerWeight}`)
+        .join();
       grouped = shared.get(key) ?? groupCrossbar(tiles, ctx);
       shared.set(key, grouped);
     } else grouped = groupCrossbar(tiles, ctx);
