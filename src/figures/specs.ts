@@ -17,9 +17,20 @@ type Datum = Record<string, string | number | boolean>;
 export type Built = { spec: TopLevelSpec } | { skipped: string };
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const MAPPING_COLORS = { domain: ['dense', 'pattern'], range: ['#4c78a8', '#f58518'] };
+const MAPPING_COLORS = { domain: ['dense', 'pattern', 'sre'], range: ['#4c78a8', '#f58518', '#b279a2'] };
 
-/** Crossbars per weight layer, dense next to pattern, one panel per network. */
+/** MAPPING_COLORS restricted to the mappings shown (so the legend lists only those). */
+function colorsOf(mappings: readonly string[]): { domain: string[]; range: string[] } {
+  const shown = MAPPING_COLORS.domain.filter((m) => mappings.includes(m));
+  return { domain: shown, range: shown.map((m) => MAPPING_COLORS.range[MAPPING_COLORS.domain.indexOf(m)]) };
+}
+
+/** The mappings in rows' `mapping` column, in order of appearance: "dense vs pattern vs sre". */
+function mappingsTitle(rows: readonly Row[]): string {
+  return [...new Set(rows.map((r) => r.mapping))].join(' vs ');
+}
+
+/** Crossbars per weight layer, one bar per mapping (dense, pattern, sre, ...), one panel per network. */
 export function crossbarsPerLayer(layers: readonly Row[]): Built {
   const need = ['network', 'mapping', 'layer', 'crossbars'];
   const missing = need.find((c) => layers.length > 0 && !(c in layers[0]));
@@ -44,7 +55,7 @@ export function crossbarsPerLayer(layers: readonly Row[]): Built {
   return {
     spec: {
       $schema: SCHEMA,
-      title: 'Crossbars per layer, dense vs pattern mapping',
+      title: `Crossbars per layer, ${mappingsTitle(layers)} mapping`,
       data: { values },
       facet: { row: { field: 'network', type: 'nominal', title: null } },
       spec: {
@@ -72,7 +83,7 @@ export function crossbarsPerLayer(layers: readonly Row[]): Built {
   };
 }
 
-/** Energy per inference split by component, dense vs pattern, one panel per network. */
+/** Energy per inference split by component, one bar per mapping, one panel per network. */
 export function energyBreakdown(summary: readonly Row[]): Built {
   if (summary.length === 0) return { skipped: 'summary.csv has no rows' };
   const parts = Object.keys(summary[0]).filter((c) => /^energy_.+_pj$/.test(c));
@@ -94,7 +105,7 @@ export function energyBreakdown(summary: readonly Row[]): Built {
   return {
     spec: {
       $schema: SCHEMA,
-      title: 'Energy per inference by component, dense vs pattern mapping',
+      title: `Energy per inference by component, ${mappingsTitle(summary)} mapping`,
       data: { values },
       facet: { column: { field: 'network', type: 'nominal', title: null } },
       spec: {
@@ -243,36 +254,69 @@ function heatmapPanel(metric: HeatmapMetric, midpoint: number) {
   };
 }
 
-/** Our three figures per network, with the paper's range drawn as a band in each panel. */
+/**
+ * The mappings compare.csv compares with dense, with the prefix of their ratio columns: pattern's are
+ * unprefixed (`crossbar_area_efficiency`), another mapping's carry its name (`sre_...`).
+ */
+function comparedMappings(row: Row): { mapping: string; prefix: string }[] {
+  const found: { mapping: string; prefix: string }[] = [];
+  if (COMPARE_METRICS.every((m) => m in row)) found.push({ mapping: 'pattern', prefix: '' });
+  for (const column of Object.keys(row)) {
+    const match = /^(.+)_crossbar_area_efficiency$/.exec(column);
+    if (!match || match[1] === 'pattern_layers') continue;
+    if (COMPARE_METRICS.every((m) => `${match[1]}_${m}` in row))
+      found.push({ mapping: match[1], prefix: `${match[1]}_` });
+  }
+  return found;
+}
+
+/**
+ * Our three figures per network, with the paper's range drawn as a band in each panel; one bar per
+ * compared mapping (pattern, sre, ...) when compare.csv holds more than pattern. The paper's ranges
+ * are for pattern mapping.
+ */
 export function paperComparison(compare: readonly Row[]): Built {
   if (compare.length === 0) return { skipped: 'compare.csv has no rows' };
-  const missing = COMPARE_METRICS.find((m) => !(m in compare[0]));
-  if (missing) return { skipped: `compare.csv has no ${missing} column` };
+  const mappings = comparedMappings(compare[0]);
+  if (mappings.length === 0) return { skipped: `compare.csv has no ${COMPARE_METRICS[0]} column` };
+  const several = mappings.length > 1 || mappings[0].mapping !== 'pattern';
   const values: Datum[] = [];
   COMPARE_METRICS.forEach((metric, m) => {
     const { low, high, label } = PAPER_RANGES[metric];
     // Two header lines, split by the header's labelExpr.
     const panel = `${label}|paper: ${low.toFixed(2)}x-${high.toFixed(2)}x`;
     compare.forEach((row, i) => {
-      const value = num(row, metric);
-      if (Number.isFinite(value))
-        values.push({
-          panel,
-          metric_order: m,
-          network: row.network,
-          order: i,
-          value,
-          low,
-          high,
-          first: i === 0,
-        });
+      mappings.forEach(({ mapping, prefix }, k) => {
+        const value = num(row, `${prefix}${metric}`);
+        if (Number.isFinite(value))
+          values.push({
+            panel,
+            metric_order: m,
+            network: row.network,
+            mapping,
+            order: i,
+            value,
+            low,
+            high,
+            first: i === 0 && k === 0,
+          });
+      });
     });
   });
+  const x = {
+    field: 'network',
+    type: 'nominal' as const,
+    sort: { field: 'order', op: 'min' as const },
+  };
+  const byMapping = several ? { xOffset: { field: 'mapping', type: 'nominal' as const } } : {};
+  const names = mappings.map((m) => m.mapping);
   return {
     spec: {
       $schema: SCHEMA,
       title: {
-        text: 'Pattern over dense mapping: ours (bars) against the paper (band)',
+        text: several
+          ? `${names.join(' and ')} over dense mapping: ours (bars) against the paper's pattern mapping (band)`
+          : 'Pattern over dense mapping: ours (bars) against the paper (band)',
         subtitle: PAPER_CITATION,
       },
       data: { values },
@@ -296,17 +340,26 @@ export function paperComparison(compare: readonly Row[]): Built {
             encoding: { y: { datum: 1 } },
           },
           {
-            mark: { type: 'bar', color: '#4c78a8' },
+            mark: { type: 'bar', ...(several ? {} : { color: '#4c78a8' }) },
             encoding: {
-              x: {
-                field: 'network',
-                type: 'nominal',
-                title: null,
-                axis: { labelAngle: -30 },
-                sort: { field: 'order', op: 'min' },
+              x: { ...x, title: null, axis: { labelAngle: -30 } },
+              ...byMapping,
+              y: {
+                field: 'value',
+                type: 'quantitative',
+                title: `${several ? 'mapping' : 'pattern'} over dense (x)`,
               },
-              y: { field: 'value', type: 'quantitative', title: 'pattern over dense (x)' },
-              tooltip: [{ field: 'network' }, { field: 'value', format: '.3f' }],
+              ...(several
+                ? {
+                    color: {
+                      field: 'mapping',
+                      type: 'nominal' as const,
+                      scale: colorsOf(names),
+                      title: 'mapping',
+                    },
+                  }
+                : {}),
+              tooltip: [{ field: 'network' }, { field: 'mapping' }, { field: 'value', format: '.3f' }],
             },
           },
           {
@@ -316,9 +369,10 @@ export function paperComparison(compare: readonly Row[]): Built {
             encoding: { y: { field: 'low', type: 'quantitative' }, y2: { field: 'high' } },
           },
           {
-            mark: { type: 'text', dy: -6, fontSize: 10 },
+            mark: { type: 'text', dy: -6, fontSize: several ? 8 : 10 },
             encoding: {
-              x: { field: 'network', type: 'nominal', sort: { field: 'order', op: 'min' } },
+              x,
+              ...byMapping,
               y: { field: 'value', type: 'quantitative' },
               text: { field: 'value', type: 'quantitative', format: '.2f' },
             },

@@ -1,7 +1,8 @@
 /**
- * `ousim compare` (and `npm start`): each network simulated under dense and pattern mapping on
- * the same arch and the same pruned trace, the run outputs of all of them in one folder, and
- * `compare.csv` with the paper's three figures per network.
+ * `ousim compare` (and `npm start`): each network simulated under dense and pattern mapping (or the
+ * mappings `--mappings` names, dense among them) on the same arch and the same pruned trace, the run
+ * outputs of all of them in one folder, and `compare.csv` with the paper's three figures per network
+ * for every mapping over dense.
  */
 import { loadArch, resolveArchPath } from '../config/arch.ts';
 import { parseOverride } from '../config/overrides.ts';
@@ -11,7 +12,8 @@ import type { Fidelity, RunResult } from '../sim/types.ts';
 import { InputError } from '../util/errors.ts';
 import { csvDocument } from '../output/csv-text.ts';
 import type { SimulationTask } from './experiment.ts';
-import { COMPARE_COLUMNS, compareRow, type CompareRow } from './paper.ts';
+import { listMappers } from '../mapping/registry.ts';
+import { BASELINE_MAPPING, compareColumns, compareRecord, type CompareRecord } from './paper.ts';
 import { silentProgress, type Progress } from './progress.ts';
 import { writeRunOutputs } from './outputs.ts';
 import { loadTrace, needsPruning, resolvedConfig, resolveTracePath } from './simulator.ts';
@@ -35,14 +37,17 @@ export interface CompareOptions {
   seed: number;
   fidelity: Fidelity;
   out: string;
-  /** The same for both mappings: with a replication budget, each gets that many crossbars in total. */
+  /** The same for every mapping: with a replication budget, each gets that many crossbars in total. */
   mapperOptions?: MapperOptions;
+  /** Mappings to run, dense (the baseline) among them; default COMPARE_MAPPINGS. */
+  mappings?: readonly string[];
 }
 
 export interface CompareOutcome {
   out: string;
-  rows: CompareRow[];
+  rows: CompareRecord[];
   results: RunResult[];
+  mappings: string[];
 }
 
 /** Runs batches of tasks (one batch per network, so that it is loaded and pruned once). */
@@ -56,6 +61,7 @@ export async function runCompare(
   if (options.traces.length === 0) throw new InputError('--traces', '', 'name at least one network');
   if (new Set(options.traces).size !== options.traces.length)
     throw new InputError('--traces', '', 'a network is listed twice');
+  const mappings = checkMappings(options.mappings ?? COMPARE_MAPPINGS);
   const overrides = options.sets.map(parseOverride);
   // Validate the arch here, once, so bad input fails before any worker starts.
   const arch = loadArch(options.arch, overrides);
@@ -64,7 +70,7 @@ export async function runCompare(
   progress.start(options.traces.length, 'compare');
   const batches = await Promise.all(
     options.traces.map(async (trace) => {
-      const tasks = COMPARE_MAPPINGS.map((mapping): SimulationTask => ({
+      const tasks = mappings.map((mapping): SimulationTask => ({
         trace,
         arch: options.arch,
         overrides,
@@ -85,7 +91,7 @@ export async function runCompare(
   ).finally(() => progress.stop());
 
   const results = batches.flat();
-  const rows = batches.map(([dense, pattern]) => compareRow(dense, pattern));
+  const rows = batches.map((batch) => compareRecord(new Map(batch.map((r, i) => [mappings[i], r]))));
   const folder = new OutputFolder(options.out);
   try {
     const networks = options.traces.map((trace) => {
@@ -100,17 +106,35 @@ export async function runCompare(
       archPath: resolveArchPath(options.arch),
       overrides,
       networks,
-      mappers: [...COMPARE_MAPPINGS],
+      mappers: [...mappings],
       mapperOptions: options.mapperOptions ?? {},
       fidelity: options.fidelity,
       seed: options.seed,
     });
     writeRunOutputs(folder, results, config);
-    folder.write(COMPARE_CSV, csvDocument(COMPARE_COLUMNS, rows));
+    folder.write(COMPARE_CSV, csvDocument(compareColumns(mappings), rows));
     folder.commit();
   } catch (error) {
     folder.discard();
     throw error;
   }
-  return { out: folder.out, rows, results };
+  return { out: folder.out, rows, results, mappings };
+}
+
+/** `--mappings`: registered mappers, each once, dense (the baseline) and at least one other. */
+function checkMappings(mappings: readonly string[]): string[] {
+  const known = listMappers();
+  for (const m of mappings)
+    if (!known.includes(m))
+      throw new InputError('--mappings', '', `unknown mapper '${m}' (mappers: ${known.join(', ')})`);
+  if (new Set(mappings).size !== mappings.length)
+    throw new InputError('--mappings', '', 'a mapping is listed twice');
+  if (!mappings.includes(BASELINE_MAPPING) || mappings.length < 2)
+    throw new InputError(
+      '--mappings',
+      '',
+      `name ${BASELINE_MAPPING} (the baseline) and at least one mapping to compare with it`,
+    );
+  // Dense first: its columns and runs lead, whatever order the flag gave.
+  return [BASELINE_MAPPING, ...mappings.filter((m) => m !== BASELINE_MAPPING)];
 }

@@ -105,6 +105,63 @@ function patternLayersAreaEfficiency(dense: RunResult, pattern: RunResult): numb
   return ratio(sum(dense), sum(pattern));
 }
 
+/** A compare.csv row for any set of mappings over dense (see compareColumns). */
+export type CompareRecord = Record<string, string | number>;
+
+/** The baseline every other mapping of `ousim compare` is measured against. */
+export const BASELINE_MAPPING = 'dense';
+
+/**
+ * The columns of a compare.csv row that name a quantity of one mapping: `dense_<x>` and
+ * `pattern_<x>` in COMPARE_COLUMNS; the rest (but `network`) are ratios over dense.
+ */
+const FIGURE_SUFFIXES = COMPARE_COLUMNS.filter((c) => c.startsWith('dense_')).map((c) => c.slice(6));
+const RATIO_COLUMNS = COMPARE_COLUMNS.filter(
+  (c) => c !== 'network' && !FIGURE_SUFFIXES.some((x) => c === `dense_${x}` || c === `pattern_${x}`),
+);
+
+/**
+ * Ratio column names of one mapping over dense: pattern keeps the names compare.csv always had
+ * (`crossbar_area_efficiency`, ...); another mapping prefixes them with its name
+ * (`sre_crossbar_area_efficiency`, ...). Pattern-only ratios (`pattern_layers_...`) are pattern's alone.
+ */
+export function ratioColumnsOf(mapping: string): string[] {
+  if (mapping === 'pattern') return [...RATIO_COLUMNS];
+  return RATIO_COLUMNS.filter((c) => !c.startsWith('pattern_')).map((c) => `${mapping}_${c}`);
+}
+
+/**
+ * compare.csv's columns for `mappings` (dense among them): the network, each other mapping's ratios
+ * in the order given, then each quantity for every mapping (`dense_crossbars`, `pattern_crossbars`,
+ * `sre_crossbars`, ...). For dense and pattern these are exactly COMPARE_COLUMNS.
+ */
+export function compareColumns(mappings: readonly string[]): string[] {
+  const others = mappings.filter((m) => m !== BASELINE_MAPPING);
+  return [
+    'network',
+    ...others.flatMap(ratioColumnsOf),
+    ...FIGURE_SUFFIXES.flatMap((x) => mappings.map((m) => `${m}_${x}`)),
+  ];
+}
+
+/** One network's compare.csv row: every result of `results` (by mapping) over the dense one. */
+export function compareRecord(results: ReadonlyMap<string, RunResult>): CompareRecord {
+  const dense = results.get(BASELINE_MAPPING)!;
+  const record: CompareRecord = { network: dense.network };
+  for (const [mapping, result] of results) {
+    // compareRow computes a mapping over dense under pattern's column names; rename them.
+    const row: CompareRecord = compareRow(dense, result);
+    if (mapping !== BASELINE_MAPPING) {
+      const names = ratioColumnsOf(mapping);
+      const sources =
+        mapping === 'pattern' ? RATIO_COLUMNS : RATIO_COLUMNS.filter((c) => !c.startsWith('pattern_'));
+      sources.forEach((column, i) => (record[names[i]] = row[column]));
+    }
+    for (const x of FIGURE_SUFFIXES) record[`${mapping}_${x}`] = row[`pattern_${x}`];
+  }
+  return record;
+}
+
 function ratio(dense: number, pattern: number): number {
   return pattern > 0 ? dense / pattern : NaN;
 }
@@ -117,37 +174,66 @@ export function placement(metric: CompareMetric, value: number): 'below' | 'with
   return rounded < low ? 'below' : rounded > high ? 'above' : 'within';
 }
 
-/** The terminal table: one line per network, then the paper's ranges. */
-export function formatCompareTable(rows: readonly CompareRow[]): string {
+/**
+ * The terminal table: per mapping over dense (in `mappings` order), one line per network; pattern's
+ * table ends with the paper's ranges.
+ */
+export function formatCompareTable(
+  rows: readonly CompareRecord[],
+  mappings: readonly string[] = [BASELINE_MAPPING, 'pattern'],
+): string {
+  return mappings
+    .filter((m) => m !== BASELINE_MAPPING)
+    .map((m) => (m === 'pattern' ? patternTable(rows) : mappingTable(rows, m)))
+    .join('\n\n');
+}
+
+function patternTable(rows: readonly CompareRecord[]): string {
   const headers = [
     'network',
     ...COMPARE_METRICS.map((m) => PAPER_RANGES[m].label),
     'area efficiency, pattern-mapped layers',
   ];
   const body = rows.map((row) => [
-    row.network,
+    String(row.network),
     ...COMPARE_METRICS.map((m) => {
-      const where = placement(m, row[m]);
-      return `${row[m].toFixed(2)}x${where === 'within' ? '' : ` (${where})`}`;
+      const value = Number(row[m]);
+      const where = placement(m, value);
+      return `${value.toFixed(2)}x${where === 'within' ? '' : ` (${where})`}`;
     }),
-    `${row.pattern_layers_crossbar_area_efficiency.toFixed(2)}x`,
+    `${Number(row.pattern_layers_crossbar_area_efficiency).toFixed(2)}x`,
   ]);
   const paper = [
     'paper',
     ...COMPARE_METRICS.map((m) => `${PAPER_RANGES[m].low.toFixed(2)}x-${PAPER_RANGES[m].high.toFixed(2)}x`),
     '',
   ];
-  const table = [headers, ...body, paper];
-  const widths = headers.map((_, c) => Math.max(...table.map((r) => r[c].length)));
+  return [
+    ...textTable([headers, ...body], [paper]),
+    `pattern over dense on the same arch and pruned network; paper: ${PAPER_CITATION}`,
+  ].join('\n');
+}
+
+/** Another mapping over dense: its three figures per network (the paper's ranges are pattern's). */
+function mappingTable(rows: readonly CompareRecord[], mapping: string): string {
+  const headers = ['network', ...COMPARE_METRICS.map((m) => `${mapping}: ${PAPER_RANGES[m].label}`)];
+  const body = rows.map((row) => [
+    String(row.network),
+    ...COMPARE_METRICS.map((m) => `${Number(row[`${mapping}_${m}`]).toFixed(2)}x`),
+  ]);
+  return [
+    ...textTable([headers, ...body], []),
+    `${mapping} over dense on the same arch and pruned network`,
+  ].join('\n');
+}
+
+/** Header, rule, body lines; then, after a second rule, the footer lines (if any). */
+function textTable(table: string[][], footer: string[][]): string[] {
+  const all = [...table, ...footer];
+  const widths = table[0].map((_, c) => Math.max(...all.map((r) => r[c].length)));
   const line = (cells: string[]) =>
     cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join('  ');
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
-  return [
-    line(headers),
-    rule,
-    ...body.map(line),
-    rule,
-    line(paper),
-    `pattern over dense on the same arch and pruned network; paper: ${PAPER_CITATION}`,
-  ].join('\n');
+  const [headers, ...body] = table;
+  return [line(headers), rule, ...body.map(line), ...(footer.length > 0 ? [rule, ...footer.map(line)] : [])];
 }

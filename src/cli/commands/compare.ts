@@ -1,10 +1,11 @@
 /**
- * `ousim compare`: dense vs pattern mapping on the same arch and pruned networks, the paper's
- * three figures next to its ranges (src/sweep/compare.ts). `npm start` runs it with the defaults.
+ * `ousim compare`: dense vs pattern mapping (or `--mappings dense,pattern,sre`) on the same arch and
+ * pruned networks, the paper's three figures next to its ranges (src/sweep/compare.ts). `npm start`
+ * runs it with the defaults.
  */
 import type { Argv, CommandModule } from 'yargs';
 import type { Fidelity } from '../../sim/types.ts';
-import { DEFAULT_COMPARE_TRACES } from '../../sweep/compare.ts';
+import { COMPARE_MAPPINGS, DEFAULT_COMPARE_TRACES } from '../../sweep/compare.ts';
 import { formatCompareTable } from '../../sweep/paper.ts';
 import { formatSeconds, stderrProgress } from '../../sweep/progress.ts';
 import { InputError } from '../../util/errors.ts';
@@ -21,6 +22,7 @@ interface CompareArgs extends ArchArgs {
   packing?: string;
   'replication-budget': number;
   traces: string[];
+  mappings: string[];
   fidelity: string;
   out: string;
   jobs?: number;
@@ -37,6 +39,13 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         default: [DEFAULT_COMPARE_TRACES.join(',')],
         describe: 'networks (zoo names or trace paths), comma-separated',
       })
+      .option('mappings', {
+        type: 'string',
+        array: true,
+        default: [COMPARE_MAPPINGS.join(',')],
+        describe:
+          'mappings to compare, comma-separated; dense is the baseline (mappers: dense, pattern, sre)',
+      })
       .option('fidelity', {
         type: 'string',
         choices: ['fast', 'ou'],
@@ -49,6 +58,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       })
       .example('$0 compare', 'the paper comparison on the four bundled networks, into results/')
       .example('$0 compare --traces vgg16-cifar10 --set pattern.connectivity=3', 'a what-if')
+      .example('$0 compare --mappings dense,pattern,sre', 'pattern and SRE, each over dense')
       .example(
         '$0 compare --traces resnet18-imagenet --replication-budget 20000',
         'both mappings replicate early layers within the same crossbar budget',
@@ -73,6 +83,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
           fidelity: args.fidelity as Fidelity,
           out: args.out,
           mapperOptions: mapperOptionsOf(args),
+          mappings: splitList(args.mappings),
         },
         (tasks) => backend.simulateBatch(tasks),
         stderrProgress(),
@@ -80,7 +91,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       for (const result of outcome.results)
         for (const warning of result.warnings)
           process.stderr.write(`ousim compare: ${result.network} ${result.mapping}: ${warning}\n`);
-      process.stdout.write(`${formatCompareTable(outcome.rows)}\n\n`);
+      process.stdout.write(`${formatCompareTable(outcome.rows, outcome.mappings)}\n\n`);
       process.stdout.write(
         `wrote summary.csv, layers.csv, components.csv, compare.csv, config.resolved.json to ${outcome.out} ` +
           `in ${formatSeconds((performance.now() - started) / 1000)}; figures: ousim figures --in ${args.out}\n`,
