@@ -54,8 +54,41 @@ describe('ousim compare (end to end, tiny network)', function () {
     ]);
   });
 
+  it('--mappings dense,pattern,sre: sre ratios over dense beside pattern, and figures for all three', async () => {
+    const out = join(dir, 'three');
+    const run = ousim(
+      'compare',
+      '--traces',
+      'tiny',
+      '--mappings',
+      'dense,pattern,sre',
+      '--jobs',
+      '1',
+      '--out',
+      out,
+    );
+    expect(run.status, run.stderr).to.equal(0);
+    expect(run.stdout).to.contain('sre: speedup').and.to.contain('4.16x-5.20x');
+    const summary = readCsv(readFileSync(join(out, 'summary.csv'), 'utf8'), 'summary').rows;
+    expect(summary.map((r) => r.mapping)).to.deep.equal(['dense', 'pattern', 'sre']);
+    const [dense, pattern, sre] = summary;
+    const [row] = readCsv(readFileSync(join(out, 'compare.csv'), 'utf8'), 'compare').rows;
+    expect(num(row, 'speedup')).to.equal(num(dense, 'cycles') / num(pattern, 'cycles'));
+    expect(num(row, 'sre_speedup')).to.equal(num(dense, 'cycles') / num(sre, 'cycles'));
+    expect(num(row, 'sre_energy_efficiency')).to.equal(num(dense, 'energy_pj') / num(sre, 'energy_pj'));
+    expect(num(row, 'sre_crossbars')).to.equal(num(dense, 'crossbars'));
+    // The pattern columns are those of a two-mapping run.
+    const [two] = readCsv(readFileSync(join(dir, 'a', 'compare.csv'), 'utf8'), 'compare').rows;
+    for (const [column, value] of Object.entries(two)) expect(row[column], column).to.equal(value);
+    const outcomes = await makeFigures(out, join(dir, 'figs3'));
+    expect(outcomes.filter((o) => !o.skipped)).to.have.length(3);
+  });
+
   it('rejects bad input with exit code 2, one line, and no output folder', () => {
     for (const args of [
+      ['--mappings', 'pattern,sre'],
+      ['--mappings', 'dense,nope'],
+      ['--mappings', 'dense,sre,sre'],
       ['--traces', 'no-such-net'],
       ['--set', 'adc.nope=3'],
       ['--set', 'ou.rows=512'],

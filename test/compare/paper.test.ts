@@ -1,6 +1,14 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { compareRow, formatCompareTable, placement, PAPER_RANGES } from '../../src/sweep/paper.ts';
+import {
+  COMPARE_COLUMNS,
+  compareColumns,
+  compareRecord,
+  compareRow,
+  formatCompareTable,
+  placement,
+  PAPER_RANGES,
+} from '../../src/sweep/paper.ts';
 import type { RunResult } from '../../src/sim/types.ts';
 
 const result = (over: Partial<RunResult>) =>
@@ -64,5 +72,63 @@ describe('paper comparison', () => {
     expect(table).not.to.contain('(below)');
     const low = formatCompareTable([compareRow(result({ cycles: 1 }), result({ cycles: 1 }))]);
     expect(low).to.contain('1.00x (below)');
+  });
+
+  describe('more mappings than pattern (compare --mappings)', () => {
+    const dense = result({ network: 'vgg', crossbarAreaMm2: 8, energyPj: 6, cycles: 12, crossbars: 80 });
+    const pattern = result({ crossbarAreaMm2: 2, energyPj: 3, cycles: 10, crossbars: 20 });
+    const sre = result({ crossbarAreaMm2: 8, energyPj: 4, cycles: 5, crossbars: 80, chipAreaMm2: 7 });
+
+    it('dense and pattern alone give exactly the columns and values compare.csv always had', () => {
+      expect(compareColumns(['dense', 'pattern'])).to.deep.equal([...COMPARE_COLUMNS]);
+      const record = compareRecord(
+        new Map([
+          ['dense', dense],
+          ['pattern', pattern],
+        ]),
+      );
+      expect(record).to.deep.equal({ ...compareRow(dense, pattern) });
+    });
+
+    it('another mapping gets its own prefixed ratios over dense and its own figures', () => {
+      const columns = compareColumns(['dense', 'pattern', 'sre']);
+      expect(columns.slice(0, 8)).to.deep.equal([
+        'network',
+        'crossbar_area_efficiency',
+        'energy_efficiency',
+        'speedup',
+        'pattern_layers_crossbar_area_efficiency',
+        'sre_crossbar_area_efficiency',
+        'sre_energy_efficiency',
+        'sre_speedup',
+      ]);
+      expect(columns).to.include.members([
+        'dense_crossbars',
+        'pattern_crossbars',
+        'sre_crossbars',
+        'sre_chip_area_mm2',
+      ]);
+      const record = compareRecord(
+        new Map([
+          ['dense', dense],
+          ['pattern', pattern],
+          ['sre', sre],
+        ]),
+      );
+      expect(Object.keys(record).sort()).to.deep.equal([...columns].sort());
+      expect(record).to.include({
+        crossbar_area_efficiency: 4,
+        energy_efficiency: 2,
+        sre_crossbar_area_efficiency: 1,
+        sre_energy_efficiency: 1.5,
+        sre_speedup: 2.4,
+        sre_crossbars: 80,
+        sre_chip_area_mm2: 7,
+        pattern_crossbars: 20,
+      });
+      const table = formatCompareTable([record], ['dense', 'pattern', 'sre']);
+      expect(table).to.contain('sre: speedup').and.to.contain('2.40x').and.to.contain('4.16x-5.20x');
+      expect(formatCompareTable([record], ['dense', 'sre'])).not.to.contain('4.16x-5.20x');
+    });
   });
 });

@@ -112,4 +112,32 @@ describe('figure specs', () => {
     });
     expect(paperComparison([])).to.have.property('skipped');
   });
+
+  it('paper comparison with sre columns: one bar per mapping, coloured by mapping', () => {
+    const compare = [
+      {
+        network: 'a',
+        crossbar_area_efficiency: '4.5',
+        energy_efficiency: '2',
+        speedup: '1.2',
+        pattern_layers_crossbar_area_efficiency: '4.6',
+        sre_crossbar_area_efficiency: '1',
+        sre_energy_efficiency: '1.8',
+        sre_speedup: '2.5',
+      },
+    ];
+    const built = paperComparison(compare);
+    const values = valuesOf(built);
+    expect(values).to.have.length(6);
+    expect(values.filter((v) => v.mapping === 'sre').map((v) => v.value)).to.deep.equal([1, 1.8, 2.5]);
+    expect(values.filter((v) => v.first)).to.have.length(3);
+    expect(JSON.stringify(built)).to.contain('"xOffset"');
+    expect(
+      valuesOf(
+        paperComparison([
+          { network: 'a', sre_crossbar_area_efficiency: '1', sre_energy_efficiency: '1', sre_speedup: '2' },
+        ]),
+      ),
+    ).to.have.length(3);
+  });
 });
