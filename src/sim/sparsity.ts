@@ -24,7 +24,7 @@ export function skipZeroSteps(
 ): CrossbarPlan {
   if (zeroFraction <= 0) return plan;
   const rng = createRng(seed, stream);
-  if (plan.rowGroups) return dropZeroWordlines(plan, plan.rowGroups, zeroFraction, rng.next, ouRows);
+  if (plan.rowGroups) return dropZeroWordlines(plan, plan.rowGroups, zeroFraction, () => rng.next(), ouRows);
   const rows: number[] = [];
   const cols: number[] = [];
   for (let i = 0; i < plan.ouRows.length; i++) {
