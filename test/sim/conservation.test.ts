@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { inputSlices } from '../../src/config/arch.ts';
-import { mapNetwork } from '../../src/mapping/registry.ts';
+import { listMappers, mapNetwork } from '../../src/mapping/registry.ts';
 import { isWeightLayer } from '../../src/workload/types.ts';
 import { arch, run, zooNetwork } from './helpers.ts';
 
@@ -9,14 +9,16 @@ describe('conservation: simulated counts agree with the mapping', () => {
     ['tiny', ['chip.pesPerTile=1', 'chip.crossbarsPerPe=1', 'crossbar.rows=32', 'crossbar.cols=32']],
     ['resnet18-cifar10', []],
   ] as const) {
-    for (const mapper of ['dense', 'pattern']) {
-      it(`${trace}, ${mapper}: OU steps, ADC conversions, buffer reads and NoC flits`, () => {
+    for (const mapper of listMappers()) {
+      it(`${trace}, ${mapper}: OU steps, ADC conversions, index look-ups, buffer reads and NoC flits`, () => {
         const a = arch(...sets);
         const network = zooNetwork(trace, a);
         const result = run(network, a, mapper, 'fast');
         const mappings = mapNetwork(network, a, mapper, {});
         let ouSteps = 0;
         let conversions = 0;
+        let lookups = 0;
+        let selects = 0;
         let readBits = 0;
         // Element-wise layers read their inputs too: a pooling window, one value per producer of an add.
         for (const layer of network.layers) {
@@ -40,10 +42,16 @@ describe('conservation: simulated counts agree with the mapping', () => {
           for (const plan of mappings[i].crossbars) {
             ouSteps += vectors * inputSlices(a) * plan.ouRows.length;
             conversions += vectors * inputSlices(a) * plan.ouCols.reduce((s, c) => s + c, 0);
+            if (plan.ouRows.length === 0) continue;
+            lookups += vectors * inputSlices(a) * plan.indexLookupsPerSlice;
+            selects += vectors * inputSlices(a) * plan.muxSelectsPerSlice;
           }
         });
         expect(result.counts.ouSteps).to.equal(ouSteps);
         expect(result.counts.adcConversions).to.equal(conversions);
+        expect(result.counts.indexLookups).to.equal(lookups);
+        expect(result.counts.muxSelects).to.equal(selects);
+        if (mapper !== 'dense') expect(lookups).to.be.greaterThan(0);
         expect(result.counts.bufferReadBits).to.equal(readBits);
         const nocStat = result.components.find(
           (c) => c.component === 'chip.noc' && c.statistic === 'flit_hops_count',
