@@ -16,6 +16,8 @@ const CASES: [string, string][] = [
   ['resnet18-imagenet', 'pattern'],
   ['vgg16-imagenet', 'dense'],
   ['vgg16-imagenet', 'pattern'],
+  ['vgg16-cifar10', 'sre'],
+  ['vgg16-imagenet', 'sre'],
 ];
 
 interface Row {

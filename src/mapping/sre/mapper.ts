@@ -80,54 +80,53 @@ interface Context {
 function groupCrossbar(tiles: readonly Tile[], ctx: Context): GroupedCrossbar {
   const { g, enc, kept } = ctx;
   const cpw = enc.colsPerWeight;
-  const kk = g.kernelSize;
+  // Weight (f, c, pos) sits at f * cinPerGroup * kk + (c * kk + pos), and c * kk + pos is the row of
+  // the group's matrix: one multiply-add per (filter, row).
+  const filterStride = g.cinPerGroup * g.kernelSize;
   const rowBits = idBits(ctx.rows);
   const countBits = idBits(ctx.rows + 1);
-  const colStart: number[] = [];
-  const cols: number[] = [];
-  const offsets: number[] = [0];
-  const wordlines: number[] = [];
-  const stepRows: number[] = [];
-  const stepCols: number[] = [];
+  let groups = 0;
+  let capacity = 0;
+  for (const t of tiles) {
+    const n = Math.ceil(t.w / ctx.ouCols);
+    groups += n;
+    capacity += n * t.h;
+  }
+  const colStart = new Uint16Array(groups);
+  const cols = new Uint16Array(groups);
+  const offsets = new Uint32Array(groups + 1);
+  const wordlines = new Uint16Array(capacity);
+  let steps = 0;
   const used = new Uint8Array(ctx.rows);
   let lookups = 0;
-  let selects = 0;
   let indexBits = 0;
   let sumAdds = 0;
+  let k = 0;
+  let end = 0;
   for (const t of tiles) {
     let bandSum = false;
     const filterBase = t.group * g.coutPerGroup;
-    for (let c0 = 0; c0 < t.w; c0 += ctx.ouCols) {
+    for (let c0 = 0; c0 < t.w; c0 += ctx.ouCols, k++) {
       const w = Math.min(ctx.ouCols, t.w - c0);
-      const first = wordlines.length;
+      const first = end;
       const f0 = filterBase + Math.floor((t.col0 + c0) / cpw);
       const f1 = filterBase + Math.floor((t.col0 + c0 + w - 1) / cpw);
       for (let i = 0; i < t.h; i++) {
         let keep = kept === null;
-        if (!keep) {
-          // Group-matrix row t.row0 + i is channel (within the group) * kk + kernel position.
-          const row = t.row0 + i;
-          const c = Math.floor(row / kk);
-          const pos = row - c * kk;
-          for (let f = f0; f <= f1 && !keep; f++) keep = kept![(f * g.cinPerGroup + c) * kk + pos] === 1;
-        }
+        for (let f = f0; f <= f1 && !keep; f++) keep = kept![f * filterStride + t.row0 + i] === 1;
         if (keep) {
-          wordlines.push(t.xbarRow + i);
+          wordlines[end++] = t.xbarRow + i;
           used[t.xbarRow + i] = 1;
         }
       }
-      const n = wordlines.length - first;
-      colStart.push(t.xbarCol + c0);
-      cols.push(w);
-      offsets.push(wordlines.length);
-      for (let r = 0; r < n; r += ctx.ouRows) {
-        stepRows.push(Math.min(ctx.ouRows, n - r));
-        stepCols.push(w);
-      }
+      const n = end - first;
+      colStart[k] = t.xbarCol + c0;
+      cols[k] = w;
+      offsets[k + 1] = end;
+      steps += Math.ceil(n / ctx.ouRows);
       const compressed = n < t.h;
       indexBits += countBits + (compressed ? n * rowBits : 0);
       if (compressed) lookups += n;
-      selects += n;
       if (n > 0 && correctionColumnsIn(t.col0 + c0, w, enc) > 0) {
         if (compressed) sumAdds += n - 1;
         else bandSum = true;
@@ -135,19 +134,25 @@ function groupCrossbar(tiles: readonly Tile[], ctx: Context): GroupedCrossbar {
     }
     if (bandSum) sumAdds += t.h - 1;
   }
+  // The static packing: each group's kept wordlines, ou.rows at a time, group after group.
+  const ouRows = new Uint16Array(steps);
+  const ouCols = new Uint16Array(steps);
+  let step = 0;
+  for (let j = 0; j < groups; j++) {
+    const n = offsets[j + 1] - offsets[j];
+    for (let r = 0; r < n; r += ctx.ouRows, step++) {
+      ouRows[step] = Math.min(ctx.ouRows, n - r);
+      ouCols[step] = cols[j];
+    }
+  }
   let inputs = 0;
   for (let i = 0; i < used.length; i++) inputs += used[i];
   return {
-    rowGroups: {
-      colStart: Uint16Array.from(colStart),
-      cols: Uint16Array.from(cols),
-      offsets: Uint32Array.from(offsets),
-      wordlines: Uint16Array.from(wordlines),
-    },
-    ouRows: Uint16Array.from(stepRows),
-    ouCols: Uint16Array.from(stepCols),
+    rowGroups: { colStart, cols, offsets, wordlines: wordlines.slice(0, end) },
+    ouRows,
+    ouCols,
     lookups,
-    selects,
+    selects: end,
     indexBits,
     sumAdds,
     inputs,
