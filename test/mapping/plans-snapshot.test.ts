@@ -1,8 +1,9 @@
 /**
  * The mappers' output must not change when their code is only made faster: every LayerMapping
- * (all fields, the OU step arrays included) of whole networks, for `dense` and every packing of
+ * (all fields, the OU step arrays included) of whole networks, for `dense`, `sre` and every packing of
  * `pattern`, is hashed and compared with hashes recorded from the code BEFORE the speed-up of the
- * pattern mapper (commit 3081a4b). A change of the mapping's results must update these on purpose.
+ * pattern mapper (commit 3081a4b); `sre`'s from its first, plain version (commit 895f720), before its
+ * typed-array speed-up. A change of the mapping's results must update these on purpose.
  *
  * The networks' pruning is made here from a seeded PRNG (test/mapping/helpers.ts), not by
  * src/workload/prune.ts, so that a change of the pruner does not move the snapshots: the layer
@@ -62,7 +63,7 @@ interface Case {
   name: string;
   network: () => Network;
   arch: Arch;
-  /** Hashes recorded from the code before the speed-up: dense, then pattern/<packing>. */
+  /** Hashes recorded from the code before the speed-up: dense, pattern/<packing>, sre. */
   expected: Record<string, string>;
 }
 
@@ -77,6 +78,7 @@ const CASES: Case[] = [
       'pattern/merge-stack': '77a7c3db5902e04a',
       'pattern/band': 'b6a32d93375253c2',
       'pattern/stack': '41d579a055471807',
+      sre: 'abb6974b7b9d7d65',
     },
   },
   {
@@ -89,6 +91,7 @@ const CASES: Case[] = [
       'pattern/merge-stack': '43f599673d71f9bd',
       'pattern/band': '615a37353e7d6845',
       'pattern/stack': 'db9bc1422606ab4c',
+      sre: '1ea137c60f0c6d8b',
     },
   },
   {
@@ -101,6 +104,7 @@ const CASES: Case[] = [
       'pattern/merge-stack': '06097a6b20f0328f',
       'pattern/band': 'd1d7315d3afd8df1',
       'pattern/stack': '3639a942f7372e59',
+      sre: 'df19c8958f4d38a9',
     },
   },
   {
@@ -113,6 +117,7 @@ const CASES: Case[] = [
       'pattern/merge-stack': '287f3bdfd5917837',
       'pattern/band': 'eb701374807ab5eb',
       'pattern/stack': '6e1cdbffa941a5ee',
+      sre: '6c240053e8836b4b',
     },
   },
 ];
@@ -124,6 +129,7 @@ describe('mapping snapshots (results unchanged by optimisations)', function () {
       const network = c.network();
       const actual: Record<string, string> = { dense: mappingHash(network, c.arch, 'dense') };
       for (const p of PACKINGS) actual[`pattern/${p.name}`] = mappingHash(network, c.arch, 'pattern', p.name);
+      actual.sre = mappingHash(network, c.arch, 'sre');
       if (process.env.PRINT_SNAPSHOTS) console.log(c.name, JSON.stringify(actual));
       expect(actual).to.deep.equal(c.expected);
     });
