@@ -66,6 +66,7 @@ export function simulate(request: RunRequest): RunResult {
       shiftAddCycles: toCycles(arch, arch.shiftAdd.latencyNs),
     },
     activationCycles: toCycles(arch, arch.activation.latencyNs),
+    activations: network.activations,
   };
 
   // build: one unit per layer; wire: edges along the layers' inputs
