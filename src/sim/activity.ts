@@ -330,7 +330,7 @@ export class LayerActivity {
       }
       const firstRows = plan.ouFirstRow!;
       let byRows = chunkIds.get(inputs);
-      if (!byRows) chunkIds.set(inputs, (byRows = new Map()));
+      if (!byRows) chunkIds.set(inputs, (byRows = new Map<number, number>()));
       const start = unitChunk.length;
       for (let i = 0; i < plan.ouRows.length; i++) {
         const first = firstRows[i];
