@@ -238,6 +238,8 @@ export class LayerActivity {
   private readonly ouRows: number;
   private readonly sliceCount: Int32Array;
   private readonly sliceLastGroup: Int32Array;
+  /** Per crossbar, per wordline: its input's offset in `padded` (-1: no input). For the check. */
+  private readonly wordlineOffsets: Int32Array[];
 
   constructor(
     layer: WeightLayer,
@@ -290,6 +292,9 @@ export class LayerActivity {
         }
     }
 
+    this.wordlineOffsets = mapping.crossbars.map((plan) =>
+      Int32Array.from(requireWordlines(plan, layer), (id) => (id < 0 ? -1 : offsetOf(id))),
+    );
     // Chunks and units from the plans.
     const chunkStart: number[] = [0];
     const chunkOffsets: number[] = [];
@@ -493,7 +498,13 @@ export class LayerActivity {
     work.slicesRun = this.popcount[orAll];
   }
 
-  /** Slices in which chunk-run (step) `i` of crossbar x runs, for the loaded vector (tests, check). */
+  /** Slice mask of the input on wordline `row` of crossbar x, for the loaded vector (the check). */
+  wordlineSliceMask(x: number, row: number): number {
+    const offset = this.wordlineOffsets[x][row];
+    return offset < 0 ? 0 : this.padded[this.origin + offset];
+  }
+
+  /** Slices in which static step `step` of crossbar x runs, for the loaded vector (the check). */
   stepSliceMask(x: number, step: number): number {
     const units = this.crossbars[x];
     if (units.groups) throw new Error('stepSliceMask: a row-group crossbar has no static steps');
