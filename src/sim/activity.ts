@@ -193,7 +193,12 @@ interface CrossbarUnits {
   end: number;
   /** Row-group crossbars: groups [start, end) in the layer's group arrays. */
   groups: boolean;
+  /** Crossbars with the same steps over the same wordline inputs share one CrossbarUnits (its class). */
+  id: number;
 }
+
+/** VectorWork fields in the per-class cache, in this order. */
+const WORK_FIELDS = 8;
 
 /**
  * Column-chunk aggregates of the steps one row chunk takes: k steps of widths w_j and back times d_j;
@@ -224,6 +229,10 @@ export class LayerActivity {
   private readonly chunkDriven: Int32Array;
   private origin = 0;
   private readonly crossbars: CrossbarUnits[] = [];
+  /** Per class: the vector whose work is cached (`loads` when it was computed) and that work. */
+  private classStamp = new Int32Array(0);
+  private classWork = new Float64Array(0);
+  private loads = 0;
   /** Units (runs of steps over one chunk): chunk and column aggregates. */
   private readonly unitChunk: Int32Array;
   private readonly unitK: Int32Array;
@@ -314,6 +323,11 @@ export class LayerActivity {
       run.lastBack = d;
     };
     const newRun = (): StepRun => ({ k: 0, cols: 0, path: 0, busy: 0, lastBack: 0 });
+    const unitsOf = new Map<
+      Int32Array,
+      Map<Uint16Array, Map<Uint16Array, { rows: Uint16Array; units: CrossbarUnits }>>
+    >();
+    let classes = 0;
     for (const plan of mapping.crossbars) {
       const inputs = requireWordlines(plan, layer);
       if (plan.rowGroups) {
@@ -330,10 +344,16 @@ export class LayerActivity {
             addStep(run, Math.min(arch.ou.cols, groups.cols[gi] - col));
           groupRun.push(run);
         }
-        this.crossbars.push({ start, end: groupRun.length, groups: true });
+        this.crossbars.push({ start, end: groupRun.length, groups: true, id: classes++ });
         continue;
       }
       const firstRows = plan.ouFirstRow!;
+      // The same step arrays over the same wordline inputs (a dense row tile's column tiles): same units.
+      const same = unitsOf.get(inputs)?.get(plan.ouCols)?.get(firstRows);
+      if (same && same.rows === plan.ouRows) {
+        this.crossbars.push(same.units);
+        continue;
+      }
       let byRows = chunkIds.get(inputs);
       if (!byRows) chunkIds.set(inputs, (byRows = new Map<number, number>()));
       const start = unitChunk.length;
@@ -356,8 +376,16 @@ export class LayerActivity {
         }
         addStep(unitRun[unitRun.length - 1], plan.ouCols[i]);
       }
-      this.crossbars.push({ start, end: unitChunk.length, groups: false });
+      const units = { start, end: unitChunk.length, groups: false, id: classes++ };
+      this.crossbars.push(units);
+      let byCols = unitsOf.get(inputs);
+      if (!byCols) unitsOf.set(inputs, (byCols = new Map()));
+      let byFirst = byCols.get(plan.ouCols);
+      if (!byFirst) byCols.set(plan.ouCols, (byFirst = new Map()));
+      byFirst.set(firstRows, { rows: plan.ouRows, units });
     }
+    this.classStamp = new Int32Array(classes).fill(-1);
+    this.classWork = new Float64Array(classes * WORK_FIELDS);
     this.chunkStart = Int32Array.from(chunkStart);
     this.chunkOffsets = Int32Array.from(chunkOffsets);
     this.chunkOr = new Int32Array(chunkStart.length - 1);
@@ -379,6 +407,7 @@ export class LayerActivity {
     const ox = u - oy * this.g.outW;
     const origin = oy * this.g.sy * this.wp + ox * this.g.sx;
     this.origin = origin;
+    this.loads = (this.loads + 1) | 0;
     const padded = this.padded;
     const popcount = this.popcount;
     const start = this.chunkStart;
@@ -397,13 +426,36 @@ export class LayerActivity {
     }
   }
 
-  /** The work of crossbar x for the loaded vector, into `work`. */
+  /** The work of crossbar x for the loaded vector, into `work` (computed once per crossbar class). */
   crossbar(x: number, work: VectorWork): void {
     const units = this.crossbars[x];
-    if (units.groups) {
-      this.rowGroupWork(units, work);
+    const cache = this.classWork;
+    const at = units.id * WORK_FIELDS;
+    if (this.classStamp[units.id] !== this.loads) {
+      this.classStamp[units.id] = this.loads;
+      if (units.groups) this.rowGroupWork(units, work);
+      else this.unitWork(units, work);
+      cache[at] = work.steps;
+      cache[at + 1] = work.path;
+      cache[at + 2] = work.lastBack;
+      cache[at + 3] = work.conversions;
+      cache[at + 4] = work.busy;
+      cache[at + 5] = work.driven;
+      cache[at + 6] = work.cells;
+      cache[at + 7] = work.slicesRun;
       return;
     }
+    work.steps = cache[at];
+    work.path = cache[at + 1];
+    work.lastBack = cache[at + 2];
+    work.conversions = cache[at + 3];
+    work.busy = cache[at + 4];
+    work.driven = cache[at + 5];
+    work.cells = cache[at + 6];
+    work.slicesRun = cache[at + 7];
+  }
+
+  private unitWork(units: CrossbarUnits, work: VectorWork): void {
     const popcount = this.popcount;
     let steps = 0;
     let path = 0;
