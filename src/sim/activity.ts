@@ -323,10 +323,8 @@ export class LayerActivity {
       run.lastBack = d;
     };
     const newRun = (): StepRun => ({ k: 0, cols: 0, path: 0, busy: 0, lastBack: 0 });
-    const unitsOf = new Map<
-      Int32Array,
-      Map<Uint16Array, Map<Uint16Array, { rows: Uint16Array; units: CrossbarUnits }>>
-    >();
+    type SameSteps = Map<Uint16Array, { rows: Uint16Array; units: CrossbarUnits }>;
+    const unitsOf = new Map<Int32Array, Map<Uint16Array, SameSteps>>();
     let classes = 0;
     for (const plan of mapping.crossbars) {
       const inputs = requireWordlines(plan, layer);
@@ -379,9 +377,9 @@ export class LayerActivity {
       const units = { start, end: unitChunk.length, groups: false, id: classes++ };
       this.crossbars.push(units);
       let byCols = unitsOf.get(inputs);
-      if (!byCols) unitsOf.set(inputs, (byCols = new Map()));
+      if (!byCols) unitsOf.set(inputs, (byCols = new Map<Uint16Array, SameSteps>()));
       let byFirst = byCols.get(plan.ouCols);
-      if (!byFirst) byCols.set(plan.ouCols, (byFirst = new Map()));
+      if (!byFirst) byCols.set(plan.ouCols, (byFirst = new Map() as SameSteps));
       byFirst.set(firstRows, { rows: plan.ouRows, units });
     }
     this.classStamp = new Int32Array(classes).fill(-1);
