@@ -27,6 +27,8 @@ import { syntheticActivations, syntheticMap } from '../../src/workload/synthetic
 import type { Network, WeightLayer } from '../../src/workload/types.ts';
 import { convLayer, rng, testArch } from '../mapping/helpers.ts';
 import { rowGroupPlans } from './row-groups.ts';
+import { compareRow } from '../../src/sweep/paper.ts';
+import { simulationKey } from '../../src/sim/simulate.ts';
 import { pruneNetwork } from '../../src/workload/prune.ts';
 import { arch, run, zooNetwork } from './helpers.ts';
 
@@ -472,5 +474,27 @@ describe('data-driven runs', () => {
     expect(conv.inputZeroFraction).to.be.within(0.4, 0.6);
     expect(conv.ouStepsSkippedFraction).to.equal(0);
     void toCycles;
+  });
+
+  it('compare: dense vs pattern on the same activations, through simulate', () => {
+    const withData = {
+      ...network,
+      activations: syntheticActivations(network, { zeroFraction: 0.6, bits: 8, seed: 4 }),
+    };
+    const [dense, pattern] = ['dense', 'pattern'].map((m) => run(withData, a, m, 'fast'));
+    const row = compareRow(dense, pattern);
+    const [denseStatic, patternStatic] = ['dense', 'pattern'].map((m) => run(network, a, m, 'fast'));
+    // Both mappings skip steps on the same data, and the comparison moves with them.
+    expect(dense.counts.ouSteps).to.be.lessThan(denseStatic.counts.ouSteps);
+    expect(pattern.counts.ouSteps).to.be.lessThan(patternStatic.counts.ouSteps);
+    expect(row.energy_efficiency).to.not.equal(compareRow(denseStatic, patternStatic).energy_efficiency);
+    expect(row.speedup).to.be.greaterThan(0);
+  });
+
+  it('activations do not enter simulationKey: sweeps group simulations by trace, whose file carries them', () => {
+    // The sweep's group key is [trace, mapping, simulationKey(arch)]; the trace names the activations,
+    // and the switch that makes them count, sparsity.skipZeroRows, is part of the key.
+    expect(simulationKey(a)).to.not.equal(simulationKey(arch('ou.rows=4')));
+    expect(simulationKey(a)).to.equal(simulationKey(arch('ou.rows=4', 'sparsity.skipZeroRows=true')));
   });
 });
