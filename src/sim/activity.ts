@@ -247,8 +247,10 @@ export class LayerActivity {
   private readonly ouRows: number;
   private readonly sliceCount: Int32Array;
   private readonly sliceLastGroup: Int32Array;
-  /** Per crossbar, per wordline: its input's offset in `padded` (-1: no input). For the check. */
-  private readonly wordlineOffsets: Int32Array[];
+  /** Per crossbar, per wordline: its input's offset in `padded` (-1: no input); made for the check. */
+  private wordlineOffsets: Int32Array[] | undefined;
+  private readonly offsetOf: (id: number) => number;
+  private readonly plans: readonly CrossbarPlan[];
 
   constructor(
     layer: WeightLayer,
@@ -301,9 +303,8 @@ export class LayerActivity {
         }
     }
 
-    this.wordlineOffsets = mapping.crossbars.map((plan) =>
-      Int32Array.from(requireWordlines(plan, layer), (id) => (id < 0 ? -1 : offsetOf(id))),
-    );
+    this.offsetOf = offsetOf;
+    this.plans = mapping.crossbars;
     // Chunks and units from the plans.
     const chunkStart: number[] = [0];
     const chunkOffsets: number[] = [];
@@ -550,6 +551,9 @@ export class LayerActivity {
 
   /** Slice mask of the input on wordline `row` of crossbar x, for the loaded vector (the check). */
   wordlineSliceMask(x: number, row: number): number {
+    this.wordlineOffsets ??= this.plans.map((plan) =>
+      Int32Array.from(plan.wordlineInputs!, (id) => (id < 0 ? -1 : this.offsetOf(id))),
+    );
     const offset = this.wordlineOffsets[x][row];
     return offset < 0 ? 0 : this.padded[this.origin + offset];
   }
@@ -568,7 +572,7 @@ export class LayerActivity {
   }
 }
 
-function requireWordlines(plan: CrossbarPlan, layer: WeightLayer): Int32Array {
+export function requireWordlines(plan: CrossbarPlan, layer: WeightLayer): Int32Array {
   if (!plan.wordlineInputs || (!plan.rowGroups && !plan.ouFirstRow))
     throw new Error(
       `layer ${layer.name}: the mapper gave no wordlineInputs / ouFirstRow (needed with activations)`,

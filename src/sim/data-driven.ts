@@ -11,7 +11,7 @@ import type { OuPipeline } from '../hardware/ou-pipeline.ts';
 import type { ProcessingElement } from '../hardware/pe.ts';
 import type { LayerMapping } from '../mapping/types.ts';
 import { isWeightLayer } from '../workload/types.ts';
-import { LayerActivity, WindowReader, emptyWork, type VectorWork } from './activity.ts';
+import { LayerActivity, WindowReader, emptyWork, requireWordlines, type VectorWork } from './activity.ts';
 import type { LayerUnit } from './dataflow.ts';
 
 /** One LayerActivity / WindowReader per mapped layer, shared by its copies. */
@@ -40,6 +40,7 @@ export class DataDrivenCopy {
     const act = ctx.activations?.get(unit.layer.name);
     if (!ctx.arch.sparsity.skipZeroRows || !act || !isWeightLayer(unit.layer)) return undefined;
     const layer = unit.layer;
+    for (const plan of mapping.crossbars) requireWordlines(plan, layer);
     if (ctx.fidelity === 'fast') {
       let activity = activities.get(mapping);
       if (!activity)
