@@ -102,6 +102,8 @@ export function checkActivations(layer: WeightLayer, act: LayerActivations, arch
 
 /** Output position u of a layer as its window's top-left corner in input coordinates (before padding). */
 interface WindowGeometry {
+  /** Output positions of one image: u counts within the image (u mod positions for later images). */
+  positions: number;
   outW: number;
   sy: number;
   sx: number;
@@ -110,8 +112,9 @@ interface WindowGeometry {
 }
 
 function windowGeometry(layer: WeightLayer): WindowGeometry {
-  if (layer.type === 'fc') return { outW: 1, sy: 1, sx: 1, py: 0, px: 0 };
+  if (layer.type === 'fc') return { positions: 1, outW: 1, sy: 1, sx: 1, py: 0, px: 0 };
   return {
+    positions: layer.outShape[1] * layer.outShape[2],
     outW: layer.outShape[2],
     sy: layer.stride[0],
     sx: layer.stride[1],
@@ -153,8 +156,9 @@ export class WindowReader {
   mask(u: number, id: number): number {
     const codeMask = this.table.length - 1;
     if (this.fc) return this.table[this.codes[id] & codeMask];
-    const oy = Math.floor(u / this.g.outW);
-    const ox = u - oy * this.g.outW;
+    const p = u % this.g.positions;
+    const oy = Math.floor(p / this.g.outW);
+    const ox = p - oy * this.g.outW;
     const channel = Math.floor(id / this.kk);
     const pos = id - channel * this.kk;
     const ky = Math.floor(pos / this.kw);
@@ -402,8 +406,9 @@ export class LayerActivity {
 
   /** Reads the window of output position u: every chunk's OR of masks and its driven rows. */
   load(u: number): void {
-    const oy = Math.floor(u / this.g.outW);
-    const ox = u - oy * this.g.outW;
+    const p = u % this.g.positions;
+    const oy = Math.floor(p / this.g.outW);
+    const ox = p - oy * this.g.outW;
     const origin = oy * this.g.sy * this.wp + ox * this.g.sx;
     this.origin = origin;
     this.loads = (this.loads + 1) | 0;

@@ -72,7 +72,8 @@ export class LayerCopy {
       addCounts(this.ouStepsPerVector, crossbarVectorCounts(plan, slices));
       addCounts(this.digitalPerVector, crossbarDigitalCounts(plan, ctx.arch));
       if (ctx.fidelity === 'fast') {
-        this.pipelines.push(new OuPipeline(plan.ouCols, slices, ctx.ouTiming));
+        // Data-driven vectors use OuPipeline.runSteps, not the static sequence's matrix.
+        this.pipelines.push(new OuPipeline(this.data ? [] : plan.ouCols, slices, ctx.ouTiming));
       } else {
         const pe = ctx.pes[placement.crossbarPe[i]];
         const local = i % ctx.arch.chip.crossbarsPerPe;
