@@ -596,7 +596,6 @@ export interface ActivationStats {
 export function activationStats(act: LayerActivations, arch: Arch): ActivationStats {
   const inputBits = arch.precision.inputBits;
   const word = 2 ** inputBits - 1;
-  const popcount = popcountTable(Math.min(inputBits, 16));
   // Per code: is it zero, and how many one bits it has at the arch's precision.
   const codes = 2 ** act.bits;
   const zero = new Uint8Array(codes);
@@ -604,7 +603,9 @@ export function activationStats(act: LayerActivations, arch: Arch): ActivationSt
   for (let code = 0; code < codes; code++) {
     const bits = inputValue(act, code, inputBits) & word;
     zero[code] = bits === 0 ? 1 : 0;
-    ones[code] = popcount[bits];
+    let n = 0;
+    for (let b = bits; b !== 0; b &= b - 1) n++;
+    ones[code] = n;
   }
   let zeros = 0;
   let oneBits = 0;
