@@ -7,8 +7,18 @@
 import { Component, SimEvent, indexedName, type Simulator } from '../engine/index.ts';
 import type { CrossbarPlan } from '../mapping/types.ts';
 import type { ActionCounts } from '../energy/actions.ts';
+import type { WindowReader } from '../sim/activity.ts';
 import { TimedQueue } from '../sim/timed-queue.ts';
 import { backStageCycles, type OuTiming } from './ou-pipeline.ts';
+
+/**
+ * Data-driven walk (captured activations): per vector, only the steps with a driven row run, each
+ * driving only its rows whose input slice is not zero (docs/simulation.md, "Data-driven simulation").
+ */
+export interface OuData {
+  reader: WindowReader;
+  ou: { rows: number; cols: number };
+}
 
 export class OuController extends Component {
   private readonly plan: CrossbarPlan;
@@ -22,6 +32,27 @@ export class OuController extends Component {
   private readonly waiting = new TimedQueue();
   /** Vectors whose last conversion is done, leaving the shift-and-add unit at these cycles. */
   private readonly leaving = new TimedQueue();
+
+  /**
+   * Data-driven only: the OU steps that run for the current vector, in order (all slices): driven
+   * rows, columns, back-stage cycles and whether the step is the first of its slice. Reused.
+   */
+  private readonly data: OuData | undefined;
+  private readonly runRows: Int32Array;
+  private readonly runCols: Int32Array;
+  private readonly runBack: Int32Array;
+  private readonly runFirst: Uint8Array;
+  private runLength = 0;
+  private sliceStart = 0;
+  /** Input positions of the waiting vectors (parallel to `waiting`). */
+  private readonly waitingU = new TimedQueue();
+  /** Vectors with no step to run, waiting for the vector before them to leave; and that leave. */
+  private readonly deferred = new TimedQueue();
+  private lastLeave = -Infinity;
+  /** Totals of this crossbar for the PE's statistics (data-driven). */
+  stepsRun = 0;
+  conversionsRun = 0;
+  busyCycles = 0;
 
   private front: 'idle' | 'waiting' | 'reading' | 'holding' = 'idle';
   private converting = false;
@@ -47,6 +78,7 @@ export class OuController extends Component {
     timing: OuTiming,
     counts: ActionCounts,
     onVectorDone: () => void,
+    data?: OuData,
   ) {
     super(sim, indexedName('xbar', index), parent);
     this.plan = plan;
@@ -57,14 +89,29 @@ export class OuController extends Component {
     this.backCycles = Int32Array.from(this.plan.ouCols, (cols) =>
       backStageCycles(cols, timing.adcs, timing.adcCycles),
     );
+    this.data = data;
+    const capacity = data ? runCapacity(plan, slices, data.ou) : 0;
+    this.runRows = new Int32Array(capacity);
+    this.runCols = new Int32Array(capacity);
+    this.runBack = new Int32Array(capacity);
+    this.runFirst = new Uint8Array(capacity);
     this.readStart = new SimEvent(this, 'readStart', () => this.startRead());
     this.readDone = new SimEvent(this, 'readDone', () => this.onReadDone());
     this.convDone = new SimEvent(this, 'convDone', () => this.onConvDone());
     this.shiftAddDone = new SimEvent(this, 'shiftAddDone', () => this.onShiftAddDone());
   }
 
-  /** A new input vector whose inputs are in the input register at cycle `ready` (>= now). */
-  accept(ready: number): void {
+  /**
+   * A new input vector whose inputs are in the input register at cycle `ready` (>= now); `u` is its
+   * output position within the image (read by the data-driven walk).
+   */
+  accept(ready: number, u = 0): void {
+    if (this.data) {
+      this.waiting.push(ready, 0);
+      this.waitingU.push(ready, u);
+      if (this.front === 'idle' && this.step < 0) this.nextVector();
+      return;
+    }
     if (this.plan.ouRows.length === 0) {
       // Nothing stored here for this layer's slice of work: the vector passes straight through.
       this.leaving.push(ready, 0);
@@ -80,6 +127,18 @@ export class OuController extends Component {
     if (this.waiting.size === 0) return;
     const ready = this.waiting.headTime;
     this.waiting.shift();
+    if (this.data) {
+      const u = this.waitingU.headValue;
+      this.waitingU.shift();
+      this.walkVector(u);
+      if (this.runLength === 0) {
+        // Nothing to run: the vector leaves when ready, after the vector before it.
+        if (this.converting && this.convertingIsLast) this.deferred.push(ready, 0);
+        else this.leave(ready);
+        this.nextVector();
+        return;
+      }
+    }
     this.slice = 0;
     this.step = 0;
     if (ready > this.now) {
@@ -91,6 +150,10 @@ export class OuController extends Component {
   }
 
   private startRead(): void {
+    if (this.data) {
+      this.startDataRead();
+      return;
+    }
     const rows = this.plan.ouRows[this.step];
     const cols = this.plan.ouCols[this.step];
     const c = this.counts;
@@ -122,12 +185,13 @@ export class OuController extends Component {
   }
 
   private startConversion(): void {
-    const cols = this.plan.ouCols[this.heldStep];
+    const cols = this.data ? this.runCols[this.heldStep] : this.plan.ouCols[this.heldStep];
+    const back = this.data ? this.runBack[this.heldStep] : this.backCycles[this.heldStep];
     this.counts.adcConversions += cols;
     this.counts.shiftAdds += cols;
     this.converting = true;
     this.convertingIsLast = this.heldIsLast;
-    this.sim.schedule(this.convDone, this.now + this.backCycles[this.heldStep]);
+    this.sim.schedule(this.convDone, this.now + back);
     // The S&H is handed over: the front stage may read the next OU step now.
     this.front = 'idle';
     if (this.step >= 0) this.startRead();
@@ -136,7 +200,13 @@ export class OuController extends Component {
 
   private onConvDone(): void {
     this.converting = false;
-    if (this.convertingIsLast) {
+    if (this.convertingIsLast && this.data) {
+      this.leave(this.now + this.timing.shiftAddCycles);
+      while (this.deferred.size > 0) {
+        this.leave(this.deferred.headTime);
+        this.deferred.shift();
+      }
+    } else if (this.convertingIsLast) {
       const leaves = this.now + this.timing.shiftAddCycles;
       this.leaving.push(leaves, 0);
       if (!this.shiftAddDone.scheduled) this.sim.schedule(this.shiftAddDone, leaves);
@@ -149,4 +219,93 @@ export class OuController extends Component {
     if (this.leaving.size > 0) this.sim.schedule(this.shiftAddDone, this.leaving.headTime);
     this.onVectorDone();
   }
+
+  /** Data-driven: a vector leaves at `cycle`, never before the one ahead of it. */
+  private leave(cycle: number): void {
+    const at = cycle > this.lastLeave ? cycle : this.lastLeave;
+    this.lastLeave = at;
+    this.leaving.push(at, 0);
+    if (!this.shiftAddDone.scheduled) this.sim.schedule(this.shiftAddDone, this.leaving.headTime);
+  }
+
+  /** Data-driven read of run step `step` (the walk is over the vector's run list). */
+  private startDataRead(): void {
+    const k = this.step;
+    const rows = this.runRows[k];
+    const cols = this.runCols[k];
+    const c = this.counts;
+    if (this.runFirst[k] === 1) {
+      c.indexLookups += this.plan.indexLookupsPerSlice;
+      c.muxSelects += this.plan.muxSelectsPerSlice;
+    }
+    c.ouSteps += 1;
+    c.dacDrives += rows;
+    c.cellReads += rows * cols;
+    c.sampleHolds += cols;
+    this.stepsRun++;
+    this.conversionsRun += cols;
+    this.busyCycles += this.runBack[k];
+    this.front = 'reading';
+    this.heldStep = k;
+    this.step++;
+    this.heldIsLast = this.step === this.runLength;
+    if (this.heldIsLast) this.step = -1;
+    this.sim.schedule(this.readDone, this.now + this.timing.readCycles);
+  }
+
+  /**
+   * The run list of vector u, walked the plain way: every slice, every static step (or, for SRE row
+   * groups, every group's kept wordlines), every row through the WindowReader.
+   */
+  private walkVector(u: number): void {
+    const plan = this.plan;
+    const { reader, ou } = this.data!;
+    const inputs = plan.wordlineInputs!;
+    this.runLength = 0;
+    for (let s = 0; s < this.slices; s++) {
+      const bit = 1 << s;
+      this.sliceStart = this.runLength;
+      if (plan.rowGroups) {
+        const g = plan.rowGroups;
+        for (let gi = 0; gi < g.cols.length; gi++) {
+          let kept = 0;
+          for (let k = g.offsets[gi]; k < g.offsets[gi + 1]; k++) {
+            const id = inputs[g.wordlines[k]];
+            if (id >= 0 && (reader.mask(u, id) & bit) !== 0) kept++;
+          }
+          for (let r = 0; r < kept; r += ou.rows)
+            for (let col = 0; col < g.cols[gi]; col += ou.cols)
+              this.pushRun(Math.min(ou.rows, kept - r), Math.min(ou.cols, g.cols[gi] - col));
+        }
+        continue;
+      }
+      const firstRows = plan.ouFirstRow!;
+      for (let i = 0; i < plan.ouRows.length; i++) {
+        let driven = 0;
+        for (let row = firstRows[i]; row < firstRows[i] + plan.ouRows[i]; row++) {
+          const id = inputs[row];
+          if (id >= 0 && (reader.mask(u, id) & bit) !== 0) driven++;
+        }
+        if (driven > 0) this.pushRun(driven, plan.ouCols[i]);
+      }
+    }
+  }
+
+  private pushRun(rows: number, cols: number): void {
+    const n = this.runLength++;
+    this.runRows[n] = rows;
+    this.runCols[n] = cols;
+    this.runBack[n] = backStageCycles(cols, this.timing.adcs, this.timing.adcCycles);
+    this.runFirst[n] = n === this.sliceStart ? 1 : 0;
+  }
+}
+
+/** Most OU steps one vector can run on a crossbar: every static step (or kept row) in every slice. */
+function runCapacity(plan: CrossbarPlan, slices: number, ou: { rows: number; cols: number }): number {
+  if (!plan.rowGroups) return plan.ouRows.length * slices;
+  const g = plan.rowGroups;
+  let perSlice = 0;
+  for (let gi = 0; gi < g.cols.length; gi++)
+    perSlice += Math.ceil((g.offsets[gi + 1] - g.offsets[gi]) / ou.rows) * Math.ceil(g.cols[gi] / ou.cols);
+  return perSlice * slices;
 }

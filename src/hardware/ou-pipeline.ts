@@ -84,6 +84,9 @@ export class OuPipeline {
   /** The whole vector: every OU step of every input slice, composed. */
   private readonly m: MaxPlus2;
   private readonly shiftAddCycles: number;
+  private readonly readCycles: number;
+  /** Data-driven vectors only: the cycle the previous vector left (results leave in order). */
+  private lastLeave = -Infinity;
   /** A crossbar with no OU steps passes its vector straight through. */
   private readonly empty: boolean;
 
@@ -95,6 +98,7 @@ export class OuPipeline {
     }
     this.m = power(perSlice, slices);
     this.shiftAddCycles = timing.shiftAddCycles;
+    this.readCycles = timing.readCycles;
     this.empty = ouCols.length === 0 || slices === 0;
   }
 
@@ -110,5 +114,29 @@ export class OuPipeline {
     this.x = Math.max(m.a + x0, m.b + y0);
     this.y = Math.max(m.c + x0, m.d + y0);
     return this.y + this.shiftAddCycles;
+  }
+
+  /**
+   * Run one data-driven input vector (docs/simulation.md, "Data-driven simulation"): of the static
+   * step sequence only `steps` run, in order; `path` is the sum of max(read, d) over them and
+   * `lastBack` the back time d of the last one. For any sequence of n >= 1 steps the recurrence gives
+   * b1 = max(x0 + read, y0), b(k+1) = b(k) + max(read, d(k)) (the next read waits for the S&H to be
+   * handed over, which is when the previous conversion starts), x' = b(n), y' = b(n) + d(n); so
+   * x' = b1 + path - max(read, lastBack). A vector with no step leaves when it is ready, and never
+   * before the previous vector (a crossbar's results leave in order, as in the `ou` fidelity).
+   */
+  runSteps(ready: number, steps: number, path: number, lastBack: number): number {
+    let leave = ready;
+    if (steps > 0) {
+      const read = this.readCycles;
+      const x0 = this.x > ready ? this.x : ready;
+      const b1 = x0 + read > this.y ? x0 + read : this.y;
+      this.x = b1 + path - (read > lastBack ? read : lastBack);
+      this.y = this.x + lastBack;
+      leave = this.y + this.shiftAddCycles;
+    }
+    if (leave < this.lastLeave) leave = this.lastLeave;
+    this.lastLeave = leave;
+    return leave;
   }
 }

@@ -48,4 +48,12 @@ export class ProcessingElement extends Component {
     this.adcConversions += conversions * runs;
     this.adcBusyCycles += busy * runs;
   }
+
+  /** One crossbar of this PE, with its totals counted as it ran (data-driven simulation). */
+  accountTotals(steps: number, conversions: number, busyCycles: number): void {
+    this.crossbars += 1;
+    this.ouSteps += steps;
+    this.adcConversions += conversions;
+    this.adcBusyCycles += busyCycles;
+  }
 }

@@ -101,21 +101,37 @@ export function correctionColumnsIn(col0: number, w: number, enc: WeightEncoding
 
 /**
  * Crossbar plans straight from the tiling (the fast path: no per-cell data). Plans of identical
- * tile shapes share their OU arrays.
+ * tile shapes share their OU arrays; crossbars of one row tile (the column tiles of the same matrix
+ * rows) share their wordline inputs.
  */
 function densePlans(tiling: DenseTiling, arch: Arch, enc: WeightEncoding): CrossbarPlan[] {
   const byCrossbar: Tile[][] = Array.from({ length: tiling.crossbars }, () => []);
   for (const tile of tiling.tiles) byCrossbar[tile.crossbar].push(tile);
-  const shared = new Map<string, [Uint16Array, Uint16Array]>();
+  const shared = new Map<string, [Uint16Array, Uint16Array, Uint16Array]>();
+  const sharedInputs = new Map<string, Int32Array>();
+  const cinPerGroupRows = tiling.groupRows;
   return byCrossbar.map((tiles) => {
-    const key = tiles.map((t) => `${t.h}x${t.w}`).join(',');
+    const key = tiles.map((t) => `${t.h}x${t.w}@${t.xbarRow}`).join(',');
     let steps = shared.get(key);
     if (!steps) {
       const rows: number[] = [];
       const cols: number[] = [];
-      for (const t of tiles) pushRegionSteps(t.h, t.w, arch.ou.rows, arch.ou.cols, rows, cols);
-      steps = [Uint16Array.from(rows), Uint16Array.from(cols)];
+      const firstRows: number[] = [];
+      for (const t of tiles)
+        pushRegionSteps(t.h, t.w, arch.ou.rows, arch.ou.cols, rows, cols, firstRows, t.xbarRow);
+      steps = [Uint16Array.from(rows), Uint16Array.from(cols), Uint16Array.from(firstRows)];
       shared.set(key, steps);
+    }
+    // Wordline inputs (layout.ts InputId): row i of a tile carries matrix row row0 + i of its group.
+    const inputsKey = tiles.map((t) => `${t.group}:${t.row0}:${t.h}@${t.xbarRow}`).join(',');
+    let wordlineInputs = sharedInputs.get(inputsKey);
+    if (!wordlineInputs) {
+      wordlineInputs = new Int32Array(arch.crossbar.rows).fill(-1);
+      for (const t of tiles) {
+        const base = t.group * cinPerGroupRows + t.row0;
+        for (let i = 0; i < t.h; i++) wordlineInputs[t.xbarRow + i] = base + i;
+      }
+      sharedInputs.set(inputsKey, wordlineInputs);
     }
     let rowsUsed = 0;
     let colsUsed = 0;
@@ -135,6 +151,8 @@ function densePlans(tiling: DenseTiling, arch: Arch, enc: WeightEncoding): Cross
     return {
       ouRows: steps[0],
       ouCols: steps[1],
+      ouFirstRow: steps[2],
+      wordlineInputs,
       rowsUsed,
       colsUsed,
       cellsUsed,

@@ -16,7 +16,7 @@ import { PRUNED, type WeightLayer } from '../workload/types.ts';
 import { cellValue, signOf, sliceOf } from './encoding.ts';
 import { layerGeometry } from './geometry.ts';
 import { pushRegionSteps, type LayerLayout } from './layout.ts';
-import type { LayerMapping } from './types.ts';
+import type { CrossbarPlan, LayerMapping } from './types.ts';
 
 /** Weights [cout][cinPerGroup][kh][kw] (signed) and input [cin][h][w] (unsigned). FC: h = w = 1. */
 export interface LayerData {
@@ -112,13 +112,13 @@ export function directOutput(layer: WeightLayer, data: LayerData): LayerOutput {
 }
 
 /** A programmed crossbar: cell values and each wordline's input id (-1: unused). */
-interface Programmed {
+export interface Programmed {
   cells: Int32Array;
   wordlineInput: Int32Array;
 }
 
 /** Program the cells from the layout; throws when two bands claim one cell or one wordline. */
-function program(layer: WeightLayer, layout: LayerLayout, weights: Int32Array): Programmed[] {
+export function program(layer: WeightLayer, layout: LayerLayout, weights: Int32Array): Programmed[] {
   const g = layerGeometry(layer);
   const enc = layout.encoding;
   const xbars: Programmed[] = Array.from({ length: layout.crossbars }, () => ({
@@ -300,4 +300,192 @@ export function checkMapping(
     actual: firstMismatch < 0 ? 0 : run.output[firstMismatch],
     plansMatch,
   };
+}
+
+/**
+ * The decisions of the data-driven simulation for one layer (src/sim/activity.ts LayerActivity
+ * implements them): which slices each OU step runs in and which wordlines are driven.
+ */
+export interface ActiveRows {
+  /** Make output position u the current vector. */
+  load(u: number): void;
+  /** Bit s set: static step `step` of crossbar x runs in input slice s (not for row-group plans). */
+  stepSliceMask(x: number, step: number): number;
+  /** Bit s set: wordline `row` of crossbar x is driven in input slice s. */
+  wordlineSliceMask(x: number, row: number): number;
+}
+
+/** Input data that may be signed (two's complement at precision.inputBits, top slice negative). */
+export interface SignedLayerData extends LayerData {
+  signed?: boolean;
+}
+
+export interface DataDrivenRun {
+  output: LayerOutput;
+  /** OU steps that ran, per crossbar, summed over vectors and slices. */
+  stepsRun: Float64Array;
+  /** Static (step, slice) pairs skipped, over all vectors (row-group plans not counted). */
+  stepsSkipped: number;
+}
+
+/**
+ * Slice s of input value v (docs/simulation.md, "Data-driven simulation"): bits [s*D, s*D + D) of
+ * its inputBits-bit two's complement; for a signed input the top slice counts negative.
+ */
+export function inputSliceValue(
+  v: number,
+  s: number,
+  dacBits: number,
+  inputBits: number,
+  signed: boolean,
+): number {
+  const bits = v & (2 ** inputBits - 1);
+  const width = Math.min(dacBits, inputBits - s * dacBits);
+  let slice = Math.floor(bits / 2 ** (s * dacBits)) % 2 ** width;
+  if (signed && (s + 1) * dacBits >= inputBits && slice >= 2 ** (width - 1)) slice -= 2 ** width;
+  return slice;
+}
+
+/**
+ * The layer computed through only the OUs the data-driven logic runs: per output position and input
+ * slice, a static step runs only when `active` says so and sums only the wordlines it says are driven;
+ * a row-group (SRE) crossbar packs, per group and slice, its driven kept wordlines into OUs of
+ * `ou.rows`, each reading the group's bitlines in chunks of `ou.cols`. Equal to directOutput exactly
+ * when no skipped step or undriven row carried a non-zero slice value. Output ids come from the
+ * layout's regions; rows of one OU column that belong to different outputs throw.
+ */
+export function mappedOutputDataDriven(
+  layer: WeightLayer,
+  layout: LayerLayout,
+  plans: readonly CrossbarPlan[],
+  arch: Arch,
+  data: SignedLayerData,
+  active: ActiveRows,
+): DataDrivenRun {
+  const g = layerGeometry(layer);
+  const shape = convShape(layer);
+  const enc = layout.encoding;
+  const dacBits = arch.dac.bits;
+  const inputBits = arch.precision.inputBits;
+  const signed = data.signed ?? false;
+  const slices = Math.ceil(inputBits / dacBits);
+  const xbars = program(layer, layout, data.weights);
+  const out = new Float64Array(g.cout * shape.outH * shape.outW);
+  const stepsRun = new Float64Array(layout.crossbars);
+  let stepsSkipped = 0;
+  // Output id of every (crossbar, wordline, bitline) a region covers (-1 elsewhere).
+  const outputOf = Array.from({ length: layout.crossbars }, () =>
+    new Int32Array(layout.rows * layout.cols).fill(-1),
+  );
+  for (const region of layout.regions)
+    for (let row = region.rowStart; row < region.rowStart + region.rows; row++)
+      for (let j = 0; j < region.outputs.length; j++)
+        outputOf[region.crossbar][row * layout.cols + region.colStart + j] = region.outputs[j];
+  // Static steps per crossbar, in issue order: [first row, rows, first column, columns].
+  const walks: number[][][] = Array.from({ length: layout.crossbars }, () => []);
+  for (const region of layout.regions)
+    for (let r = 0; r < region.rows; r += arch.ou.rows)
+      for (let c = 0; c < region.outputs.length; c += arch.ou.cols)
+        walks[region.crossbar].push([
+          region.rowStart + r,
+          Math.min(arch.ou.rows, region.rows - r),
+          region.colStart + c,
+          Math.min(arch.ou.cols, region.outputs.length - c),
+        ]);
+  const x = new Float64Array(layout.rows);
+  const outputIndex = (f: number, oy: number, ox: number) => (f * shape.outH + oy) * shape.outW + ox;
+  /** One OU: column sums over `rows` in slice s, added into their outputs. */
+  const readOu = (
+    xi: number,
+    rows: readonly number[],
+    c0: number,
+    cw: number,
+    s: number,
+    oy: number,
+    ox: number,
+  ) => {
+    const xbar = xbars[xi];
+    for (let col = c0; col < c0 + cw; col++) {
+      let sum = 0;
+      let id = -1;
+      for (const row of rows) {
+        const cell = xbar.cells[row * layout.cols + col];
+        const rowId = outputOf[xi][row * layout.cols + col];
+        if (cell !== 0 && id >= 0 && rowId !== id)
+          throw new Error(`crossbar ${xi} column ${col}: one OU sums rows of different outputs`);
+        if (cell !== 0 && id < 0) id = rowId;
+        sum += cell * inputSliceValue(x[row], s, dacBits, inputBits, signed);
+      }
+      if (id < 0 || sum === 0) continue;
+      const f = Math.floor(id / enc.colsPerWeight);
+      const k = id % enc.colsPerWeight;
+      out[outputIndex(f, oy, ox)] +=
+        signOf(enc, k) * sum * 2 ** (s * dacBits) * 2 ** (sliceOf(enc, k) * enc.cellBits);
+    }
+  };
+  const driven: number[] = [];
+  for (let oy = 0; oy < shape.outH; oy++) {
+    for (let ox = 0; ox < shape.outW; ox++) {
+      active.load(oy * shape.outW + ox);
+      for (let xi = 0; xi < layout.crossbars; xi++) {
+        const xbar = xbars[xi];
+        for (let row = 0; row < layout.rows; row++) {
+          const id = xbar.wordlineInput[row];
+          x[row] = id < 0 ? 0 : windowValue(layer, shape, data.input, id, oy, ox);
+        }
+        const plan = plans[xi];
+        for (let s = 0; s < slices; s++) {
+          const bit = 1 << s;
+          if (plan.rowGroups) {
+            const groups = plan.rowGroups;
+            for (let gi = 0; gi < groups.cols.length; gi++) {
+              driven.length = 0;
+              for (let k = groups.offsets[gi]; k < groups.offsets[gi + 1]; k++)
+                if ((active.wordlineSliceMask(xi, groups.wordlines[k]) & bit) !== 0)
+                  driven.push(groups.wordlines[k]);
+              for (let r = 0; r < driven.length; r += arch.ou.rows) {
+                const ou = driven.slice(r, r + arch.ou.rows);
+                for (let c = 0; c < groups.cols[gi]; c += arch.ou.cols) {
+                  readOu(
+                    xi,
+                    ou,
+                    groups.colStart[gi] + c,
+                    Math.min(arch.ou.cols, groups.cols[gi] - c),
+                    s,
+                    oy,
+                    ox,
+                  );
+                  stepsRun[xi]++;
+                }
+              }
+            }
+            continue;
+          }
+          walks[xi].forEach(([r0, rh, c0, cw], step) => {
+            if (plan.ouFirstRow![step] !== r0 || plan.ouRows[step] !== rh)
+              throw new Error(`crossbar ${xi} step ${step}: the plan's rows differ from the layout's`);
+            if ((active.stepSliceMask(xi, step) & bit) === 0) {
+              stepsSkipped++;
+              return;
+            }
+            driven.length = 0;
+            for (let row = r0; row < r0 + rh; row++)
+              if ((active.wordlineSliceMask(xi, row) & bit) !== 0) driven.push(row);
+            readOu(xi, driven, c0, cw, s, oy, ox);
+            stepsRun[xi]++;
+          });
+        }
+      }
+      if (enc.offset === 0) continue;
+      for (const band of layout.bands) {
+        let inputSum = 0;
+        for (const id of band.inputs) inputSum += windowValue(layer, shape, data.input, id, oy, ox);
+        for (const column of band.columns) {
+          if (column >= 0 && column % enc.colsPerWeight === enc.correctionColumn)
+            out[outputIndex(Math.floor(column / enc.colsPerWeight), oy, ox)] -= enc.offset * inputSum;
+        }
+      }
+    }
+  }
+  return { output: out, stepsRun, stepsSkipped };
 }

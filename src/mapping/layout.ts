@@ -57,7 +57,10 @@ export interface LayerLayout {
   offsetPerRegion?: boolean;
 }
 
-/** Appends the OU steps that tile an h x w region: row chunks outer, column chunks inner. */
+/**
+ * Appends the OU steps that tile an h x w region: row chunks outer, column chunks inner. With
+ * `firstRowsOut`, also each step's first wordline (the region starts at wordline `rowStart`).
+ */
 export function pushRegionSteps(
   h: number,
   w: number,
@@ -65,12 +68,15 @@ export function pushRegionSteps(
   ouCols: number,
   rowsOut: number[],
   colsOut: number[],
+  firstRowsOut?: number[],
+  rowStart = 0,
 ): void {
   for (let r = 0; r < h; r += ouRows) {
     const rh = Math.min(ouRows, h - r);
     for (let c = 0; c < w; c += ouCols) {
       rowsOut.push(rh);
       colsOut.push(Math.min(ouCols, w - c));
+      firstRowsOut?.push(rowStart + r);
     }
   }
 }
@@ -92,10 +98,21 @@ export function plansFromLayout(
   const enc = layout.encoding;
   const stepRows: number[][] = Array.from({ length: n }, () => []);
   const stepCols: number[][] = Array.from({ length: n }, () => []);
+  const stepFirstRows: number[][] = Array.from({ length: n }, () => []);
   const lookups = new Float64Array(n);
   for (const region of layout.regions) {
     const w = region.outputs.length;
-    pushRegionSteps(region.rows, w, ou.rows, ou.cols, stepRows[region.crossbar], stepCols[region.crossbar]);
+    const x = region.crossbar;
+    pushRegionSteps(
+      region.rows,
+      w,
+      ou.rows,
+      ou.cols,
+      stepRows[x],
+      stepCols[x],
+      stepFirstRows[x],
+      region.rowStart,
+    );
     const rowChunks = Math.ceil(region.rows / ou.rows);
     for (let c = 0; c < w; c += ou.cols)
       lookups[region.crossbar] += rowChunks * costs.lookups(region, c, Math.min(ou.cols, w - c));
@@ -107,9 +124,11 @@ export function plansFromLayout(
   const inputs: Set<number>[] = Array.from({ length: n }, () => new Set());
   const corrections = new Float64Array(n);
   const sumAdds = new Float64Array(n);
+  const wordlineInputs = Array.from({ length: n }, () => new Int32Array(layout.rows).fill(-1));
   for (const band of layout.bands) {
     const x = band.crossbar;
     rowsUsed[x] += band.inputs.length;
+    wordlineInputs[x].set(band.inputs, band.rowStart);
     for (const id of band.inputs) inputs[x].add(id);
     let bandCorrections = 0;
     for (let j = 0; j < band.columns.length; j++) {
@@ -128,6 +147,8 @@ export function plansFromLayout(
     plans.push({
       ouRows: Uint16Array.from(stepRows[x]),
       ouCols: Uint16Array.from(stepCols[x]),
+      ouFirstRow: Uint16Array.from(stepFirstRows[x]),
+      wordlineInputs: wordlineInputs[x],
       rowsUsed: rowsUsed[x],
       colsUsed: usedCols[x].size,
       cellsUsed: cellsUsed[x],

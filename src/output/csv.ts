@@ -72,6 +72,10 @@ export function layerRows(results: readonly RunResult[]): CsvRow[] {
         energy_pj: totalEnergy(l.energy),
         ...energyColumns(l.energy),
         ...countColumns(l.counts),
+        // Added last so that scripts reading columns by position keep working; empty where n/a.
+        input_zero_fraction: l.inputZeroFraction ?? '',
+        input_bit_zero_fraction: l.inputBitZeroFraction ?? '',
+        ou_steps_skipped_fraction: l.ouStepsSkippedFraction ?? '',
       });
     }
   }

@@ -26,6 +26,7 @@ import type { ProcessingElement } from '../hardware/pe.ts';
 import type { Tile } from '../hardware/tile.ts';
 import type { LayerMapping } from '../mapping/types.ts';
 import { snakeCase } from '../util/case.ts';
+import type { ActivationSet } from '../workload/activations.ts';
 import type { Layer, PoolLayer, Shape3 } from '../workload/types.ts';
 import type { Arbiter } from './arbiter.ts';
 import { LayerCopy } from './layer-copy.ts';
@@ -47,6 +48,8 @@ export interface DataflowContext {
   arbiter: Arbiter;
   ouTiming: OuTiming;
   activationCycles: number;
+  /** Captured input activations by weight layer (data-driven simulation), when the network has them. */
+  activations?: ActivationSet;
 }
 
 /** One producer -> consumer stream of output positions. */

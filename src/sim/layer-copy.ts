@@ -11,6 +11,7 @@ import { OuPipeline } from '../hardware/ou-pipeline.ts';
 import type { CrossbarPlan, LayerMapping } from '../mapping/types.ts';
 import type { LayerUnit } from './dataflow.ts';
 import type { CopyPlacement } from './placement.ts';
+import { DataDrivenCopy } from './data-driven.ts';
 import { COMPLETE_PRIORITY } from './priorities.ts';
 import { skipZeroSteps } from './sparsity.ts';
 import { TimedQueue } from './timed-queue.ts';
@@ -48,6 +49,8 @@ export class LayerCopy {
   private retired = 0;
   private readonly psumAdds: number;
   readonly complete: SimEvent;
+  /** Captured activations drive this copy's OU steps (data-driven.ts), or undefined. */
+  private readonly data: DataDrivenCopy | undefined;
 
   constructor(unit: LayerUnit, mapping: LayerMapping, placement: CopyPlacement) {
     this.unit = unit;
@@ -56,7 +59,8 @@ export class LayerCopy {
     const slices = mapping.inputSlices;
     this.slices = slices;
     const { skipZeroRows, zeroInputFraction } = ctx.arch.sparsity;
-    const zeroFraction = skipZeroRows ? (unit.layer.zeroInputFraction ?? zeroInputFraction) : 0;
+    this.data = DataDrivenCopy.create(unit, mapping);
+    const zeroFraction = skipZeroRows && !this.data ? (unit.layer.zeroInputFraction ?? zeroInputFraction) : 0;
     mapping.crossbars.forEach((mapped, i) => {
       const plan = skipZeroSteps(
         mapped,
@@ -69,12 +73,21 @@ export class LayerCopy {
       addCounts(this.ouStepsPerVector, crossbarVectorCounts(plan, slices));
       addCounts(this.digitalPerVector, crossbarDigitalCounts(plan, ctx.arch));
       if (ctx.fidelity === 'fast') {
-        this.pipelines.push(new OuPipeline(plan.ouCols, slices, ctx.ouTiming));
+        // Data-driven vectors use OuPipeline.runSteps, not the static sequence's matrix.
+        this.pipelines.push(new OuPipeline(this.data ? [] : plan.ouCols, slices, ctx.ouTiming));
       } else {
         const pe = ctx.pes[placement.crossbarPe[i]];
         const local = i % ctx.arch.chip.crossbarsPerPe;
-        const controller = new OuController(ctx.sim, pe, local, plan, slices, ctx.ouTiming, unit.counts, () =>
-          this.crossbarDone(i),
+        const controller = new OuController(
+          ctx.sim,
+          pe,
+          local,
+          plan,
+          slices,
+          ctx.ouTiming,
+          unit.counts,
+          () => this.crossbarDone(i),
+          this.data?.ouData,
         );
         this.controllers.push(controller);
       }
@@ -108,7 +121,9 @@ export class LayerCopy {
     this.multicastWindow(ready);
     const readyAt = this.readyAt;
     const tileOf = this.tileOf;
-    if (this.unit.ctx.fidelity === 'fast') {
+    if (this.data && this.unit.ctx.fidelity === 'fast') {
+      this.markDone(this.data.runVector(u, this.pipelines, readyAt, tileOf, ready), u);
+    } else if (this.unit.ctx.fidelity === 'fast') {
       let end = ready;
       for (let i = 0; i < this.pipelines.length; i++) {
         const t = this.pipelines[i].runVector(readyAt[tileOf[i]]);
@@ -119,7 +134,7 @@ export class LayerCopy {
       this.markDone(ready, u);
     } else {
       this.inFlight.push(0, u);
-      for (let i = 0; i < this.controllers.length; i++) this.controllers[i].accept(readyAt[tileOf[i]]);
+      for (let i = 0; i < this.controllers.length; i++) this.controllers[i].accept(readyAt[tileOf[i]], u);
     }
   }
 
@@ -200,10 +215,24 @@ export class LayerCopy {
    */
   settle(): void {
     const ctx = this.unit.ctx;
+    const counts = this.unit.counts;
+    if (this.data) {
+      // Data-driven: OU-step actions were counted vector by vector (fast) or step by step (ou).
+      this.plans.forEach((_, i) => {
+        const pe = ctx.pes[this.placement.crossbarPe[i]];
+        if (ctx.fidelity === 'fast') this.data!.accountCrossbar(i, pe);
+        else {
+          const c = this.controllers[i];
+          pe.accountTotals(c.stepsRun, c.conversionsRun, c.busyCycles);
+        }
+      });
+      if (ctx.fidelity === 'fast') this.data.settleCounts(counts);
+      for (const name of ACTION_NAMES) counts[name] += this.digitalPerVector[name] * this.vectors;
+      return;
+    }
     this.plans.forEach((plan, i) =>
       ctx.pes[this.placement.crossbarPe[i]].account(plan.ouCols, this.slices, this.vectors, ctx.ouTiming),
     );
-    const counts = this.unit.counts;
     for (const name of ACTION_NAMES) {
       if (this.unit.ctx.fidelity === 'fast') counts[name] += this.ouStepsPerVector[name] * this.vectors;
       counts[name] += this.digitalPerVector[name] * this.vectors;

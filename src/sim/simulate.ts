@@ -16,6 +16,7 @@ import { mapNetwork } from '../mapping/registry.ts';
 import type { LayerMapping } from '../mapping/types.ts';
 import { isWeightLayer } from '../workload/types.ts';
 import { Arbiter } from './arbiter.ts';
+import { dataDrivenFigures } from './activity-report.ts';
 import { LayerUnit, NetworkInput, edgeBetween, type DataflowContext } from './dataflow.ts';
 import { lineBufferWarnings } from './line-buffers.ts';
 import { placeLayers, type ChipPlacement, type CopyPlacement } from './placement.ts';
@@ -66,6 +67,7 @@ export function simulate(request: RunRequest): RunResult {
       shiftAddCycles: toCycles(arch, arch.shiftAdd.latencyNs),
     },
     activationCycles: toCycles(arch, arch.activation.latencyNs),
+    activations: network.activations,
   };
 
   // build: one unit per layer; wire: edges along the layers' inputs
@@ -141,7 +143,10 @@ export function simulate(request: RunRequest): RunResult {
     const unit = units.get(layer.name) as LayerUnit;
     const mapped = mappingOf.get(layer.name);
     const copies = mapped ? placement.copies[mapped.index] : [];
-    return layerResult(unit, mapped?.mapping, copies, arch, inventory);
+    return {
+      ...layerResult(unit, mapped?.mapping, copies, arch, inventory),
+      ...dataDrivenFigures(unit, mapped?.mapping, network.activations, arch),
+    };
   });
   const counts = emptyCounts();
   for (const layer of layers) addCounts(counts, layer.counts);

@@ -47,6 +47,15 @@ export interface LayerResult {
   endCycle: number;
   counts: ActionCounts;
   energy: EnergyBreakdown;
+  /**
+   * Data-driven figures (docs/simulation.md, "Data-driven simulation"), absent where they do not
+   * apply: the measured fraction of zero input values and of zero input bits (captured activations;
+   * under the zero-fraction what-if, the assumed fraction and no bit figure), and the fraction of
+   * the static OU steps (all slices, all vectors) that were skipped (weight layers).
+   */
+  inputZeroFraction?: number;
+  inputBitZeroFraction?: number;
+  ouStepsSkippedFraction?: number;
 }
 
 export interface RunResult {

@@ -245,6 +245,8 @@ function patternPlans(layer: ConvLayer, arch: Arch, placed: PatternPlacement): C
   for (let x = 0; x < n; x++) {
     const stepRows = new Uint16Array(stepCount[x]);
     const stepCols = new Uint16Array(stepCount[x]);
+    const stepFirstRows = new Uint16Array(stepCount[x]);
+    const wordlineInputs = new Int32Array(arch.crossbar.rows).fill(-1);
     let step = 0;
     let rowsUsed = 0;
     let colsUsed = 0;
@@ -261,13 +263,16 @@ function patternPlans(layer: ConvLayer, arch: Arch, placed: PatternPlacement): C
       colsUsed = Math.max(colsUsed, w);
       // OU steps (layout.ts pushRegionSteps) and index look-ups (one per filter slot an OU touches).
       const rowChunks = Math.ceil(h / ouRows);
+      const rowStart = placement.rowStart[i];
       for (let r = 0; r < h; r += ouRows) {
         const rh = Math.min(ouRows, h - r);
         for (let c = 0; c < w; c += ouCols) {
           stepRows[step] = rh;
+          stepFirstRows[step] = rowStart + r;
           stepCols[step++] = Math.min(ouCols, w - c);
         }
       }
+      let row = rowStart;
       for (let c = 0; c < w; c += ouCols) {
         const end = Math.min(c + ouCols, w);
         lookups += rowChunks * (Math.floor((end - 1) / cpw) - Math.floor(c / cpw) + 1);
@@ -279,6 +284,7 @@ function patternPlans(layer: ConvLayer, arch: Arch, placed: PatternPlacement): C
         cellsUsed += rows * filters.length * cpw;
         const base = band.channel * kk;
         for (const pos of band.positions) {
+          wordlineInputs[row++] = base + pos;
           if (inputSeenBy[base + pos] !== x) {
             inputSeenBy[base + pos] = x;
             inputs++;
@@ -299,6 +305,8 @@ function patternPlans(layer: ConvLayer, arch: Arch, placed: PatternPlacement): C
     plans.push({
       ouRows: stepRows,
       ouCols: stepCols,
+      ouFirstRow: stepFirstRows,
+      wordlineInputs,
       rowsUsed,
       colsUsed,
       cellsUsed,

@@ -1,0 +1,122 @@
+/**
+ * A layer copy's data-driven mode (docs/simulation.md, "Data-driven simulation"): when the network
+ * carries captured activations for the layer and `sparsity.skipZeroRows` is on, its crossbars run,
+ * per input vector, only the OU steps with a driven row. The `fast` fidelity asks LayerActivity for
+ * each crossbar's work and runs the closed form (OuPipeline.runSteps); the `ou` fidelity hands each
+ * OU controller a WindowReader and the controllers walk the steps themselves.
+ */
+import type { ActionCounts } from '../energy/actions.ts';
+import type { OuData } from '../hardware/ou-controller.ts';
+import type { OuPipeline } from '../hardware/ou-pipeline.ts';
+import type { ProcessingElement } from '../hardware/pe.ts';
+import type { LayerMapping } from '../mapping/types.ts';
+import { isWeightLayer } from '../workload/types.ts';
+import { LayerActivity, WindowReader, emptyWork, requireWordlines, type VectorWork } from './activity.ts';
+import type { LayerUnit } from './dataflow.ts';
+
+/** One LayerActivity / WindowReader per mapped layer, shared by its copies. */
+const activities = new WeakMap<LayerMapping, LayerActivity>();
+const readers = new WeakMap<LayerMapping, WindowReader>();
+
+export class DataDrivenCopy {
+  /** `ou` fidelity: what the OU controllers read. */
+  readonly ouData: OuData | undefined;
+  private readonly activity: LayerActivity | undefined;
+  private readonly plans: LayerMapping['crossbars'];
+  private readonly work: VectorWork = emptyWork();
+  /** `fast` fidelity: per crossbar, steps, conversions and ADC cycles of every vector so far. */
+  private readonly steps: Float64Array;
+  private readonly conversions: Float64Array;
+  private readonly busy: Float64Array;
+  /** `fast` fidelity: OU-step actions of every vector so far. */
+  private dacDrives = 0;
+  private cellReads = 0;
+  private indexLookups = 0;
+  private muxSelects = 0;
+
+  /** The data-driven mode of a copy of `mapping`, or undefined when the layer runs without data. */
+  static create(unit: LayerUnit, mapping: LayerMapping): DataDrivenCopy | undefined {
+    const ctx = unit.ctx;
+    const act = ctx.activations?.get(unit.layer.name);
+    if (!ctx.arch.sparsity.skipZeroRows || !act || !isWeightLayer(unit.layer)) return undefined;
+    const layer = unit.layer;
+    for (const plan of mapping.crossbars) requireWordlines(plan, layer);
+    if (ctx.fidelity === 'fast') {
+      let activity = activities.get(mapping);
+      if (!activity)
+        activities.set(mapping, (activity = new LayerActivity(layer, act, mapping, ctx.arch, ctx.ouTiming)));
+      return new DataDrivenCopy(mapping, activity, undefined);
+    }
+    let reader = readers.get(mapping);
+    if (!reader) readers.set(mapping, (reader = new WindowReader(layer, act, ctx.arch)));
+    return new DataDrivenCopy(mapping, undefined, { reader, ou: ctx.arch.ou });
+  }
+
+  private constructor(
+    mapping: LayerMapping,
+    activity: LayerActivity | undefined,
+    ouData: OuData | undefined,
+  ) {
+    this.plans = mapping.crossbars;
+    this.activity = activity;
+    this.ouData = ouData;
+    const n = mapping.crossbars.length;
+    this.steps = new Float64Array(n);
+    this.conversions = new Float64Array(n);
+    this.busy = new Float64Array(n);
+  }
+
+  /**
+   * `fast` fidelity: vector u on every crossbar of the copy (crossbar i's window ready at
+   * readyAt[tileOf[i]]); returns the cycle the last crossbar's result leaves.
+   */
+  runVector(
+    u: number,
+    pipelines: readonly OuPipeline[],
+    readyAt: Float64Array,
+    tileOf: Int32Array,
+    ready: number,
+  ): number {
+    const activity = this.activity!;
+    const work = this.work;
+    activity.load(u);
+    let end = ready;
+    for (let i = 0; i < pipelines.length; i++) {
+      activity.crossbar(i, work);
+      const t = pipelines[i].runSteps(readyAt[tileOf[i]], work.steps, work.path, work.lastBack);
+      if (t > end) end = t;
+      this.steps[i] += work.steps;
+      this.conversions[i] += work.conversions;
+      this.busy[i] += work.busy;
+      this.dacDrives += work.driven;
+      this.cellReads += work.cells;
+      const plan = this.plans[i];
+      this.indexLookups += work.slicesRun * plan.indexLookupsPerSlice;
+      this.muxSelects += work.slicesRun * plan.muxSelectsPerSlice;
+    }
+    return end;
+  }
+
+  /** `fast` fidelity: crossbar i's totals for its PE's statistics. */
+  accountCrossbar(i: number, pe: ProcessingElement): void {
+    pe.accountTotals(this.steps[i], this.conversions[i], this.busy[i]);
+  }
+
+  /** `fast` fidelity: the OU-step actions of every vector, into the layer's counts. */
+  settleCounts(counts: ActionCounts): void {
+    let steps = 0;
+    let conversions = 0;
+    for (let i = 0; i < this.steps.length; i++) {
+      steps += this.steps[i];
+      conversions += this.conversions[i];
+    }
+    counts.ouSteps += steps;
+    counts.adcConversions += conversions;
+    counts.sampleHolds += conversions;
+    counts.shiftAdds += conversions;
+    counts.dacDrives += this.dacDrives;
+    counts.cellReads += this.cellReads;
+    counts.indexLookups += this.indexLookups;
+    counts.muxSelects += this.muxSelects;
+  }
+}
