@@ -12,5 +12,5 @@ const dist = join(root, 'dist');
 rmSync(dist, { recursive: true, force: true });
 const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
-for (const file of ['sweep/worker-entry.js', 'workload/onnx/onnx-subset.proto'])
+for (const file of ['sweep/worker-entry.js', 'workload/onnx/onnx-subset.proto', 'report/client.js'])
   cpSync(join(root, 'src', file), join(dist, file));

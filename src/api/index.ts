@@ -19,6 +19,7 @@ import type { Fidelity, RunResult } from '../sim/types.ts';
 import { createBackend, defaultJobs } from '../sweep/backend.ts';
 import { DEFAULT_COMPARE_TRACES, runCompare, type CompareOutcome } from '../sweep/compare.ts';
 import { mergeSweeps, type MergeReport } from '../sweep/merge.ts';
+import { writeReport } from '../report/html.ts';
 import type { CompareRow } from '../sweep/paper.ts';
 import { silentProgress, type Progress } from '../sweep/progress.ts';
 import { runSweep, SWEEP_CSV, type SweepReport } from '../sweep/runner.ts';
@@ -395,6 +396,14 @@ export async function sweep(options: SweepOptions): Promise<SweepOutcome> {
 /** Join shard folders' sweep.csv into one in `out`, sorted by point (`ousim sweep merge`). */
 export function mergeSweep(folders: readonly string[], out: string): MergeReport {
   return mergeSweeps(folders, out);
+}
+
+/**
+ * One self-contained HTML report of a results folder (`ousim report`): configuration, tables and
+ * interactive figures, vega inlined so it opens offline. Returns the file written.
+ */
+export function report(inDir: string, out: string): string {
+  return writeReport(inDir, out);
 }
 
 /** CSV text of rows (the writers' own formatting: equal rows, equal bytes). */
