@@ -19,7 +19,6 @@ import type { Fidelity, RunResult } from '../sim/types.ts';
 import { createBackend, defaultJobs } from '../sweep/backend.ts';
 import { DEFAULT_COMPARE_TRACES, runCompare, type CompareOutcome } from '../sweep/compare.ts';
 import { mergeSweeps, type MergeReport } from '../sweep/merge.ts';
-import { writeReport } from '../report/html.ts';
 import type { CompareRow } from '../sweep/paper.ts';
 import { silentProgress, type Progress } from '../sweep/progress.ts';
 import { runSweep, SWEEP_CSV, type SweepReport } from '../sweep/runner.ts';
@@ -36,25 +35,48 @@ import { weightsFrom } from '../workload/weights/files.ts';
 import { basename, extname, join } from 'node:path';
 
 export { InputError, OUSIM_VERSION as version, writeTrace };
-export type { Arch, CompareRow, CsvRow, Fidelity, LayerRow, MergeReport, Network, PatternStats, RunResult };
+export type {
+  Arch,
+  Override,
+  CompareRow,
+  CsvRow,
+  Fidelity,
+  LayerRow,
+  MergeReport,
+  Network,
+  PatternStats,
+  RunResult,
+};
 export type { SummaryRow as MappingSummaryRow };
 
 /**
- * Arch overrides, the `--set key=value` of the CLI: `{ 'adc.bits': 6 }` or `['adc.bits=6']`.
- * A key the arch file does not have is an InputError, never a silent no-op.
+ * Arch overrides, the `--set key=value` of the CLI: `{ 'adc.bits': 6 }`, `['adc.bits=6']` or
+ * `[{ key: 'adc.bits', value: 6 }]`. A key the arch file does not have is an InputError, never a
+ * silent no-op.
  */
-export type Overrides = Readonly<Record<string, number | boolean | string>> | readonly string[];
+export type Overrides =
+  Readonly<Record<string, number | boolean | string>> | readonly (string | Readonly<Override>)[];
 
 /** A network: a zoo name (`vgg16-cifar10`), a trace file path, or a Network already loaded. */
 export type NetworkInput = string | Network;
 
+/** Array.isArray, as a guard that keeps the element type (the built-in one narrows to any[]). */
+function isList<T>(value: unknown): value is readonly T[] {
+  return Array.isArray(value);
+}
+
 function toOverrides(overrides: Overrides | undefined): Override[] {
   if (overrides === undefined) return [];
-  if (Array.isArray(overrides)) return (overrides as readonly string[]).map(parseOverride);
-  return Object.entries(overrides).map(([key, value]) => ({ key, value }));
+  if (isList<string | Readonly<Override>>(overrides))
+    return overrides.map((o) => (typeof o === 'string' ? parseOverride(o) : { key: o.key, value: o.value }));
+  const record: Readonly<Record<string, Override['value']>> = overrides;
+  return Object.entries(record).map(([key, value]) => ({ key, value }));
 }
 
 function overrideTexts(overrides: Overrides | undefined): string[] {
+  // `--set` texts pass through as given (they are parsed once, where they are used).
+  if (isList<string | Readonly<Override>>(overrides) && overrides.every((o) => typeof o === 'string'))
+    return overrides.map(String);
   return toOverrides(overrides).map((o) => `${o.key}=${String(o.value)}`);
 }
 
@@ -100,7 +122,7 @@ export function importModel(file: string, options: { name?: string } = {}): Impo
   const lower = file.toLowerCase();
   if (lower.endsWith('.csv')) return { network: readNeuroSim(file, name), warnings: [] };
   if (lower.endsWith('.onnx')) return importOnnx(readOnnxFile(file), name, file);
-  throw new InputError(file, '', 'expected a NeuroSim .csv file or an .onnx model');
+  throw new InputError('--from', file, 'expected a NeuroSim .csv file or an .onnx model');
 }
 
 function networkOf(input: NetworkInput): { network: Network; tracePath: string } {
@@ -118,16 +140,19 @@ export interface PruneOptions {
 
 /**
  * Pattern + connectivity pruning of the 3x3 conv layers with the arch's `pattern.*` keys (`ousim
- * prune`); layers that already carry masks are kept. `stats` are the rows of patterns.csv.
+ * prune`); layers that already carry masks are kept. `stats` are the rows of patterns.csv,
+ * `weights` says where the weights came from.
  */
 export function prune(
   network: NetworkInput,
   arch: Arch,
   options: PruneOptions = {},
-): { network: Network; stats: PatternStats[] } {
+): { network: Network; stats: PatternStats[]; weights: string } {
   const { network: loaded } = networkOf(network);
+  const seed = options.seed ?? 1;
   const weights = options.weights === undefined ? undefined : weightsFrom(options.weights, loaded);
-  return pruneNetwork(loaded, arch.pattern, options.seed ?? 1, weights);
+  const pruned = pruneNetwork(loaded, arch.pattern, seed, weights);
+  return { ...pruned, weights: weights ? weights.origin : `synthetic (seed ${seed})` };
 }
 
 export interface MappingOptions {
@@ -262,17 +287,13 @@ export function reprice(simulation: Simulation, arch: Arch): Simulation {
   return { ...simulation, ...rowsOf(result), result, arch, warnings: result.warnings };
 }
 
-function isList(s: Simulation | readonly Simulation[]): s is readonly Simulation[] {
-  return Array.isArray(s);
-}
-
 /** Write a simulation's summary.csv, layers.csv, components.csv, config.resolved.json atomically. */
 export function writeRun(
   out: string,
   simulations: Simulation | readonly Simulation[],
   config?: unknown,
 ): string {
-  const list: readonly Simulation[] = isList(simulations) ? simulations : [simulations];
+  const list: readonly Simulation[] = isList<Simulation>(simulations) ? simulations : [simulations];
   const folder = new OutputFolder(out);
   try {
     writeRunOutputs(
@@ -366,9 +387,9 @@ export interface SweepOutcome extends SweepReport {
  */
 export async function sweep(options: SweepOptions): Promise<SweepOutcome> {
   const axes = options.axes ?? [];
-  const sets = Array.isArray(axes)
-    ? [...(axes as readonly string[])]
-    : Object.entries(axes).map(([key, values]) => `${key}=${(values as unknown[]).map(String).join(',')}`);
+  const sets = isList<string>(axes)
+    ? [...axes]
+    : Object.entries(axes).map(([key, values]) => `${key}=${values.map(String).join(',')}`);
   const backend = createBackend(jobsOf(options.jobs));
   try {
     const report = await runSweep(
@@ -402,7 +423,9 @@ export function mergeSweep(folders: readonly string[], out: string): MergeReport
  * One self-contained HTML report of a results folder (`ousim report`): configuration, tables and
  * interactive figures, vega inlined so it opens offline. Returns the file written.
  */
-export function report(inDir: string, out: string): string {
+export async function report(inDir: string, out: string): Promise<string> {
+  // Loaded on demand: the figures pull in vega and resvg, which the other functions do not need.
+  const { writeReport } = await import('../report/html.ts');
   return writeReport(inDir, out);
 }
 
