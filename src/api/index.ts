@@ -12,7 +12,7 @@ import { layerRow, summaryRow, type LayerRow, type SummaryRow } from '../mapping
 import type { MapperOptions } from '../mapping/types.ts';
 import { OutputFolder } from '../output/atomic.ts';
 import { componentRows, layerRows, summaryRows, writeRunOutputs } from '../output/csv.ts';
-import { readCsvFile, toCsv, type CsvRow } from '../output/csv-text.ts';
+import { readCsvFile, toCsv, type CsvRow, type CsvValue } from '../output/csv-text.ts';
 import { needsPruning, resolvedConfig } from '../sim/setup.ts';
 import { reprice as repriceResult, simulate as simulateRequest, simulationKey } from '../sim/simulate.ts';
 import type { Fidelity, RunResult } from '../sim/types.ts';
@@ -430,6 +430,6 @@ export async function report(inDir: string, out: string): Promise<string> {
 }
 
 /** CSV text of rows (the writers' own formatting: equal rows, equal bytes). */
-export function csv(rows: readonly CsvRow[]): string {
+export function csv<T extends Record<keyof T, CsvValue>>(rows: readonly Readonly<T>[]): string {
   return toCsv(rows);
 }

@@ -96,8 +96,12 @@ describe('the installed package (docs/api.md)', function () {
       `5-bit ADC: ${cheaper.summary.energy_pj} pJ`,
       // 3 ADC resolutions x 2 mappings, one simulation per mapping (adc.bits only changes prices).
       'sweep: 6 rows, 2 simulated, 4 re-priced',
+      'report: results-api/report.html',
       'refused: --set: adc.bitz: unknown key',
     ]);
+    // The report inlines vega from the installed dependencies and the page script from dist/.
+    const html = readFileSync(join(project, 'results-api', 'report.html'), 'utf8');
+    expect(html).to.include('vegaEmbed').and.to.include('heatmap-metric');
     // Cheaper ADC, same counts: the re-priced run costs less and keeps its cycles.
     expect(Number(cheaper.summary.energy_pj)).to.be.below(Number(sim.summary.energy_pj));
     expect(cheaper.summary.cycles).to.equal(sim.summary.cycles);
