@@ -66,38 +66,31 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
   handler: async (args) => {
     const traces = splitList(args.traces);
     // Loaded here so that `--help` does not pull in the simulator.
-    const { runCompare } = await import('../../sweep/compare.ts');
-    const { createBackend, defaultJobs } = await import('../../sweep/backend.ts');
+    const { compare } = await import('../../api/index.ts');
+    const { defaultJobs } = await import('../../sweep/backend.ts');
     const jobs = Math.min(args.jobs ?? defaultJobs(), traces.length);
     if (!Number.isInteger(jobs) || jobs < 1)
       throw new InputError('--jobs', '', `expected a whole number >= 1`);
-    const backend = createBackend(jobs);
     const started = performance.now();
-    try {
-      const outcome = await runCompare(
-        {
-          traces,
-          arch: args.arch,
-          sets: args.set,
-          seed: args.seed,
-          fidelity: args.fidelity as Fidelity,
-          out: args.out,
-          mapperOptions: mapperOptionsOf(args),
-          mappings: splitList(args.mappings),
-        },
-        (tasks) => backend.simulateBatch(tasks),
-        stderrProgress(),
-      );
-      for (const result of outcome.results)
-        for (const warning of result.warnings)
-          process.stderr.write(`ousim compare: ${result.network} ${result.mapping}: ${warning}\n`);
-      process.stdout.write(`${formatCompareTable(outcome.rows, outcome.mappings)}\n\n`);
-      process.stdout.write(
-        `wrote summary.csv, layers.csv, components.csv, compare.csv, config.resolved.json to ${outcome.out} ` +
-          `in ${formatSeconds((performance.now() - started) / 1000)}; figures: ousim figures --in ${args.out}\n`,
-      );
-    } finally {
-      await backend.close();
-    }
+    const outcome = await compare({
+      traces,
+      arch: args.arch,
+      overrides: args.set,
+      seed: args.seed,
+      fidelity: args.fidelity as Fidelity,
+      out: args.out,
+      ...mapperOptionsOf(args),
+      mappings: splitList(args.mappings),
+      jobs,
+      progress: stderrProgress(),
+    });
+    for (const result of outcome.results)
+      for (const warning of result.warnings)
+        process.stderr.write(`ousim compare: ${result.network} ${result.mapping}: ${warning}\n`);
+    process.stdout.write(`${formatCompareTable(outcome.rows, outcome.mappings)}\n\n`);
+    process.stdout.write(
+      `wrote summary.csv, layers.csv, components.csv, compare.csv, config.resolved.json to ${outcome.out} ` +
+        `in ${formatSeconds((performance.now() - started) / 1000)}; figures: ousim figures --in ${args.out}\n`,
+    );
   },
 };

@@ -5,12 +5,8 @@
 import { basename, extname, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { checkFileTarget, writeFileAtomic } from '../../output/atomic.ts';
-import { InputError } from '../../util/errors.ts';
-import { readNeuroSim } from '../../workload/neurosim.ts';
-import { importOnnx } from '../../workload/onnx/import.ts';
-import { readOnnxFile } from '../../workload/onnx/model.ts';
-import { writeTrace } from '../../workload/trace.ts';
-import { layerMacs, type Network } from '../../workload/types.ts';
+import { importModel, writeTrace } from '../../api/index.ts';
+import { layerMacs } from '../../workload/types.ts';
 
 interface ImportArgs {
   from: string;
@@ -37,16 +33,8 @@ export const importCommand: CommandModule<object, ImportArgs> = {
     const name = args.name ?? basename(args.from, extname(args.from));
     const out = resolve(args.out ?? `${name}.json`);
     checkFileTarget(out);
-    let network: Network;
-    if (args.from.toLowerCase().endsWith('.csv')) {
-      network = readNeuroSim(args.from, name);
-    } else if (args.from.toLowerCase().endsWith('.onnx')) {
-      const result = importOnnx(readOnnxFile(args.from), name, args.from);
-      for (const warning of result.warnings) process.stderr.write(`ousim: warning: ${warning}\n`);
-      network = result.network;
-    } else {
-      throw new InputError('--from', args.from, 'expected a NeuroSim .csv file or an .onnx model');
-    }
+    const { network, warnings } = importModel(args.from, { name });
+    for (const warning of warnings) process.stderr.write(`ousim: warning: ${warning}\n`);
     // A half-written trace never appears under its name.
     writeFileAtomic(out, writeTrace(network));
     const convs = network.layers.filter((l) => l.type === 'conv').length;

@@ -4,16 +4,14 @@
  * without masks are pruned on the fly with the arch's pattern.* settings and --seed.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { loadArch } from '../../config/arch.ts';
-import { mapNetwork, listMappers } from '../../mapping/registry.ts';
+import { loadArch, map } from '../../api/index.ts';
+import { listMappers } from '../../mapping/registry.ts';
 import { PACKINGS, DEFAULT_PACKING } from '../../mapping/pattern/packings.ts';
 import { findPacking } from '../../mapping/pattern/mapper.ts';
-import { layerRow, summaryRow, type LayerRow, type SummaryRow } from '../../mapping/report.ts';
+import type { LayerRow, SummaryRow } from '../../mapping/report.ts';
 import { OutputFolder } from '../../output/atomic.ts';
 import { toCsv } from '../../output/csv-text.ts';
 import { OUSIM_VERSION } from '../../util/version.ts';
-import { pruneNetwork } from '../../workload/prune.ts';
-import { loadTrace, resolveTracePath } from '../../workload/trace.ts';
 import {
   mapperOptionsOf,
   parseOverrides,
@@ -97,23 +95,9 @@ export const mapCommand: CommandModule<object, MapArgs> = {
     const traces = splitList(args.trace);
     if (traces.length === 0) throw new InputError('--trace', '', 'name at least one network');
     for (const trace of traces) {
-      const loaded = loadTrace(resolveTracePath(trace));
-      // Dense placement ignores the masks, so only the pattern mapper needs the pruning.
-      const network =
-        args.mapping === 'dense' ? loaded : pruneNetwork(loaded, arch.pattern, args.seed).network;
-      const rows = mapNetwork(network, arch, args.mapping, options).map((m) =>
-        layerRow(network.name, m, arch),
-      );
-      layerRows.push(...rows);
-      summaries.push(
-        summaryRow(
-          network,
-          args.mapping,
-          args.mapping === 'pattern' ? (options.packing ?? '') : '',
-          rows,
-          arch,
-        ),
-      );
+      const mapped = map(trace, arch, { ...options, mapping: args.mapping, seed: args.seed });
+      layerRows.push(...mapped.layers);
+      summaries.push(mapped.summary);
     }
     const config = {
       ousimVersion: OUSIM_VERSION,

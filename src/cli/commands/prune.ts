@@ -4,13 +4,10 @@
  * overridable with --set) and weights that are either seeded synthetic ones or real ones.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { loadArch } from '../../config/arch.ts';
+import { loadArch, loadTrace, prune, writeTrace } from '../../api/index.ts';
 import { OutputFolder } from '../../output/atomic.ts';
 import { patternStatsCsv } from '../../workload/pattern-stats.ts';
-import { pruneNetwork } from '../../workload/prune.ts';
-import { loadTrace, resolveTracePath, writeTrace } from '../../workload/trace.ts';
-import { weightsFrom } from '../../workload/weights/files.ts';
-import { parseOverrides, withArchOptions, type ArchArgs } from '../options.ts';
+import { withArchOptions, type ArchArgs } from '../options.ts';
 
 interface PruneArgs extends ArchArgs {
   trace: string;
@@ -46,14 +43,17 @@ export const pruneCommand: CommandModule<object, PruneArgs> = {
           'pattern.connectivity (kernels before / after).',
       ),
   handler: (args) => {
-    const arch = loadArch(args.arch, parseOverrides(args.set));
-    const network = loadTrace(resolveTracePath(args.trace));
-    const weights = args.weights === undefined ? undefined : weightsFrom(args.weights, network);
-    const { network: pruned, stats } = pruneNetwork(network, arch.pattern, args.seed, weights);
+    const arch = loadArch(args.arch, args.set);
+    const network = loadTrace(args.trace);
+    const {
+      network: pruned,
+      stats,
+      weights,
+    } = prune(network, arch, { seed: args.seed, weights: args.weights });
     const { size, count, connectivity } = arch.pattern;
     const note =
       `pruned by ousim: pattern.size ${size}, pattern.count ${count}, pattern.connectivity ${connectivity}, ` +
-      `weights ${weights ? weights.origin : `synthetic (seed ${args.seed})`}`;
+      `weights ${weights}`;
     // Only a trace that this call pruned says so; masks it already had are kept as they were.
     if (stats.some((s) => s.status === 'pruned'))
       pruned.description = network.description ? `${network.description}; ${note}` : note;

@@ -3,16 +3,12 @@
  * components.csv and config.resolved.json atomically, and prints a short summary.
  */
 import type { Argv, CommandModule } from 'yargs';
-import { OutputFolder } from '../../output/atomic.ts';
-import { writeRunOutputs } from '../../output/csv.ts';
-import { prepareArch, prepareNetwork, resolvedConfig } from '../../sim/setup.ts';
-import { simulate } from '../../sim/simulate.ts';
+import { loadArch, simulate, writeRun, type Simulation } from '../../api/index.ts';
 import type { Fidelity, RunResult } from '../../sim/types.ts';
 import { createLogger, type LogLevel } from '../../util/logger.ts';
 import { LazyProgress } from '../progress.ts';
 import {
   mapperOptionsOf,
-  parseOverrides,
   withArchOptions,
   withMappingOptions,
   withOutputOptions,
@@ -52,19 +48,15 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .example('$0 run --trace vgg16-cifar10 --mapping pattern --set adc.bits=6 --out results/run', ''),
   handler: (args) => {
     const log = createLogger(args['log-level'] as LogLevel);
-    const overrides = parseOverrides(args.set);
-    const { arch, archPath } = prepareArch(args.arch, overrides);
-    const prepared = prepareNetwork(args.trace, arch, args.seed, { masks: args.mapping !== 'dense' });
+    const arch = loadArch(args.arch, args.set);
     const mapperOptions = mapperOptionsOf(args);
-    const progress = new LazyProgress(`${prepared.network.name} ${args.mapping}`);
+    const progress = new LazyProgress(`${args.trace} ${args.mapping}`);
     const started = Date.now();
-    let result: RunResult;
+    let simulation: Simulation;
     try {
-      result = simulate({
-        arch,
-        network: prepared.network,
-        mapper: args.mapping,
-        mapperOptions,
+      simulation = simulate(args.trace, arch, {
+        ...mapperOptions,
+        mapping: args.mapping,
         fidelity: args.fidelity,
         seed: args.seed,
         onProgress: (f) => progress.update(f),
@@ -72,30 +64,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
     } finally {
       progress.stop();
     }
+    const result = simulation.result;
     for (const warning of result.warnings) log.warn(warning);
-    const out = new OutputFolder(args.out);
-    try {
-      writeRunOutputs(
-        out,
-        [result],
-        resolvedConfig({
-          command: 'run',
-          arch,
-          archPath,
-          overrides,
-          networks: [prepared],
-          mappers: [args.mapping],
-          mapperOptions,
-          fidelity: args.fidelity,
-          seed: args.seed,
-        }),
-      );
-      out.commit();
-    } catch (error) {
-      out.discard();
-      throw error;
-    }
-    printSummary(result, Date.now() - started, out.out);
+    const out = writeRun(args.out, simulation);
+    printSummary(result, Date.now() - started, out);
   },
 };
 

@@ -5,7 +5,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../util/errors.ts';
 import { splitList, withArchOptions, type ArchArgs } from '../options.ts';
-import { parseShard } from '../../sweep/shard.ts';
 import { stderrProgress, formatSeconds } from '../../sweep/progress.ts';
 import { formatRanges, mergeSweeps } from '../../sweep/merge.ts';
 import type { Fidelity } from '../../sim/types.ts';
@@ -104,41 +103,34 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     const traces = splitList(args.trace);
     if (traces.length === 0)
       throw new InputError('--trace', '', 'name the network(s) to sweep, e.g. --trace vgg16-cifar10');
-    // The backend pulls in the simulator; loaded here so `sweep merge` and --help stay light.
-    const { createBackend, defaultJobs } = await import('../../sweep/backend.ts');
-    const { runSweep } = await import('../../sweep/runner.ts');
+    // The API pulls in the simulator; loaded here so `sweep merge` and --help stay light.
+    const { sweep } = await import('../../api/index.ts');
+    const { defaultJobs } = await import('../../sweep/backend.ts');
     const jobs = args.jobs ?? defaultJobs();
     if (!Number.isInteger(jobs) || jobs < 1)
       throw new InputError('--jobs', '', `expected a whole number >= 1, got ${jobs}`);
-    const backend = createBackend(jobs);
-    try {
-      const report = await runSweep(
-        {
-          traces,
-          mappings: splitList(args.mapping),
-          sets: args.set,
-          arch: args.arch,
-          seed: args.seed,
-          fidelity: args.fidelity as Fidelity,
-          out: args.out,
-          shard: parseShard(args.shard),
-        },
-        backend,
-        stderrProgress(),
-        (line) => process.stderr.write(`${line}\n`),
+    const report = await sweep({
+      traces,
+      mappings: splitList(args.mapping),
+      axes: args.set,
+      arch: args.arch,
+      seed: args.seed,
+      fidelity: args.fidelity as Fidelity,
+      out: args.out,
+      shard: args.shard,
+      jobs,
+      progress: stderrProgress(),
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    const written = report.simulated + report.repriced;
+    process.stdout.write(
+      `${report.csv}: ${report.alreadyDone + written} of ${report.shardPoints} points ` +
+        `(${report.simulated} simulated, ${report.repriced} re-priced, ${report.alreadyDone} already there) ` +
+        `in ${formatSeconds(report.seconds)}\n`,
+    );
+    if (report.failed.length > 0)
+      throw new Error(
+        `${report.failed.length} sweep point(s) failed (listed above); the other rows are saved, rerun to retry`,
       );
-      const written = report.simulated + report.repriced;
-      process.stdout.write(
-        `${report.csv}: ${report.alreadyDone + written} of ${report.shardPoints} points ` +
-          `(${report.simulated} simulated, ${report.repriced} re-priced, ${report.alreadyDone} already there) ` +
-          `in ${formatSeconds(report.seconds)}\n`,
-      );
-      if (report.failed.length > 0)
-        throw new Error(
-          `${report.failed.length} sweep point(s) failed (listed above); the other rows are saved, rerun to retry`,
-        );
-    } finally {
-      await backend.close();
-    }
   },
 };
