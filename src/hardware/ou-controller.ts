@@ -7,8 +7,11 @@
 import { Component, SimEvent, indexedName, type Simulator } from '../engine/index.ts';
 import type { CrossbarPlan } from '../mapping/types.ts';
 import type { ActionCounts } from '../energy/actions.ts';
+import type { StateShift, StateWriter } from '../sim/steady-state.ts';
 import { TimedQueue } from '../sim/timed-queue.ts';
 import { backStageCycles, type OuTiming } from './ou-pipeline.ts';
+
+const FRONT_STATES = ['idle', 'waiting', 'reading', 'holding'] as const;
 
 export class OuController extends Component {
   private readonly plan: CrossbarPlan;
@@ -23,7 +26,7 @@ export class OuController extends Component {
   /** Vectors whose last conversion is done, leaving the shift-and-add unit at these cycles. */
   private readonly leaving = new TimedQueue();
 
-  private front: 'idle' | 'waiting' | 'reading' | 'holding' = 'idle';
+  private front: (typeof FRONT_STATES)[number] = 'idle';
   private converting = false;
   /** Position in the current vector: slice and OU step; step = -1 when no vector is in progress. */
   private slice = 0;
@@ -61,6 +64,26 @@ export class OuController extends Component {
     this.readDone = new SimEvent(this, 'readDone', () => this.onReadDone());
     this.convDone = new SimEvent(this, 'convDone', () => this.onConvDone());
     this.shiftAddDone = new SimEvent(this, 'shiftAddDone', () => this.onShiftAddDone());
+  }
+
+  /** Steady-state snapshot (src/sim/steady-state.ts): the walk's position and its two queues. */
+  capture(w: StateWriter): void {
+    w.raw(FRONT_STATES.indexOf(this.front));
+    w.raw(this.converting ? 1 : 0);
+    w.raw(this.slice);
+    w.raw(this.step);
+    w.raw(this.heldStep);
+    w.raw(this.heldIsLast ? 1 : 0);
+    w.raw(this.convertingIsLast ? 1 : 0);
+    for (const queue of [this.waiting, this.leaving]) {
+      w.raw(queue.size);
+      for (let k = 0; k < queue.size; k++) w.time(queue.timeAt(k));
+    }
+  }
+
+  shift(s: StateShift): void {
+    this.waiting.moveBy(s.cycles, 0);
+    this.leaving.moveBy(s.cycles, 0);
   }
 
   /** A new input vector whose inputs are in the input register at cycle `ready` (>= now). */

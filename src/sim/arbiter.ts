@@ -1,6 +1,7 @@
 import { Component, SimEvent, type Simulator } from '../engine/index.ts';
 import type { LayerCopy } from './layer-copy.ts';
 import { ARBITER_PRIORITY } from './priorities.ts';
+import type { StateWriter } from './steady-state.ts';
 
 /**
  * Fixed-priority arbitration of the copies that finished a vector in the same cycle: they book the
@@ -18,6 +19,12 @@ export class Arbiter extends Component {
   note(copy: LayerCopy): void {
     this.pending.push(copy);
     if (!this.run.scheduled) this.sim.schedule(this.run, this.now);
+  }
+
+  /** Steady-state snapshot: the copies waiting for a grant (none between cycles, in practice). */
+  capture(w: StateWriter): void {
+    w.raw(this.pending.length);
+    for (const copy of this.pending) w.raw(copy.placement.globalIndex);
   }
 
   private grant(): void {

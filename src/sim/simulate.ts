@@ -17,15 +17,20 @@ import type { LayerMapping } from '../mapping/types.ts';
 import { isWeightLayer } from '../workload/types.ts';
 import { Arbiter } from './arbiter.ts';
 import { LayerUnit, NetworkInput, edgeBetween, type DataflowContext } from './dataflow.ts';
+import { ImageLedger } from './image-ledger.ts';
 import { lineBufferWarnings } from './line-buffers.ts';
 import { placeLayers, type ChipPlacement, type CopyPlacement } from './placement.ts';
-import type { LayerResult, RunRequest, RunResult } from './types.ts';
+import { StreamProbe, type Periodic } from './steady-state.ts';
+import type { LayerResult, RunRequest, RunResult, StreamFigures } from './types.ts';
 
 /** How many cycles the run loop advances between progress reports. */
 const PROGRESS_STRIDE = 1 << 18;
 
 export function simulate(request: RunRequest): RunResult {
   const { arch, network, fidelity } = request;
+  const images = request.images ?? 1;
+  if (!Number.isSafeInteger(images) || images < 1)
+    throw new Error(`simulate: images must be a whole number >= 1, got ${images}`);
   const mappings = mapNetwork(network, arch, request.mapper, request.mapperOptions);
   const placement = placeLayers(mappings, arch);
   const sim = new Simulator({ seed: request.seed });
@@ -66,6 +71,8 @@ export function simulate(request: RunRequest): RunResult {
       shiftAddCycles: toCycles(arch, arch.shiftAdd.latencyNs),
     },
     activationCycles: toCycles(arch, arch.activation.latencyNs),
+    images,
+    ledger: new ImageLedger(0),
   };
 
   // build: one unit per layer; wire: edges along the layers' inputs
@@ -105,33 +112,67 @@ export function simulate(request: RunRequest): RunResult {
     units.set(layer.name, unit);
   });
   sim.wire();
+  const unitList = [...units.values()];
+  const positionsPerImage = unitList.reduce((sum, u) => sum + u.positions, 0);
+  const ledger = new ImageLedger(positionsPerImage);
+  ctx.ledger = ledger;
 
-  // run: the image is in the first layers' buffers at cycle 0
+  // Steady-state probe: snapshots when the first layer starts an image (docs/simulation.md).
+  const probe =
+    images > 1
+      ? new StreamProbe(
+          {
+            sim,
+            images,
+            parts: [ledger, noc, ...tiles, ctx.arbiter, ...unitList] as Periodic[],
+            completed: () => ledger.completed,
+            lead: (image) => Math.max(...unitList.map((u) => (u.positionsStarted - image * u.positions) / u.positions)),
+          },
+          request.fastForward ?? true,
+        )
+      : undefined;
+  let entered = -1;
+  const source = input.consumers[0]?.to;
+  if (probe && source) {
+    source.reportsImages = true;
+    ctx.onImageEntered = (image) => {
+      if (image < 1 || !probe.probing) return;
+      entered = image;
+      sim.stop();
+    };
+  }
+
+  // run: every image is in the first layers' buffers at cycle 0
   const imageBits = input.positions * input.shape[0] * arch.precision.inputBits;
   const preloaded = new Set<number>();
   for (const edge of input.consumers) {
     // Counted once per tile that holds a copy of the image.
-    if (!preloaded.has(edge.to.tile)) edge.to.counts.bufferWriteBits += imageBits;
+    if (!preloaded.has(edge.to.tile)) edge.to.counts.bufferWriteBits += imageBits * images;
     preloaded.add(edge.to.tile);
-    for (let p = 0; p < input.positions; p++) edge.deliver(0, p);
+    edge.openAll();
   }
-  const totalPositions = [...units.values()].reduce((sum, u) => sum + u.positions, 0);
+  const totalPositions = positionsPerImage * images;
   while (sim.pending > 0) {
     sim.run(sim.now + PROGRESS_STRIDE);
+    if (entered >= 0) {
+      probe?.imageEntered(entered);
+      entered = -1;
+    }
     if (request.onProgress) {
       let started = 0;
-      for (const unit of units.values()) started += unit.positionsStarted;
+      for (const unit of unitList) started += unit.positionsStarted;
       request.onProgress(started / totalPositions);
     }
   }
   let cycles = sim.now;
-  for (const unit of units.values()) if (unit.lastDone > cycles) cycles = unit.lastDone;
-  for (const unit of units.values()) {
-    if (unit.positionsStarted !== unit.positions)
+  for (const unit of unitList) if (unit.lastDone > cycles) cycles = unit.lastDone;
+  for (const unit of unitList) {
+    if (unit.positionsStarted !== unit.positionsTotal)
       throw new Error(
-        `layer ${unit.layer.name} started ${unit.positionsStarted} of ${unit.positions} positions`,
+        `layer ${unit.layer.name} started ${unit.positionsStarted} of ${unit.positionsTotal} positions`,
       );
   }
+  const stream = streamFigures(images, cycles, ledger, probe?.found);
   for (const pe of pes) pe.runCycles = cycles;
   sim.finish();
 
@@ -141,7 +182,7 @@ export function simulate(request: RunRequest): RunResult {
     const unit = units.get(layer.name) as LayerUnit;
     const mapped = mappingOf.get(layer.name);
     const copies = mapped ? placement.copies[mapped.index] : [];
-    return layerResult(unit, mapped?.mapping, copies, arch, inventory);
+    return layerResult(unit, mapped?.mapping, copies, arch, inventory, stream);
   });
   const counts = emptyCounts();
   for (const layer of layers) addCounts(counts, layer.counts);
@@ -164,8 +205,31 @@ export function simulate(request: RunRequest): RunResult {
     layers,
     components,
     warnings: [...placementWarnings(placement), ...lineBufferWarnings(network.layers, arch)],
+    stream,
   };
   return reprice(result, arch);
+}
+
+/**
+ * Latency and pace of the stream. One image: the interval is its latency (nothing overlaps). More:
+ * the period of the steady state when the schedule became periodic, else the mean gap between
+ * image completions after the first, (cycles - first latency) / (images - 1).
+ */
+function streamFigures(
+  images: number,
+  cycles: number,
+  ledger: ImageLedger,
+  found: { fromImage: number; periodCycles: number; skippedImages: number } | undefined,
+): StreamFigures {
+  const first = ledger.firstLatency;
+  if (images === 1) return { images, firstLatencyCycles: first, intervalCycles: cycles, steadyFromImage: -1, skippedImages: 0 };
+  return {
+    images,
+    firstLatencyCycles: first,
+    intervalCycles: found ? found.periodCycles : (cycles - first) / (images - 1),
+    steadyFromImage: found ? found.fromImage : -1,
+    skippedImages: found ? found.skippedImages : 0,
+  };
 }
 
 /**
@@ -248,6 +312,7 @@ function layerResult(
   copies: readonly CopyPlacement[],
   arch: Arch,
   inventory: HardwareInventory,
+  stream: StreamFigures,
 ): LayerResult {
   const counts: ActionCounts = { ...unit.counts };
   let ouSum = 0;
@@ -282,11 +347,22 @@ function layerResult(
     ouStepsPerVectorMax: ouMax,
     indexBits: (mapping?.indexBits ?? 0) * (mapping?.replication ?? 0),
     replication: mapping?.replication ?? 0,
+    busyFraction: busyFraction(unit, stream.intervalCycles),
     startCycle: unit.firstStart === Infinity ? 0 : unit.firstStart,
     endCycle: unit.lastDone,
     counts,
     energy: priceEnergy(counts, 0, inventory, arch, { chipLevel: false }),
   };
+}
+
+/**
+ * Share of the interval the layer's slowest crossbar needs for its vectors of one image, run back
+ * to back (cycles per vector x vectors of its copy per image); 0 for layers without crossbars.
+ */
+function busyFraction(unit: LayerUnit, interval: number): number {
+  let busy = 0;
+  for (const copy of unit.copies) busy = Math.max(busy, copy.cyclesPerVector * copy.vectorsPerImage());
+  return interval > 0 ? busy / interval : 0;
 }
 
 function placementWarnings(placement: ChipPlacement): string[] {

@@ -1,0 +1,197 @@
+/**
+ * Steady-state fast-forward of a stream of images (docs/simulation.md, "Streams of images").
+ *
+ * Every time the network's first layer starts the first position of an image k, the run stops after
+ * that event and every component writes its timing state relative to that moment: cycles as
+ * offsets from now, stream positions as offsets from image k's first position, plus its additive
+ * counters. When the state at image k + 1 equals the state at image k, the schedule from k + 1 on is
+ * the schedule from k shifted by T = c(k+1) - c(k) cycles and one image (the model is deterministic
+ * and reads nothing but this state), so it is periodic from there: the run jumps J images ahead by
+ * adding J x T to every cycle, J images to every position and J x (per-image increment) to every
+ * counter, then simulates the last images in full. Exact, not an estimate; test/sim/steady-state.test.ts
+ * compares it with the full simulation.
+ *
+ * Some state only matters through max(value, now + slack) (a buffer port or link free before now, an
+ * OU pipeline idle since long ago): it is written clamped, which keeps the comparison exact (two
+ * states that differ only below the clamp behave the same) and lets the repetition show.
+ */
+import type { SimEvent, Simulator } from '../engine/index.ts';
+
+/** Writes one snapshot: the timing state (compared) and the additive counters (differenced). */
+export class StateWriter {
+  readonly values: number[] = [];
+  readonly counters: number[] = [];
+
+  constructor(
+    /** The snapshot's cycle (the run's now). */
+    readonly now: number,
+    /** The image whose first position the first layer has just started. */
+    readonly image: number,
+  ) {}
+
+  /** A cycle (or -Infinity / Infinity), as an offset from now. */
+  time(cycle: number): void {
+    this.values.push(cycle - this.now);
+  }
+
+  /** A cycle that only matters through max(cycle, floor): written clamped to `floor`. */
+  timeAtLeast(cycle: number, floor: number): void {
+    this.values.push((cycle > floor ? cycle : floor) - this.now);
+  }
+
+  /** A position of a stream with `perImage` positions per image, as an offset from this image's first. */
+  position(global: number, perImage: number): void {
+    this.values.push(global - this.image * perImage);
+  }
+
+  /** A value that does not move with time or images (a flag, a step index, a count difference). */
+  raw(value: number): void {
+    this.values.push(value);
+  }
+
+  /** A counter that only adds up; its increment per image is extrapolated, not compared. */
+  counter(value: number): void {
+    this.counters.push(value);
+  }
+}
+
+/** One jump: `images` images (periods) ahead, `cycles` = images x period. */
+export class StateShift {
+  private cursor = 0;
+
+  constructor(
+    readonly cycles: number,
+    readonly images: number,
+    /** Per-image increment of each counter, in the order StateWriter.counter saw them. */
+    private readonly increments: readonly number[],
+  ) {}
+
+  time(cycle: number): number {
+    return cycle + this.cycles;
+  }
+
+  position(global: number, perImage: number): number {
+    return global + this.images * perImage;
+  }
+
+  counter(value: number): number {
+    return value + this.images * this.increments[this.cursor++];
+  }
+
+  /** Every counter was visited exactly once (a check that capture and shift walk the same way). */
+  get countersUsed(): number {
+    return this.cursor;
+  }
+}
+
+/** A part of the model with timing state: it writes it and moves it, walking its fields the same way. */
+export interface Periodic {
+  capture(w: StateWriter): void;
+  shift(s: StateShift): void;
+}
+
+/** Equal snapshots (same length, same values). */
+export function sameState(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** What the probe needs of the model; `parts` are walked in a fixed order. */
+export interface StreamModel {
+  sim: Simulator;
+  images: number;
+  parts: readonly Periodic[];
+  /** Images complete so far. */
+  completed(): number;
+  /** The furthest a layer has got into the stream, in images past `image` (positions / per image). */
+  lead(image: number): number;
+}
+
+/** What the probe found: the period and where it starts, and how many images it skipped. */
+export interface SteadyState {
+  /** First image of the periodic regime (state at its start = state at the next image's, shifted). */
+  fromImage: number;
+  periodCycles: number;
+  skippedImages: number;
+}
+
+/** Images probed for a repeating state before the run gives up and simulates everything. */
+export const MAX_PROBED_IMAGES = 48;
+
+/**
+ * Takes a snapshot each time an image enters, compares it with the previous one and, when they
+ * match, jumps (`fastForward`) or only records the period (a full simulation, for comparison).
+ */
+export class StreamProbe {
+  private previous: StateWriter | undefined;
+  private readonly eventIds = new Map<SimEvent, number>();
+  found: SteadyState | undefined;
+  private active = true;
+
+  constructor(
+    private readonly model: StreamModel,
+    private readonly fastForward: boolean,
+  ) {}
+
+  /** Whether the probe still wants to hear about images entering. */
+  get probing(): boolean {
+    return this.active;
+  }
+
+  /** The network's first layer has just started image `image` and the run stopped after that event. */
+  imageEntered(image: number): void {
+    const model = this.model;
+    const w = new StateWriter(model.sim.now, image);
+    this.capture(w);
+    const previous = this.previous;
+    this.previous = w;
+    if (
+      previous &&
+      previous.image === image - 1 &&
+      model.completed() >= 1 &&
+      model.lead(image) <= 1 &&
+      sameState(previous.values, w.values)
+    ) {
+      const period = w.now - previous.now;
+      this.active = false;
+      // Jump to the moment the last image enters; its images are simulated in full from there.
+      const skip = this.fastForward && period > 0 ? model.images - 1 - image : 0;
+      this.found = { fromImage: image - 1, periodCycles: period, skippedImages: Math.max(0, skip) };
+      if (skip > 0) {
+        const increments = w.counters.map((c, i) => c - previous.counters[i]);
+        this.shift(new StateShift(skip * period, skip, increments));
+      }
+      return;
+    }
+    if (image >= MAX_PROBED_IMAGES) this.active = false;
+  }
+
+  private capture(w: StateWriter): void {
+    const sim = this.model.sim;
+    const pending = sim.pendingEvents();
+    w.raw(pending.currentPriority);
+    w.raw(pending.events.length);
+    pending.events.forEach((event, k) => {
+      let id = this.eventIds.get(event);
+      if (id === undefined) {
+        id = this.eventIds.size;
+        this.eventIds.set(event, id);
+      }
+      w.raw(id);
+      w.time(pending.cycles[k]);
+      w.raw(pending.priorities[k]);
+    });
+    for (const part of this.model.parts) part.capture(w);
+    for (const counter of sim.stats.counters()) w.counter(counter.value);
+  }
+
+  private shift(s: StateShift): void {
+    const sim = this.model.sim;
+    sim.advanceClock(s.cycles);
+    for (const part of this.model.parts) part.shift(s);
+    for (const counter of sim.stats.counters()) counter.value = s.counter(counter.value);
+    if (s.countersUsed !== this.previous?.counters.length)
+      throw new Error(`steady state: ${s.countersUsed} counters moved, ${this.previous?.counters.length} captured`);
+  }
+}
