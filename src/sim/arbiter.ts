@@ -1,13 +1,13 @@
 import { Component, SimEvent, type Simulator } from '../engine/index.ts';
 import type { LayerCopy } from './layer-copy.ts';
 import { ARBITER_PRIORITY } from './priorities.ts';
-import type { StateWriter } from './steady-state.ts';
+import type { Periodic, StateShift, StateWriter } from './steady-state.ts';
 
 /**
  * Fixed-priority arbitration of the copies that finished a vector in the same cycle: they book the
  * shared buffers and links in copy order, whichever fidelity (and event order) produced them.
  */
-export class Arbiter extends Component {
+export class Arbiter extends Component implements Periodic {
   private readonly pending: LayerCopy[] = [];
   private readonly run: SimEvent;
 
@@ -26,6 +26,9 @@ export class Arbiter extends Component {
     w.raw(this.pending.length);
     for (const copy of this.pending) w.raw(copy.placement.globalIndex);
   }
+
+  /** Nothing to move: the copies waiting hold no cycles of their own. */
+  shift(_s: StateShift): void {}
 
   private grant(): void {
     const now = this.now;

@@ -13,10 +13,8 @@ export class ImageLedger implements Periodic {
   completed = 0;
   /** Highest image any position has finished for. */
   private highest = -1;
-  /** Cycle image 0 was complete (its latency), and the last two completions. */
+  /** Cycle image 0 was complete: its latency. */
   firstLatency = NaN;
-  lastCompletion = NaN;
-  previousCompletion = NaN;
 
   constructor(private readonly positionsPerImage: number) {}
 
@@ -32,8 +30,6 @@ export class ImageLedger implements Periodic {
       if (this.finished[s] !== this.positionsPerImage) break;
       const at = this.done[s];
       if (this.completed === 0) this.firstLatency = at;
-      this.previousCompletion = this.lastCompletion;
-      this.lastCompletion = at;
       this.done[s] = 0;
       this.finished[s] = 0;
       this.completed++;
@@ -48,8 +44,6 @@ export class ImageLedger implements Periodic {
       w.raw(finished);
       if (finished > 0) w.time(this.done[i & this.mask]);
     }
-    w.time(this.lastCompletion);
-    w.time(this.previousCompletion);
   }
 
   shift(s: StateShift): void {
@@ -71,8 +65,6 @@ export class ImageLedger implements Periodic {
       this.done[slot] = finished[k] > 0 ? s.time(done[k]) : 0;
       this.finished[slot] = finished[k];
     }
-    this.lastCompletion = s.time(this.lastCompletion);
-    this.previousCompletion = s.time(this.previousCompletion);
   }
 
   private grow(): void {

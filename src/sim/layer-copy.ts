@@ -226,13 +226,14 @@ export class LayerCopy implements Periodic {
     for (const pipeline of this.pipelines) pipeline.capture(w, now);
     for (const controller of this.controllers) controller.capture(w);
     for (let k = 0; k < this.finishedBy.length; k++) w.raw(this.finishedBy[k] - this.retired);
-    for (const queue of [this.done, this.inFlight]) {
-      w.raw(queue.size);
-      for (let k = 0; k < queue.size; k++) {
-        w.time(queue.timeAt(k));
-        w.position(queue.valueAt(k), n);
-      }
+    w.raw(this.done.size);
+    for (let k = 0; k < this.done.size; k++) {
+      w.time(this.done.timeAt(k));
+      w.position(this.done.valueAt(k), n);
     }
+    // The ou fidelity's vectors in flight carry no cycle, only their positions.
+    w.raw(this.inFlight.size);
+    for (let k = 0; k < this.inFlight.size; k++) w.position(this.inFlight.valueAt(k), n);
     w.counter(this.vectors);
   }
 

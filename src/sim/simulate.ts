@@ -20,7 +20,7 @@ import { LayerUnit, NetworkInput, edgeBetween, type DataflowContext } from './da
 import { ImageLedger } from './image-ledger.ts';
 import { lineBufferWarnings } from './line-buffers.ts';
 import { placeLayers, type ChipPlacement, type CopyPlacement } from './placement.ts';
-import { StreamProbe, type Periodic } from './steady-state.ts';
+import { StreamProbe, type SteadyState } from './steady-state.ts';
 import type { LayerResult, RunRequest, RunResult, StreamFigures } from './types.ts';
 
 /** How many cycles the run loop advances between progress reports. */
@@ -124,9 +124,10 @@ export function simulate(request: RunRequest): RunResult {
           {
             sim,
             images,
-            parts: [ledger, noc, ...tiles, ctx.arbiter, ...unitList] as Periodic[],
+            parts: [ledger, noc, ...tiles, ctx.arbiter, ...unitList],
             completed: () => ledger.completed,
-            lead: (image) => Math.max(...unitList.map((u) => (u.positionsStarted - image * u.positions) / u.positions)),
+            lead: (image) =>
+              Math.max(...unitList.map((u) => (u.positionsStarted - image * u.positions) / u.positions)),
           },
           request.fastForward ?? true,
         )
@@ -172,7 +173,7 @@ export function simulate(request: RunRequest): RunResult {
         `layer ${unit.layer.name} started ${unit.positionsStarted} of ${unit.positionsTotal} positions`,
       );
   }
-  const stream = streamFigures(images, cycles, ledger, probe?.found);
+  const stream = streamFigures(images, cycles, arch.clockNs, ledger, probe?.found);
   for (const pe of pes) pe.runCycles = cycles;
   sim.finish();
 
@@ -218,15 +219,18 @@ export function simulate(request: RunRequest): RunResult {
 function streamFigures(
   images: number,
   cycles: number,
+  clockNs: number,
   ledger: ImageLedger,
-  found: { fromImage: number; periodCycles: number; skippedImages: number } | undefined,
+  found: SteadyState | undefined,
 ): StreamFigures {
   const first = ledger.firstLatency;
-  if (images === 1) return { images, firstLatencyCycles: first, intervalCycles: cycles, steadyFromImage: -1, skippedImages: 0 };
+  let interval = cycles;
+  if (images > 1) interval = found ? found.periodCycles : (cycles - first) / (images - 1);
   return {
     images,
     firstLatencyCycles: first,
-    intervalCycles: found ? found.periodCycles : (cycles - first) / (images - 1),
+    intervalCycles: interval,
+    intervalNs: interval * clockNs,
     steadyFromImage: found ? found.fromImage : -1,
     skippedImages: found ? found.skippedImages : 0,
   };

@@ -192,6 +192,8 @@ export class StreamProbe {
     for (const part of this.model.parts) part.shift(s);
     for (const counter of sim.stats.counters()) counter.value = s.counter(counter.value);
     if (s.countersUsed !== this.previous?.counters.length)
-      throw new Error(`steady state: ${s.countersUsed} counters moved, ${this.previous?.counters.length} captured`);
+      throw new Error(
+        `steady state: ${s.countersUsed} counters moved, ${this.previous?.counters.length} captured`,
+      );
   }
 }

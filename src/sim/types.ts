@@ -87,8 +87,9 @@ export interface StreamFigures {
   images: number;
   /** Cycle the first image was complete (every output of every layer stored). */
   firstLatencyCycles: number;
-  /** Cycles per image in the steady state (see simulate.ts, streamFigures). */
+  /** Cycles per image in the steady state (see simulate.ts, streamFigures), and in ns. */
   intervalCycles: number;
+  intervalNs: number;
   /** First image of the periodic steady state, -1 when none was found (or one image). */
   steadyFromImage: number;
   /** Images fast-forwarded over (not simulated event by event). */
