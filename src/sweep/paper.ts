@@ -50,6 +50,17 @@ export type CompareRow = {
   pattern_cycles: number;
   dense_latency_ns: number;
   pattern_latency_ns: number;
+  /** Steady-state interval per image, dense over pattern (a throughput ratio); see docs/experiments.md. */
+  throughput_speedup: number;
+  images: number;
+  dense_interval_cycles: number;
+  pattern_interval_cycles: number;
+  dense_throughput_images_per_s: number;
+  pattern_throughput_images_per_s: number;
+  dense_tops_per_w: number;
+  pattern_tops_per_w: number;
+  dense_first_latency_cycles: number;
+  pattern_first_latency_cycles: number;
 };
 
 export const COMPARE_COLUMNS: readonly (keyof CompareRow)[] = [
@@ -70,6 +81,16 @@ export const COMPARE_COLUMNS: readonly (keyof CompareRow)[] = [
   'pattern_cycles',
   'dense_latency_ns',
   'pattern_latency_ns',
+  'throughput_speedup',
+  'images',
+  'dense_interval_cycles',
+  'pattern_interval_cycles',
+  'dense_throughput_images_per_s',
+  'pattern_throughput_images_per_s',
+  'dense_tops_per_w',
+  'pattern_tops_per_w',
+  'dense_first_latency_cycles',
+  'pattern_first_latency_cycles',
 ];
 
 /** Pattern over dense for one network: each ratio is dense cost / pattern cost (same work). */
@@ -92,7 +113,23 @@ export function compareRow(dense: RunResult, pattern: RunResult): CompareRow {
     pattern_cycles: pattern.cycles,
     dense_latency_ns: dense.latencyNs,
     pattern_latency_ns: pattern.latencyNs,
+    throughput_speedup: ratio(dense.stream.intervalCycles, pattern.stream.intervalCycles),
+    images: dense.stream.images,
+    dense_interval_cycles: dense.stream.intervalCycles,
+    pattern_interval_cycles: pattern.stream.intervalCycles,
+    dense_throughput_images_per_s: 1e9 / dense.stream.intervalNs,
+    pattern_throughput_images_per_s: 1e9 / pattern.stream.intervalNs,
+    dense_tops_per_w: topsPerWatt(dense),
+    pattern_tops_per_w: topsPerWatt(pattern),
+    dense_first_latency_cycles: dense.stream.firstLatencyCycles,
+    pattern_first_latency_cycles: pattern.stream.firstLatencyCycles,
   };
+}
+
+/** Ops (2 x MACs) per pJ of energy per image: TOPS/W (the interval cancels; see src/output/csv.ts). */
+function topsPerWatt(r: RunResult): number {
+  const macs = r.layers.reduce((sum, l) => sum + l.macs, 0);
+  return (2 * macs) / (r.energyPj / r.stream.images);
 }
 
 /**
@@ -123,18 +160,28 @@ export function formatCompareTable(rows: readonly CompareRow[]): string {
     'network',
     ...COMPARE_METRICS.map((m) => PAPER_RANGES[m].label),
     'area efficiency, pattern-mapped layers',
+    'throughput speedup',
+    'TOPS/W dense, pattern',
   ];
-  const body = rows.map((row) => [
-    row.network,
-    ...COMPARE_METRICS.map((m) => {
-      const where = placement(m, row[m]);
-      return `${row[m].toFixed(2)}x${where === 'within' ? '' : ` (${where})`}`;
-    }),
-    `${row.pattern_layers_crossbar_area_efficiency.toFixed(2)}x`,
-  ]);
+  const body = rows.map((row) => {
+    const where = placement('speedup', row.throughput_speedup);
+    return [
+      row.network,
+      ...COMPARE_METRICS.map((m) => {
+        const where = placement(m, row[m]);
+        return `${row[m].toFixed(2)}x${where === 'within' ? '' : ` (${where})`}`;
+      }),
+      `${row.pattern_layers_crossbar_area_efficiency.toFixed(2)}x`,
+      `${row.throughput_speedup.toFixed(2)}x${where === 'within' ? '' : ` (${where})`}`,
+      `${row.dense_tops_per_w.toFixed(3)}, ${row.pattern_tops_per_w.toFixed(3)}`,
+    ];
+  });
+  const speedupRange = `${PAPER_RANGES.speedup.low.toFixed(2)}x-${PAPER_RANGES.speedup.high.toFixed(2)}x`;
   const paper = [
     'paper',
     ...COMPARE_METRICS.map((m) => `${PAPER_RANGES[m].low.toFixed(2)}x-${PAPER_RANGES[m].high.toFixed(2)}x`),
+    '',
+    `(speedup) ${speedupRange}`,
     '',
   ];
   const table = [headers, ...body, paper];

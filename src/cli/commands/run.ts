@@ -13,9 +13,11 @@ import { LazyProgress } from '../progress.ts';
 import {
   mapperOptionsOf,
   parseOverrides,
+  streamOptionsOf,
   withArchOptions,
   withMappingOptions,
   withOutputOptions,
+  withStreamOptions,
   type ArchArgs,
 } from '../options.ts';
 
@@ -27,6 +29,8 @@ interface RunArgs extends ArchArgs {
   fidelity: Fidelity;
   out: string;
   'log-level': string;
+  images: number;
+  'fast-forward': boolean;
 }
 
 /** `--fidelity`. */
@@ -42,7 +46,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe: 'simulate one network on one arch with one mapping',
   builder: (y: Argv) =>
-    withFidelityOption(withMappingOptions(withOutputOptions(withArchOptions(y), 'results/run')))
+    withStreamOptions(withFidelityOption(withMappingOptions(withOutputOptions(withArchOptions(y), 'results/run'))))
       .option('trace', {
         type: 'string',
         default: 'vgg16-cifar10',
@@ -56,6 +60,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const { arch, archPath } = prepareArch(args.arch, overrides);
     const prepared = prepareNetwork(args.trace, arch, args.seed, { masks: args.mapping !== 'dense' });
     const mapperOptions = mapperOptionsOf(args);
+    const stream = streamOptionsOf(args);
     const progress = new LazyProgress(`${prepared.network.name} ${args.mapping}`);
     const started = Date.now();
     let result: RunResult;
@@ -67,6 +72,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         mapperOptions,
         fidelity: args.fidelity,
         seed: args.seed,
+        ...stream,
         onProgress: (f) => progress.update(f),
       });
     } finally {
@@ -88,6 +94,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
           mapperOptions,
           fidelity: args.fidelity,
           seed: args.seed,
+          ...stream,
         }),
       );
       out.commit();
@@ -103,7 +110,11 @@ function printSummary(r: RunResult, ms: number, out: string): void {
   const lines = [
     `${r.network} on ${r.mapping} mapping (${r.fidelity} fidelity), simulated in ${(ms / 1000).toFixed(2)} s`,
     `  crossbars ${r.crossbars}, tiles ${r.inventory.tiles}, crossbar area ${r.crossbarAreaMm2.toFixed(4)} mm2, chip area ${r.chipAreaMm2.toFixed(2)} mm2`,
-    `  latency ${r.cycles} cycles = ${(r.latencyNs / 1e3).toFixed(2)} us, energy ${(r.energyPj / 1e6).toFixed(3)} uJ`,
+    r.stream.images === 1
+      ? `  latency ${r.cycles} cycles = ${(r.latencyNs / 1e3).toFixed(2)} us, energy ${(r.energyPj / 1e6).toFixed(3)} uJ`
+      : `  ${r.stream.images} images in ${r.cycles} cycles: first latency ${r.stream.firstLatencyCycles} cycles, ` +
+        `interval ${r.stream.intervalCycles} cycles (${(1e9 / r.stream.intervalNs).toFixed(2)} images/s), ` +
+        `energy ${(r.energyPj / r.stream.images / 1e6).toFixed(3)} uJ per image`,
     ...r.warnings.map((w) => `  note: ${w}`),
     `  results in ${out}`,
   ];
