@@ -37,6 +37,14 @@ export interface CompareOptions {
   out: string;
   /** The same for both mappings: with a replication budget, each gets that many crossbars in total. */
   mapperOptions?: MapperOptions;
+  /**
+   * What the replication budget holds equal: `crossbars` (each mapping gets the budget's crossbars) or
+   * `area` (dense replicates within the crossbar budget; pattern then gets dense's chip area).
+   */
+  budgetBy?: 'crossbars' | 'area';
+  /** Images streamed through the pipeline (default 1), fast-forwarded unless false. */
+  images?: number;
+  fastForward?: boolean;
 }
 
 export interface CompareOutcome {
@@ -60,27 +68,46 @@ export async function runCompare(
   // Validate the arch here, once, so bad input fails before any worker starts.
   const arch = loadArch(options.arch, overrides);
   for (const trace of options.traces) resolveTracePath(trace);
+  const budgetBy = options.budgetBy ?? 'crossbars';
+  if (budgetBy === 'area' && !(options.mapperOptions?.replicationBudget ?? 0))
+    throw new InputError(
+      '--budget-by',
+      '',
+      'area needs a --replication-budget (the dense mapping sets the area)',
+    );
 
   progress.start(options.traces.length, 'compare');
   const batches = await Promise.all(
     options.traces.map(async (trace) => {
-      const tasks = COMPARE_MAPPINGS.map((mapping): SimulationTask => ({
+      const task = (mapping: string, mapperOptions = options.mapperOptions): SimulationTask => ({
         trace,
         arch: options.arch,
         overrides,
         mapping,
         seed: options.seed,
         fidelity: options.fidelity,
-        mapperOptions: options.mapperOptions,
-      }));
-      const outcomes = await runBatch(tasks);
-      progress.tick();
-      return outcomes.map((outcome) => {
+        mapperOptions,
+        images: options.images ?? 1,
+        fastForward: options.fastForward ?? true,
+      });
+      const resultOf = (outcome: TaskOutcome): RunResult => {
         if (outcome.ok) return outcome.result;
         const input = inputErrorOf(outcome);
         if (input) throw input;
         throw new Error(`compare: ${trace} failed: ${outcome.stack ?? outcome.message}`);
-      });
+      };
+      let results: RunResult[];
+      if (budgetBy === 'area') {
+        // Same chip area: the dense mapping's replicated chip is the pattern mapping's area budget.
+        const [dense] = (await runBatch([task('dense')])).map(resultOf);
+        const areaOptions = { ...options.mapperOptions, replicationAreaMm2: dense.chipAreaMm2 };
+        const [pattern] = (await runBatch([task('pattern', areaOptions)])).map(resultOf);
+        results = [dense, pattern];
+      } else {
+        results = (await runBatch(COMPARE_MAPPINGS.map((mapping) => task(mapping)))).map(resultOf);
+      }
+      progress.tick();
+      return results;
     }),
   ).finally(() => progress.stop());
 
@@ -101,9 +128,11 @@ export async function runCompare(
       overrides,
       networks,
       mappers: [...COMPARE_MAPPINGS],
-      mapperOptions: options.mapperOptions ?? {},
+      mapperOptions: { ...options.mapperOptions, ...(budgetBy === 'area' ? { budgetBy } : {}) },
       fidelity: options.fidelity,
       seed: options.seed,
+      images: options.images,
+      fastForward: options.fastForward,
     });
     writeRunOutputs(folder, results, config);
     folder.write(COMPARE_CSV, csvDocument(COMPARE_COLUMNS, rows));

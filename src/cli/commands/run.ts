@@ -46,7 +46,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe: 'simulate one network on one arch with one mapping',
   builder: (y: Argv) =>
-    withStreamOptions(withFidelityOption(withMappingOptions(withOutputOptions(withArchOptions(y), 'results/run'))))
+    withStreamOptions(
+      withFidelityOption(withMappingOptions(withOutputOptions(withArchOptions(y), 'results/run'))),
+    )
       .option('trace', {
         type: 'string',
         default: 'vgg16-cifar10',
