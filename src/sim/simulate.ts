@@ -225,7 +225,8 @@ function streamFigures(
 ): StreamFigures {
   const first = ledger.firstLatency;
   let interval = cycles;
-  if (images > 1) interval = found ? found.periodCycles : (cycles - first) / (images - 1);
+  if (images > 1)
+    interval = found ? found.periodCycles / found.periodImages : (cycles - first) / (images - 1);
   return {
     images,
     firstLatencyCycles: first,

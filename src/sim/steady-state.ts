@@ -55,14 +55,15 @@ export class StateWriter {
   }
 }
 
-/** One jump: `images` images (periods) ahead, `cycles` = images x period. */
+/** One jump: `periods` periods of the steady state ahead, `images` images and `cycles` cycles. */
 export class StateShift {
   private cursor = 0;
 
   constructor(
     readonly cycles: number,
     readonly images: number,
-    /** Per-image increment of each counter, in the order StateWriter.counter saw them. */
+    readonly periods: number,
+    /** Per-period increment of each counter, in the order StateWriter.counter saw them. */
     private readonly increments: readonly number[],
   ) {}
 
@@ -75,7 +76,7 @@ export class StateShift {
   }
 
   counter(value: number): number {
-    return value + this.images * this.increments[this.cursor++];
+    return value + this.periods * this.increments[this.cursor++];
   }
 
   /** Every counter was visited exactly once (a check that capture and shift walk the same way). */
@@ -110,21 +111,26 @@ export interface StreamModel {
 
 /** What the probe found: the period and where it starts, and how many images it skipped. */
 export interface SteadyState {
-  /** First image of the periodic regime (state at its start = state at the next image's, shifted). */
+  /** First image of the periodic regime (state at its start = state `periodImages` later, shifted). */
   fromImage: number;
+  /** The state repeats every `periodImages` images, `periodCycles` cycles later. */
+  periodImages: number;
   periodCycles: number;
   skippedImages: number;
 }
 
 /** Images probed for a repeating state before the run gives up and simulates everything. */
 export const MAX_PROBED_IMAGES = 48;
+/** Longest period (in images) looked for: replicated layers may alternate between images. */
+export const MAX_PERIOD_IMAGES = 4;
 
 /**
  * Takes a snapshot each time an image enters, compares it with the previous one and, when they
  * match, jumps (`fastForward`) or only records the period (a full simulation, for comparison).
  */
 export class StreamProbe {
-  private previous: StateWriter | undefined;
+  /** The last snapshots, oldest first. */
+  private readonly history: StateWriter[] = [];
   private readonly eventIds = new Map<SimEvent, number>();
   found: SteadyState | undefined;
   private active = true;
@@ -144,26 +150,29 @@ export class StreamProbe {
     const model = this.model;
     const w = new StateWriter(model.sim.now, image);
     this.capture(w);
-    const previous = this.previous;
-    this.previous = w;
-    if (
-      previous &&
-      previous.image === image - 1 &&
-      model.completed() >= 1 &&
-      model.lead(image) <= 1 &&
-      sameState(previous.values, w.values)
-    ) {
-      const period = w.now - previous.now;
+    const history = this.history;
+    const ready = model.completed() >= 1 && model.lead(image) <= 1;
+    for (let c = 1; ready && c <= history.length; c++) {
+      const earlier = history[history.length - c];
+      if (earlier.image !== image - c || !sameState(earlier.values, w.values)) continue;
+      const period = w.now - earlier.now;
       this.active = false;
-      // Jump to the moment the last image enters; its images are simulated in full from there.
-      const skip = this.fastForward && period > 0 ? model.images - 1 - image : 0;
-      this.found = { fromImage: image - 1, periodCycles: period, skippedImages: Math.max(0, skip) };
-      if (skip > 0) {
-        const increments = w.counters.map((c, i) => c - previous.counters[i]);
-        this.shift(new StateShift(skip * period, skip, increments));
+      // Jump whole periods, to the last moment an image enters; the rest is simulated in full.
+      const periods = this.fastForward && period > 0 ? Math.floor((model.images - 1 - image) / c) : 0;
+      this.found = {
+        fromImage: image - c,
+        periodImages: c,
+        periodCycles: period,
+        skippedImages: periods * c,
+      };
+      if (periods > 0) {
+        const increments = w.counters.map((value, i) => value - earlier.counters[i]);
+        this.shift(new StateShift(periods * period, periods * c, periods, increments), w.counters.length);
       }
       return;
     }
+    history.push(w);
+    if (history.length > MAX_PERIOD_IMAGES) history.shift();
     if (image >= MAX_PROBED_IMAGES) this.active = false;
   }
 
@@ -186,14 +195,12 @@ export class StreamProbe {
     for (const counter of sim.stats.counters()) w.counter(counter.value);
   }
 
-  private shift(s: StateShift): void {
+  private shift(s: StateShift, counters: number): void {
     const sim = this.model.sim;
     sim.advanceClock(s.cycles);
     for (const part of this.model.parts) part.shift(s);
     for (const counter of sim.stats.counters()) counter.value = s.counter(counter.value);
-    if (s.countersUsed !== this.previous?.counters.length)
-      throw new Error(
-        `steady state: ${s.countersUsed} counters moved, ${this.previous?.counters.length} captured`,
-      );
+    if (s.countersUsed !== counters)
+      throw new Error(`steady state: ${s.countersUsed} counters moved, ${counters} captured`);
   }
 }
