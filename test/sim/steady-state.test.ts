@@ -237,6 +237,48 @@ describe('streams of images: steady-state fast-forward', () => {
   });
 });
 
+describe('replication for the interval', () => {
+  it('replicates the layer with the largest busy time per image and shortens the interval', () => {
+    const a = arch('chip.meshX=2', 'chip.meshY=2');
+    const network = zooNetwork('tiny', a);
+    for (const mapper of ['dense', 'pattern']) {
+      const base = stream(network, a, mapper, 10);
+      const budget = base.crossbars * 3;
+      const replicated = stream(network, a, mapper, 10, { budget });
+      expect(replicated.crossbars).to.be.at.most(budget);
+      expect(replicated.stream.intervalCycles).to.be.lessThan(base.stream.intervalCycles);
+      // The unreplicated pipeline's busiest layer got copies.
+      const busiest = base.layers.reduce((b, l) => (l.busyFraction > b.busyFraction ? l : b));
+      expect(replicated.layers.find((l) => l.layer === busiest.layer)?.replication).to.be.above(1);
+    }
+  });
+
+  it('holds a mapping to a chip area: within it, and more replication than without', () => {
+    const a = arch('chip.meshX=2', 'chip.meshY=2');
+    const network = zooNetwork('tiny', a);
+    const dense = simulate({
+      arch: a,
+      network,
+      mapper: 'dense',
+      mapperOptions: { replicationBudget: 200 },
+      fidelity: 'fast',
+      seed: 1,
+    });
+    const plain = stream(network, a, 'pattern', 1);
+    const sameArea = simulate({
+      arch: a,
+      network,
+      mapper: 'pattern',
+      mapperOptions: { replicationAreaMm2: dense.chipAreaMm2 },
+      fidelity: 'fast',
+      seed: 1,
+    });
+    expect(sameArea.chipAreaMm2).to.be.at.most(dense.chipAreaMm2 * (1 + 1e-12));
+    expect(sameArea.chipAreaMm2).to.be.greaterThan(plain.chipAreaMm2);
+    expect(sameArea.crossbars).to.be.greaterThan(plain.crossbars);
+  });
+});
+
 describe('streams of images: ou and fast fidelity', () => {
   for (const trace of ['tiny', 'tiny-pruned']) {
     for (const mapper of ['dense', 'pattern']) {
