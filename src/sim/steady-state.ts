@@ -120,7 +120,7 @@ export interface SteadyState {
 }
 
 /** Images probed for a repeating state before the run gives up and simulates everything. */
-export const MAX_PROBED_IMAGES = 48;
+export const MAX_PROBED_IMAGES = 256;
 /** Longest period (in images) looked for: replicated layers may alternate between images. */
 export const MAX_PERIOD_IMAGES = 4;
 
