@@ -14,6 +14,7 @@ const SUITES: Suite[] = [
   { name: 'mapping', run: async () => (await import('./mapping.ts')).mappingBench() },
   { name: 'sim', run: async () => (await import('./sim.ts')).simBench() },
   { name: 'activations', run: async () => (await import('./sim-activations.ts')).simActivationsBench() },
+  { name: 'stream', run: async () => (await import('./stream.ts')).streamBench() },
 ];
 
 async function main(): Promise<void> {

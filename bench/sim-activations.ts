@@ -29,9 +29,13 @@ export async function simActivationsBench(): Promise<void> {
   const script = join(import.meta.dirname, 'sim-one.ts');
   console.log('trace              mapper    acts ms  simulate ms  total ms  peak RSS MB  OU steps skipped');
   for (const [trace, mapper] of CASES) {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', script, trace, mapper, 'paper', '0.5'], {
-      encoding: 'utf8',
-    });
+    const out = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', script, trace, mapper, 'paper', '1', '1', '0.5'],
+      {
+        encoding: 'utf8',
+      },
+    );
     const r = JSON.parse(out.trim().split('\n').pop() as string) as Row;
     console.log(
       `${r.trace.padEnd(18)} ${r.mapper.padEnd(8)} ${String(r.activationsMs).padStart(8)} ${String(r.simulateMs).padStart(12)} ` +

@@ -219,7 +219,22 @@ export interface Simulation extends RunRows {
   config: unknown;
 }
 
-export interface SimulateOptions extends MappingOptions {
+/** A stream of images through the layer pipeline (docs/simulation.md, "Streams of images"). */
+export interface StreamOptions {
+  /** Images streamed back to back (default 1); `cycles` is then the makespan of all of them. */
+  images?: number;
+  /** Jump over the periodic steady state, exactly (default true); false simulates every image. */
+  fastForward?: boolean;
+}
+
+function streamOptions(options: StreamOptions): { images: number; fastForward: boolean } {
+  const images = options.images ?? 1;
+  if (!Number.isSafeInteger(images) || images < 1)
+    throw new InputError('images', '', `expected a whole number >= 1, got ${images}`);
+  return { images, fastForward: options.fastForward ?? true };
+}
+
+export interface SimulateOptions extends MappingOptions, StreamOptions {
   /** `fast` (default): one closed-form OU pipeline per crossbar per vector; `ou`: every OU step an event. */
   fidelity?: Fidelity;
   /** Called now and then with the fraction done (0..1). */
@@ -246,6 +261,7 @@ export function simulate(network: NetworkInput, arch: Arch, options: SimulateOpt
   const seed = options.seed ?? 1;
   if (!Number.isSafeInteger(seed)) throw new InputError('seed', '', 'expected a whole number');
   const mOptions = mapperOptions(options);
+  const stream = streamOptions(options);
   const net = prepared(network, arch, mapping, seed);
   const result = simulateRequest({
     arch,
@@ -254,6 +270,7 @@ export function simulate(network: NetworkInput, arch: Arch, options: SimulateOpt
     mapperOptions: mOptions,
     fidelity,
     seed,
+    ...stream,
     onProgress: options.onProgress,
   });
   const config = resolvedConfig({
@@ -267,6 +284,7 @@ export function simulate(network: NetworkInput, arch: Arch, options: SimulateOpt
     mapperOptions: mOptions,
     fidelity,
     seed,
+    ...stream,
   });
   return { ...rowsOf(result), result, network: net.network, arch, warnings: result.warnings, config };
 }
@@ -309,7 +327,7 @@ export function writeRun(
   return folder.out;
 }
 
-interface ExperimentOptions {
+interface ExperimentOptions extends StreamOptions {
   /** Arch preset or file (default `paper`). */
   arch?: string;
   overrides?: Overrides;
@@ -335,6 +353,11 @@ export interface CompareOptions extends ExperimentOptions, Omit<MappingOptions, 
   traces?: string[];
   /** Mappers to compare, dense (the baseline) first; default dense and pattern. */
   mappings?: string[];
+  /**
+   * What a replication budget holds equal: `crossbars` (default; each mapping gets the budget) or
+   * `area` (dense replicates within the budget, the others within dense's chip area).
+   */
+  budgetBy?: 'crossbars' | 'area';
 }
 
 export type { CompareOutcome };
@@ -357,6 +380,8 @@ export async function compare(options: CompareOptions): Promise<CompareOutcome> 
         out: options.out,
         mapperOptions: mapperOptions(options),
         mappings: options.mappings,
+        budgetBy: options.budgetBy,
+        ...streamOptions(options),
       },
       (tasks) => backend.simulateBatch(tasks),
       options.progress ?? silentProgress,
@@ -405,6 +430,7 @@ export async function sweep(options: SweepOptions): Promise<SweepOutcome> {
         fidelity: options.fidelity ?? 'fast',
         out: options.out,
         shard: parseShard(options.shard),
+        ...streamOptions(options),
       },
       backend,
       options.progress ?? silentProgress,

@@ -79,6 +79,34 @@ export function mapperOptionsOf(args: { packing?: string; 'replication-budget'?:
   return { packing: args.packing, replicationBudget: budget };
 }
 
+/** `--images` and `--fast-forward`: a stream of images through the layer pipeline (run, compare, sweep). */
+export function withStreamOptions<T>(y: Argv<T>) {
+  return y
+    .option('images', {
+      type: 'number',
+      default: 1,
+      describe:
+        'images streamed back to back through the layer pipeline; cycles is then the makespan of all of them',
+    })
+    .option('fast-forward', {
+      type: 'boolean',
+      default: true,
+      describe:
+        'jump over the periodic steady state of a stream of images (exact); --no-fast-forward simulates every image',
+    });
+}
+
+/** The stream flags, checked. */
+export function streamOptionsOf(args: { images?: number; 'fast-forward'?: boolean }): {
+  images: number;
+  fastForward: boolean;
+} {
+  const images = args.images ?? 1;
+  if (!Number.isSafeInteger(images) || images < 1)
+    throw new InputError('--images', '', `expected a whole number >= 1, got ${images}`);
+  return { images, fastForward: args['fast-forward'] ?? true };
+}
+
 /** Split a comma list flag (`--trace a,b --trace c`) into its values. */
 export function splitList(values: readonly string[] | string | undefined): string[] {
   const list: readonly string[] = typeof values === 'string' ? [values] : (values ?? []);

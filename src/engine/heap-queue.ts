@@ -107,6 +107,20 @@ export class HeapQueue<T> implements EventQueue<T> {
     return dropped;
   }
 
+  forEach(visit: (item: T, cycle: number, priority: number, seq: number) => void): void {
+    for (let i = 0; i < this.count; i++) {
+      const key = this.keys[i];
+      const cycle = Math.floor(key / PRIORITY_LEVELS);
+      visit(this.items[this.slots[i]] as T, cycle, key - cycle * PRIORITY_LEVELS, this.seqs[i]);
+    }
+  }
+
+  shiftCycles(delta: number): void {
+    // Every key moves by the same amount: the heap order holds as it is.
+    const shift = delta * PRIORITY_LEVELS;
+    for (let i = 0; i < this.count; i++) this.keys[i] += shift;
+  }
+
   /** Places node (key, seq, slot) by moving the hole at `i` up towards the root. */
   private siftUp(i: number, key: number, seq: number, slot: number): void {
     const keys = this.keys;

@@ -30,6 +30,10 @@ export interface EventQueue<T> {
    * O(n); the simulator uses it to drop stale entries left by lazy deschedules.
    */
   retain(keep: (item: T, seq: number) => boolean): number;
+  /** Calls `visit` for every entry (stale ones too), in no particular order. */
+  forEach(visit: (item: T, cycle: number, priority: number, seq: number) => void): void;
+  /** Adds `delta` cycles to every entry; order among entries is unchanged (steady-state jumps). */
+  shiftCycles(delta: number): void;
 }
 
 /** Which queue implementation a simulator uses. */

@@ -62,4 +62,13 @@ export class ReferenceQueue<T> implements EventQueue<T> {
     this.heap = new PriorityQueue<Entry<T>>(kept, compareEntries, false);
     return entries.length - kept.length;
   }
+
+  forEach(visit: (item: T, cycle: number, priority: number, seq: number) => void): void {
+    for (const e of this.heap.toArray()) visit(e.item, e.cycle, e.priority, e.seq);
+  }
+
+  shiftCycles(delta: number): void {
+    const entries = this.heap.toArray().map((e) => ({ ...e, cycle: e.cycle + delta }));
+    this.heap = new PriorityQueue<Entry<T>>(entries, compareEntries, false);
+  }
 }

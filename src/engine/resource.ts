@@ -146,6 +146,30 @@ export class Resource extends Component {
     return start;
   }
 
+  /**
+   * Calendar state for a steady-state snapshot: each server's free cycle, as `visit` sees it. Every
+   * later booking starts at or after the caller's now and takes the earliest-free server, so only the
+   * multiset of free cycles matters (the caller sorts and clamps it). Event-driven use has none.
+   */
+  calendarFreeCycles(): readonly number[] {
+    return Array.from(this.freeAt).sort((a, b) => a - b);
+  }
+
+  /** Busy server-cycles so far (calendar use), for steady-state extrapolation. */
+  get calendarBusyCycles(): number {
+    return this.busyAccumulated;
+  }
+
+  /**
+   * A steady-state jump (calendar use only): every free cycle `cycles` later, the busy total set to
+   * `busy`. Event-driven state cannot be moved and refuses.
+   */
+  shiftCalendar(cycles: number, busy: number): void {
+    if (this.mode === 'events') throw this.error('shiftCalendar: the resource is in event-driven use');
+    for (let i = 0; i < this.freeAt.length; i++) this.freeAt[i] += cycles;
+    this.busyAccumulated = busy;
+  }
+
   /** The earliest cycle at which some server is free under reserve(). */
   get nextFreeCycle(): number {
     return this.freeAt[0];

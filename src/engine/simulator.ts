@@ -224,6 +224,38 @@ export class Simulator {
     for (const c of this.treeOrder()) c.start();
   }
 
+  /**
+   * The live events in dispatch order with their cycle and priority (stale entries left out), and the
+   * priority of the event that ran last in this cycle: what a steady-state snapshot records of the queue.
+   */
+  pendingEvents(): { events: SimEvent[]; cycles: number[]; priorities: number[]; currentPriority: number } {
+    const entries: { event: SimEvent; cycle: number; priority: number; seq: number }[] = [];
+    this.queue.forEach((event, cycle, priority, seq) => {
+      if (event.seq === seq) entries.push({ event, cycle, priority, seq });
+    });
+    entries.sort((a, b) => a.cycle - b.cycle || a.priority - b.priority || a.seq - b.seq);
+    return {
+      events: entries.map((e) => e.event),
+      cycles: entries.map((e) => e.cycle),
+      priorities: entries.map((e) => e.priority),
+      currentPriority: this.currentPriority,
+    };
+  }
+
+  /**
+   * Moves the clock and every pending event `delta` cycles later, keeping their order: a
+   * steady-state jump (src/sim/steady-state.ts), valid only when the model's own times move with it.
+   */
+  advanceClock(delta: number): void {
+    if (!Number.isSafeInteger(delta) || delta < 0 || this.currentCycle + delta > MAX_CYCLE)
+      throw new EngineError('simulator', `advanceClock(${delta}): expected integer cycles >= 0`);
+    this.currentCycle += delta;
+    this.queue.shiftCycles(delta);
+    this.queue.forEach((event, _cycle, _priority, seq) => {
+      if (event.seq === seq) event.when += delta;
+    });
+  }
+
   /** Makes run() return after the current event. */
   stop(): void {
     this.stopRequested = true;

@@ -128,6 +128,11 @@ export class StatsRegistry {
     return this.stats.length;
   }
 
+  /** Every counter, in registration order (steady-state jumps extrapolate them). */
+  counters(): Counter[] {
+    return this.stats.filter((stat): stat is Counter => stat instanceof Counter);
+  }
+
   /** All statistics as rows, deterministically ordered; formulas are evaluated now. */
   rows(): StatRow[] {
     const ordered = this.stats

@@ -11,6 +11,7 @@
  */
 import { Component, type Simulator } from '../engine/index.ts';
 import type { Counter } from '../engine/stats.ts';
+import type { StateShift, StateWriter } from '../sim/steady-state.ts';
 
 /** Directions of the four outgoing links of a router. */
 const EAST = 0;
@@ -43,6 +44,16 @@ export class MeshNoc extends Component {
     this.packets = this.counter('packets_count', 'count', 'packets sent between different tiles');
     this.waitCycles = this.counter('wait_cycles', 'cycles', 'cycles packet heads waited for a busy link');
     this.linkBusy = this.counter('link_busy_cycles', 'cycles', 'link-cycles spent carrying flits');
+  }
+
+  /** Steady-state snapshot: each link's free cycle, clamped to now (packets never start before now). */
+  capture(w: StateWriter): void {
+    const now = w.now;
+    for (let i = 0; i < this.linkFree.length; i++) w.timeAtLeast(this.linkFree[i], now);
+  }
+
+  shift(s: StateShift): void {
+    for (let i = 0; i < this.linkFree.length; i++) this.linkFree[i] += s.cycles;
   }
 
   /** Manhattan distance in hops between two tiles. */

@@ -8,8 +8,11 @@ import { Component, SimEvent, indexedName, type Simulator } from '../engine/inde
 import type { CrossbarPlan } from '../mapping/types.ts';
 import type { ActionCounts } from '../energy/actions.ts';
 import type { WindowReader } from '../sim/activity.ts';
+import type { StateShift, StateWriter } from '../sim/steady-state.ts';
 import { TimedQueue } from '../sim/timed-queue.ts';
 import { backStageCycles, type OuTiming } from './ou-pipeline.ts';
+
+const FRONT_STATES = ['idle', 'waiting', 'reading', 'holding'] as const;
 
 /**
  * Data-driven walk (captured activations): per vector, only the steps with a driven row run, each
@@ -54,7 +57,7 @@ export class OuController extends Component {
   conversionsRun = 0;
   busyCycles = 0;
 
-  private front: 'idle' | 'waiting' | 'reading' | 'holding' = 'idle';
+  private front: (typeof FRONT_STATES)[number] = 'idle';
   private converting = false;
   /** Position in the current vector: slice and OU step; step = -1 when no vector is in progress. */
   private slice = 0;
@@ -99,6 +102,51 @@ export class OuController extends Component {
     this.readDone = new SimEvent(this, 'readDone', () => this.onReadDone());
     this.convDone = new SimEvent(this, 'convDone', () => this.onConvDone());
     this.shiftAddDone = new SimEvent(this, 'shiftAddDone', () => this.onShiftAddDone());
+  }
+
+  /** Steady-state snapshot (src/sim/steady-state.ts): the walk's position and its queues. */
+  capture(w: StateWriter): void {
+    w.raw(FRONT_STATES.indexOf(this.front));
+    w.raw(this.converting ? 1 : 0);
+    w.raw(this.slice);
+    w.raw(this.step);
+    w.raw(this.heldStep);
+    w.raw(this.heldIsLast ? 1 : 0);
+    w.raw(this.convertingIsLast ? 1 : 0);
+    for (const queue of [this.waiting, this.leaving]) {
+      w.raw(queue.size);
+      for (let k = 0; k < queue.size; k++) w.time(queue.timeAt(k));
+    }
+    if (!this.data) return;
+    // Data-driven: the current vector's run list, the positions waiting, the vectors deferred.
+    w.raw(this.runLength);
+    w.raw(this.sliceStart);
+    for (let k = 0; k < this.runLength; k++) {
+      w.raw(this.runRows[k]);
+      w.raw(this.runCols[k]);
+      w.raw(this.runFirst[k]);
+    }
+    w.raw(this.waitingU.size);
+    for (let k = 0; k < this.waitingU.size; k++) w.raw(this.waitingU.valueAt(k));
+    w.raw(this.deferred.size);
+    for (let k = 0; k < this.deferred.size; k++) w.time(this.deferred.timeAt(k));
+    w.time(this.lastLeave);
+    w.counter(this.stepsRun);
+    w.counter(this.conversionsRun);
+    w.counter(this.busyCycles);
+  }
+
+  shift(s: StateShift): void {
+    this.waiting.moveBy(s.cycles, 0);
+    this.leaving.moveBy(s.cycles, 0);
+    if (!this.data) return;
+    // Positions waiting are within their image: only their cycles move.
+    this.waitingU.moveBy(s.cycles, 0);
+    this.deferred.moveBy(s.cycles, 0);
+    this.lastLeave = s.time(this.lastLeave);
+    this.stepsRun = s.counter(this.stepsRun);
+    this.conversionsRun = s.counter(this.conversionsRun);
+    this.busyCycles = s.counter(this.busyCycles);
   }
 
   /**

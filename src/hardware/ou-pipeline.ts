@@ -103,6 +103,34 @@ export class OuPipeline {
   }
 
   /**
+   * Cycles per vector when vectors come back to back: the max-plus eigenvalue of the vector's matrix,
+   * max(a, d, (b + c) / 2) for a 2x2 matrix (the growth rate of x and y under repeated vectors).
+   */
+  get cyclesPerVector(): number {
+    if (this.empty) return 0;
+    const m = this.m;
+    return Math.max(m.a, m.d, (m.b + m.c) / 2);
+  }
+
+  /**
+   * Steady-state snapshot (src/sim/steady-state.ts). Every later vector is ready at or after `now`, so
+   * x only matters through max(x, now), and y only through max(y, now + min(a - b, c - d)) (below that
+   * both maxima in runVector take their x term): both are written clamped.
+   */
+  capture(w: { timeAtLeast(cycle: number, floor: number): void }, now: number): void {
+    if (this.empty) return;
+    const m = this.m;
+    w.timeAtLeast(this.x, now);
+    w.timeAtLeast(this.y, now + Math.min(m.a - m.b, m.c - m.d));
+  }
+
+  /** A steady-state jump of `cycles`. */
+  shift(cycles: number): void {
+    this.x += cycles;
+    this.y += cycles;
+  }
+
+  /**
    * Run one input vector whose inputs are in the input register at cycle `ready`; returns the cycle
    * its last result leaves the shift-and-add unit.
    */

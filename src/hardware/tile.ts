@@ -4,6 +4,7 @@
  */
 import { Component, Resource, indexedName, type Simulator } from '../engine/index.ts';
 import type { Counter } from '../engine/stats.ts';
+import type { StateShift, StateWriter } from '../sim/steady-state.ts';
 
 export interface BufferTiming {
   ports: number;
@@ -43,6 +44,16 @@ export class Tile extends Component {
   write(bits: number, ready: number): number {
     this.writeBits.add(bits);
     return this.access(bits, ready);
+  }
+
+  /** Steady-state snapshot: the buffer ports' free cycles (clamped to now) and busy total. */
+  capture(w: StateWriter): void {
+    for (const free of this.ports.calendarFreeCycles()) w.timeAtLeast(free, w.now);
+    w.counter(this.ports.calendarBusyCycles);
+  }
+
+  shift(s: StateShift): void {
+    this.ports.shiftCalendar(s.cycles, s.counter(this.ports.calendarBusyCycles));
   }
 
   private access(bits: number, ready: number): number {

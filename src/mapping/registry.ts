@@ -6,7 +6,7 @@ import { InputError } from '../util/errors.ts';
 import { isWeightLayer, type Network } from '../workload/types.ts';
 import { denseMapper } from './dense.ts';
 import { patternMapper } from './pattern/mapper.ts';
-import { replicate } from './replication.ts';
+import { replicate, replicateWithinArea } from './replication.ts';
 import { sreMapper } from './sre/mapper.ts';
 import type { LayerMapping, LayoutMapper, MapperOptions } from './types.ts';
 
@@ -34,6 +34,8 @@ export function mapNetwork(
   const mapper = getMapper(mapperName);
   const mappings = network.layers.filter(isWeightLayer).map((layer) => mapper.mapLayer(layer, arch, options));
   const budget = options.replicationBudget ?? 0;
-  if (budget > 0) replicate(mappings, budget);
+  if (options.replicationAreaMm2 !== undefined && options.replicationAreaMm2 > 0)
+    replicateWithinArea(mappings, options.replicationAreaMm2, arch);
+  else if (budget > 0) replicate(mappings, budget, arch);
   return mappings;
 }

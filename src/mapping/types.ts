@@ -107,6 +107,8 @@ export interface MapperOptions {
   packing?: string;
   /** Crossbar budget for replication of early layers; 0 disables replication. */
   replicationBudget?: number;
+  /** Chip-area budget (mm2) for replication instead of crossbars (compare --budget-by area). */
+  replicationAreaMm2?: number;
 }
 
 /** A mapper registered by name (`dense`, `pattern`, ...). */

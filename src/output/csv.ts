@@ -22,9 +22,40 @@ function countColumns(counts: ActionCounts): CsvRow {
   return row;
 }
 
+/**
+ * Throughput figures of a stream of images (docs/simulation.md, "Figures of merit"): ops = 2 x MACs
+ * per image (a multiply and an add, as ISAAC, PUMA and NeuroSim count them); TOPS = ops per image /
+ * interval; TOPS/W = ops / energy per image (power = energy per image / interval, so the interval
+ * cancels); TOPS/mm2 = TOPS / chip area. Energy per image is the run's energy over its images
+ * (leakage over the whole makespan included).
+ */
+function streamColumns(r: RunResult, macs: number, energyPj: number, chipLevel: boolean): CsvRow {
+  const { images, firstLatencyCycles, intervalCycles, intervalNs } = r.stream;
+  const seconds = intervalNs * 1e-9;
+  const ops = 2 * macs;
+  const energyPerImage = energyPj / images;
+  const tops = seconds > 0 ? ops / seconds / 1e12 : 0;
+  return {
+    images,
+    first_latency_cycles: firstLatencyCycles,
+    interval_cycles: intervalCycles,
+    throughput_images_per_s: seconds > 0 ? 1 / seconds : 0,
+    energy_per_image_pj: energyPerImage,
+    tops,
+    tops_per_w: energyPerImage > 0 ? ops / energyPerImage : 0,
+    tops_per_mm2: r.chipAreaMm2 > 0 ? tops / r.chipAreaMm2 : 0,
+    ...(chipLevel ? { steady_state_image: r.stream.steadyFromImage } : {}),
+  };
+}
+
 /** One row per (network, mapping). */
 export function summaryRows(results: readonly RunResult[]): CsvRow[] {
-  return results.map((r) => ({
+  return results.map((r) => summaryRow(r));
+}
+
+function summaryRow(r: RunResult): CsvRow {
+  const macs = r.layers.reduce((sum, l) => sum + l.macs, 0);
+  return {
     network: r.network,
     mapping: r.mapping,
     fidelity: r.fidelity,
@@ -36,12 +67,13 @@ export function summaryRows(results: readonly RunResult[]): CsvRow[] {
     latency_ns: r.latencyNs,
     energy_pj: r.energyPj,
     ...energyColumns(r.energy),
-    macs: r.layers.reduce((sum, l) => sum + l.macs, 0),
+    macs,
     index_bits: r.inventory.indexBits,
     adc_bits: r.adcBits,
     adc_lossless_bits: r.adcLosslessBits,
     ...countColumns(r.counts),
-  }));
+    ...streamColumns(r, macs, r.energyPj, true),
+  };
 }
 
 /** One row per (network, mapping, layer). Layer energy excludes leakage (a chip-wide figure). */
@@ -76,6 +108,8 @@ export function layerRows(results: readonly RunResult[]): CsvRow[] {
         input_zero_fraction: l.inputZeroFraction ?? '',
         input_bit_zero_fraction: l.inputBitZeroFraction ?? '',
         ou_steps_skipped_fraction: l.ouStepsSkippedFraction ?? '',
+        ...streamColumns(r, l.macs, totalEnergy(l.energy), false),
+        busy_fraction: l.busyFraction,
       });
     }
   }

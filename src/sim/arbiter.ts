@@ -1,12 +1,13 @@
 import { Component, SimEvent, type Simulator } from '../engine/index.ts';
 import type { LayerCopy } from './layer-copy.ts';
 import { ARBITER_PRIORITY } from './priorities.ts';
+import type { Periodic, StateShift, StateWriter } from './steady-state.ts';
 
 /**
  * Fixed-priority arbitration of the copies that finished a vector in the same cycle: they book the
  * shared buffers and links in copy order, whichever fidelity (and event order) produced them.
  */
-export class Arbiter extends Component {
+export class Arbiter extends Component implements Periodic {
   private readonly pending: LayerCopy[] = [];
   private readonly run: SimEvent;
 
@@ -19,6 +20,15 @@ export class Arbiter extends Component {
     this.pending.push(copy);
     if (!this.run.scheduled) this.sim.schedule(this.run, this.now);
   }
+
+  /** Steady-state snapshot: the copies waiting for a grant (none between cycles, in practice). */
+  capture(w: StateWriter): void {
+    w.raw(this.pending.length);
+    for (const copy of this.pending) w.raw(copy.placement.globalIndex);
+  }
+
+  /** Nothing to move: the copies waiting hold no cycles of their own. */
+  shift(_s: StateShift): void {}
 
   private grant(): void {
     const now = this.now;

@@ -13,6 +13,7 @@ import type { LayerMapping } from '../mapping/types.ts';
 import { isWeightLayer } from '../workload/types.ts';
 import { LayerActivity, WindowReader, emptyWork, requireWordlines, type VectorWork } from './activity.ts';
 import type { LayerUnit } from './dataflow.ts';
+import type { StateShift, StateWriter } from './steady-state.ts';
 
 /** One LayerActivity / WindowReader per mapped layer, shared by its copies. */
 const activities = new WeakMap<LayerMapping, LayerActivity>();
@@ -118,5 +119,27 @@ export class DataDrivenCopy {
     counts.cellReads += this.cellReads;
     counts.indexLookups += this.indexLookups;
     counts.muxSelects += this.muxSelects;
+  }
+
+  /**
+   * Steady state (steady-state.ts): the fast fidelity's running totals are counters; nothing here
+   * is timing state (the pipelines' state belongs to the copy, the activity cache is keyed by u).
+   */
+  capture(w: StateWriter): void {
+    for (const totals of [this.steps, this.conversions, this.busy])
+      for (let i = 0; i < totals.length; i++) w.counter(totals[i]);
+    w.counter(this.dacDrives);
+    w.counter(this.cellReads);
+    w.counter(this.indexLookups);
+    w.counter(this.muxSelects);
+  }
+
+  shift(s: StateShift): void {
+    for (const totals of [this.steps, this.conversions, this.busy])
+      for (let i = 0; i < totals.length; i++) totals[i] = s.counter(totals[i]);
+    this.dacDrives = s.counter(this.dacDrives);
+    this.cellReads = s.counter(this.cellReads);
+    this.indexLookups = s.counter(this.indexLookups);
+    this.muxSelects = s.counter(this.muxSelects);
   }
 }

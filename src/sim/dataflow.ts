@@ -12,6 +12,13 @@
  * Outputs are written to the sender's tile buffer, cross the mesh (XY routing) and are written into
  * the consumer's tile buffer before the consumer sees them.
  *
+ * Streams of images (`images` > 1): every stream numbers its positions image-major (global position
+ * = image x positions + position), a layer starts them in that order, and a layer starts the first
+ * position of image i + 1 only once each of its consumers has started every position of image i
+ * (a layer works at most one image ahead of its consumers; without it the fast early layers would run
+ * arbitrarily far ahead, since the buffer capacity is not simulated). The network input of every
+ * image is in the first layers' buffers from cycle 0.
+ *
  * Event order. Crossbar work (the `ou` fidelity's OU steps) runs at Priority.DEFAULT and touches
  * nothing shared. Arrivals run at ARRIVAL. A copy whose vector is done only signals at COMPLETE; the
  * arbiter then handles every copy done in that cycle at ARBITER, in a fixed order (copy index), so the
@@ -29,10 +36,12 @@ import { snakeCase } from '../util/case.ts';
 import type { ActivationSet } from '../workload/activations.ts';
 import type { Layer, PoolLayer, Shape3 } from '../workload/types.ts';
 import type { Arbiter } from './arbiter.ts';
+import type { ImageLedger } from './image-ledger.ts';
 import { LayerCopy } from './layer-copy.ts';
 import type { CopyPlacement } from './placement.ts';
 import { ARRIVAL_PRIORITY } from './priorities.ts';
 import { lastNeededFn, outputPositions } from './receptive-field.ts';
+import type { Periodic, StateShift, StateWriter } from './steady-state.ts';
 import { TimedQueue } from './timed-queue.ts';
 import type { Fidelity } from './types.ts';
 
@@ -50,22 +59,36 @@ export interface DataflowContext {
   activationCycles: number;
   /** Captured input activations by weight layer (data-driven simulation), when the network has them. */
   activations?: ActivationSet;
+  /** Images streamed through the pipeline, and when each is complete. */
+  images: number;
+  ledger: ImageLedger;
+  /** Called when the network's first layer starts the first position of an image (steady-state probe). */
+  onImageEntered?: (image: number) => void;
 }
 
-/** One producer -> consumer stream of output positions. */
-export class Edge {
+/** One producer -> consumer stream of output positions (global positions: image-major). */
+export class Edge implements Periodic {
   readonly queue = new TimedQueue();
   readonly arrive: SimEvent;
-  /** Producer positions arrived so far, and how many of them form a prefix without gaps. */
-  readonly arrived: Uint8Array;
+  /** Producer positions per image. */
+  readonly fromPositions: number;
+  /** Positions below `prefix` have all arrived; `arrived` marks those at and after it (a ring). */
   prefix = 0;
+  private arrived: Uint8Array;
+  private mask: number;
+  /** One past the highest position arrived. */
+  private top = 0;
 
   constructor(
     readonly from: LayerUnit | NetworkInput,
     readonly to: LayerUnit,
     readonly lastNeeded: (u: number) => number,
   ) {
-    this.arrived = new Uint8Array(from.positions);
+    this.fromPositions = from.positions;
+    let size = 64;
+    while (size < from.positions) size *= 2;
+    this.arrived = new Uint8Array(size);
+    this.mask = size - 1;
     this.arrive = new SimEvent(to, `arrive<${from.label}`, () => to.onArrival(this), ARRIVAL_PRIORITY);
   }
 
@@ -75,9 +98,66 @@ export class Edge {
     this.queue.push(at, position);
     if (!this.arrive.scheduled) this.to.sim.schedule(this.arrive, at);
   }
+
+  /** The network input: every position of every image is there from the start. */
+  openAll(): void {
+    this.prefix = Infinity;
+    this.to.sim.schedule(this.arrive, 0);
+  }
+
+  /** Take the deliveries due by `now`; advance the gap-free prefix. */
+  take(now: number): void {
+    const queue = this.queue;
+    while (queue.size > 0 && queue.headTime <= now) {
+      const position = queue.headValue;
+      queue.shift();
+      while (position - this.prefix > this.mask) this.grow();
+      this.arrived[position & this.mask] = 1;
+      if (position >= this.top) this.top = position + 1;
+    }
+    while (this.prefix < this.top && this.arrived[this.prefix & this.mask] === 1) {
+      this.arrived[this.prefix & this.mask] = 0;
+      this.prefix++;
+    }
+  }
+
+  capture(w: StateWriter): void {
+    const n = this.fromPositions;
+    if (this.prefix === Infinity) return w.raw(Infinity);
+    w.position(this.prefix, n);
+    w.position(this.top, n);
+    for (let p = this.prefix; p < this.top; p++) w.raw(this.arrived[p & this.mask]);
+    w.raw(this.queue.size);
+    for (let k = 0; k < this.queue.size; k++) {
+      w.time(this.queue.timeAt(k));
+      w.position(this.queue.valueAt(k), n);
+    }
+  }
+
+  shift(s: StateShift): void {
+    if (this.prefix === Infinity) return;
+    const n = this.fromPositions;
+    const marks: number[] = [];
+    for (let p = this.prefix; p < this.top; p++) {
+      marks.push(this.arrived[p & this.mask]);
+      this.arrived[p & this.mask] = 0;
+    }
+    this.prefix = s.position(this.prefix, n);
+    this.top = s.position(this.top, n);
+    marks.forEach((mark, k) => (this.arrived[(this.prefix + k) & this.mask] = mark));
+    this.queue.moveBy(s.cycles, s.images * n);
+  }
+
+  private grow(): void {
+    const size = (this.mask + 1) * 2;
+    const arrived = new Uint8Array(size);
+    for (let p = this.prefix; p < this.top; p++) arrived[p & (size - 1)] = this.arrived[p & this.mask];
+    this.arrived = arrived;
+    this.mask = size - 1;
+  }
 }
 
-/** The network input: the image is in the first layers' tile buffers at cycle 0. */
+/** The network input: every image is in the first layers' tile buffers from cycle 0. */
 export class NetworkInput {
   readonly label = 'input';
   readonly consumers: Edge[] = [];
@@ -112,22 +192,31 @@ function emit(unit: LayerUnit, position: number, ready: number): number {
 }
 
 /** One layer of the network. */
-export class LayerUnit extends Component {
+export class LayerUnit extends Component implements Periodic {
   readonly producers: Edge[] = [];
   readonly consumers: Edge[] = [];
+  /** Output positions per image. */
   readonly positions: number;
   readonly outputBitsPerPosition: number;
   readonly counts: ActionCounts = emptyCounts();
-  /** Next output position to start. */
+  /** Next output position to start: global (image-major), and as (image, position in it). */
   private next = 0;
+  private nextImage = 0;
+  private nextU = 0;
+  private readonly total: number;
+  /** Waiting for a consumer to finish starting the previous image (see the module comment). */
+  private gated = false;
+  private readonly resume: SimEvent;
   firstStart = Infinity;
   lastDone = 0;
   /** Tile where the layer's outputs leave (and non-weight layers compute). */
   tile = 0;
-  private readonly copies: LayerCopy[] = [];
+  readonly copies: LayerCopy[] = [];
   /** Bits of one window a weight layer reads (its im2col inputs), or an element-wise layer's inputs. */
   readonly inputBitsPerVector: number;
   private readonly activationOpsPerPosition: number;
+  /** Set on the network's first layer: it reports each image it starts (steady-state probe). */
+  reportsImages = false;
 
   constructor(
     readonly ctx: DataflowContext,
@@ -139,6 +228,7 @@ export class LayerUnit extends Component {
   ) {
     super(ctx.sim, indexedName('layer', index), parent);
     this.positions = outputPositions(layer.outShape);
+    this.total = this.positions * ctx.images;
     this.outputBitsPerPosition = layer.outShape[0] * ctx.arch.precision.outputBits;
     this.inputBitsPerVector = mapping
       ? windowInputs(layer) * ctx.arch.precision.inputBits
@@ -148,6 +238,7 @@ export class LayerUnit extends Component {
       placements.forEach((placement) => this.copies.push(new LayerCopy(this, mapping, placement)));
       this.tile = placements[0].homeTile;
     }
+    this.resume = new SimEvent(this, 'resume', () => this.startReadyPositions(this.now), ARRIVAL_PRIORITY);
     this.registerStatistics();
   }
 
@@ -170,62 +261,92 @@ export class LayerUnit extends Component {
     return this.layer.name;
   }
 
-  /** Output positions started so far (all of them once the run is complete). */
+  /** Output positions started so far, all images (all of them once the run is complete). */
   get positionsStarted(): number {
     return this.next;
+  }
+
+  /** Output positions of all images. */
+  get positionsTotal(): number {
+    return this.total;
   }
 
   /** Producer edge `edge` has deliveries due now. */
   onArrival(edge: Edge): void {
     const now = this.now;
-    const queue = edge.queue;
-    while (queue.size > 0 && queue.headTime <= now) {
-      edge.arrived[queue.headValue] = 1;
-      queue.shift();
-    }
-    while (edge.prefix < edge.arrived.length && edge.arrived[edge.prefix] === 1) edge.prefix++;
-    if (queue.size > 0) this.sim.schedule(edge.arrive, queue.headTime);
+    edge.take(now);
+    if (edge.queue.size > 0) this.sim.schedule(edge.arrive, edge.queue.headTime);
     this.startReadyPositions(now);
   }
 
-  /** Start every output position whose inputs have all arrived. */
+  /** Start every output position whose inputs have all arrived, in order. */
   private startReadyPositions(now: number): void {
-    while (this.next < this.positions && this.inputsReady(this.next)) {
-      const u = this.next++;
-      if (this.copies.length > 0) this.startVector(u, now);
-      else this.computeElementwise(u, now);
+    this.gated = false;
+    while (this.next < this.total && this.inputsReady(this.nextU, this.nextImage)) {
+      const u = this.nextU;
+      const image = this.nextImage;
+      if (u === 0 && image > 0 && !this.consumersDone(image - 1)) {
+        this.gated = true;
+        return;
+      }
+      this.next++;
+      if (++this.nextU === this.positions) {
+        this.nextU = 0;
+        this.nextImage++;
+        this.wakeProducers();
+      }
+      if (u === 0 && this.reportsImages) this.ctx.onImageEntered?.(image);
+      if (this.copies.length > 0) this.startVector(u, image, now);
+      else this.computeElementwise(u, image, now);
     }
   }
 
-  private inputsReady(u: number): boolean {
-    for (const edge of this.producers) if (edge.prefix <= edge.lastNeeded(u)) return false;
+  private inputsReady(u: number, image: number): boolean {
+    for (const edge of this.producers)
+      if (edge.prefix <= image * edge.fromPositions + edge.lastNeeded(u)) return false;
     return true;
   }
 
+  /** Every consumer has started every position of `image`. */
+  private consumersDone(image: number): boolean {
+    for (const edge of this.consumers) if (edge.to.next < (image + 1) * edge.to.positions) return false;
+    return true;
+  }
+
+  /** This layer started a whole image: producers waiting for that may go on. */
+  private wakeProducers(): void {
+    for (const edge of this.producers) {
+      const from = edge.from;
+      if (from instanceof LayerUnit && from.gated && !from.resume.scheduled)
+        this.sim.schedule(from.resume, this.now);
+    }
+  }
+
   /** Weight layer: read the window from the buffer and hand it to one copy's crossbars. */
-  private startVector(u: number, now: number): void {
+  private startVector(u: number, image: number, now: number): void {
     const copy = this.copies[u % this.copies.length];
     const ready = this.ctx.tiles[copy.placement.homeTile].read(this.inputBitsPerVector, now);
     this.counts.bufferReadBits += this.inputBitsPerVector;
     if (ready < this.firstStart) this.firstStart = ready;
-    copy.accept(u, ready);
+    copy.accept(u, ready, image);
   }
 
   /** Pooling / residual add / concatenation in the tile's activation unit. */
-  private computeElementwise(u: number, now: number): void {
+  private computeElementwise(u: number, image: number, now: number): void {
     const tile = this.ctx.tiles[this.tile];
     const ready = tile.read(this.inputBitsPerVector, now);
     this.counts.bufferReadBits += this.inputBitsPerVector;
     if (ready < this.firstStart) this.firstStart = ready;
     this.counts.activationOps += this.activationOpsPerPosition;
     tile.activationOps.add(this.activationOpsPerPosition);
-    this.finishPosition(u, ready + this.ctx.activationCycles);
+    this.finishPosition(image * this.positions + u, ready + this.ctx.activationCycles);
   }
 
-  /** An output position is computed at `ready`: send it on. */
-  finishPosition(u: number, ready: number): void {
-    const done = this.consumers.length > 0 ? emit(this, u, ready) : this.storeFinal(ready);
+  /** Global output position `g` is computed at `ready`: send it on. */
+  finishPosition(g: number, ready: number): void {
+    const done = this.consumers.length > 0 ? emit(this, g, ready) : this.storeFinal(ready);
     if (done > this.lastDone) this.lastDone = done;
+    this.ctx.ledger.finish(Math.floor(g / this.positions), done);
   }
 
   /** The network's output stays in the last tile's buffer. */
@@ -242,6 +363,24 @@ export class LayerUnit extends Component {
   /** Activation ops of one finished weight-layer vector (ReLU / requantise per output channel). */
   get outputActivationOps(): number {
     return this.layer.outShape[0];
+  }
+
+  capture(w: StateWriter): void {
+    w.position(this.next, this.positions);
+    w.raw(this.gated ? 1 : 0);
+    w.time(this.lastDone);
+    for (const edge of this.producers) edge.capture(w);
+    for (const copy of this.copies) copy.capture(w);
+    for (const name of ACTION_NAMES) w.counter(this.counts[name]);
+  }
+
+  shift(s: StateShift): void {
+    this.next = s.position(this.next, this.positions);
+    this.nextImage += s.images;
+    this.lastDone = s.time(this.lastDone);
+    for (const edge of this.producers) edge.shift(s);
+    for (const copy of this.copies) copy.shift(s);
+    for (const name of ACTION_NAMES) this.counts[name] = s.counter(this.counts[name]);
   }
 }
 

@@ -13,12 +13,13 @@ import type { LayerUnit } from './dataflow.ts';
 import type { CopyPlacement } from './placement.ts';
 import { DataDrivenCopy } from './data-driven.ts';
 import { COMPLETE_PRIORITY } from './priorities.ts';
+import type { Periodic, StateShift, StateWriter } from './steady-state.ts';
 import { skipZeroSteps } from './sparsity.ts';
 import { TimedQueue } from './timed-queue.ts';
 import { crossbarDigitalCounts, crossbarVectorCounts, partialSumAdds } from './vector-costs.ts';
 
 /** One copy of a weight layer's crossbars, working through the vectors dealt to it. */
-export class LayerCopy {
+export class LayerCopy implements Periodic {
   readonly placement: CopyPlacement;
   private readonly unit: LayerUnit;
   private readonly pipelines: OuPipeline[] = [];
@@ -31,7 +32,7 @@ export class LayerCopy {
   /** Digital actions of one vector outside the OU steps (both fidelities count these in bulk). */
   private readonly digitalPerVector: ActionCounts = emptyCounts();
   private vectors = 0;
-  /** Vectors whose crossbars are all done, at these cycles, in order. */
+  /** Vectors whose crossbars are all done, at these cycles, in order (global positions). */
   readonly done = new TimedQueue();
   /** Vectors handed to the crossbars and not yet done (ou fidelity): per vector, crossbars finished. */
   private readonly inFlight = new TimedQueue();
@@ -45,12 +46,14 @@ export class LayerCopy {
   /** Cycle the window is in each tile's input registers, for the vector being accepted. */
   private readonly readyAt: Float64Array;
   /** ou fidelity: vectors each crossbar has finished, and vectors the whole copy has finished. */
-  private finishedBy = new Int32Array(0);
+  private finishedBy = new Float64Array(0);
   private retired = 0;
   private readonly psumAdds: number;
   readonly complete: SimEvent;
   /** Captured activations drive this copy's OU steps (data-driven.ts), or undefined. */
   private readonly data: DataDrivenCopy | undefined;
+  /** Cycles per vector of the copy's slowest crossbar when vectors come back to back. */
+  readonly cyclesPerVector: number;
 
   constructor(unit: LayerUnit, mapping: LayerMapping, placement: CopyPlacement) {
     this.unit = unit;
@@ -61,6 +64,7 @@ export class LayerCopy {
     const { skipZeroRows, zeroInputFraction } = ctx.arch.sparsity;
     this.data = DataDrivenCopy.create(unit, mapping);
     const zeroFraction = skipZeroRows && !this.data ? (unit.layer.zeroInputFraction ?? zeroInputFraction) : 0;
+    let cyclesPerVector = 0;
     mapping.crossbars.forEach((mapped, i) => {
       const plan = skipZeroSteps(
         mapped,
@@ -72,9 +76,11 @@ export class LayerCopy {
       this.plans.push(plan);
       addCounts(this.ouStepsPerVector, crossbarVectorCounts(plan, slices));
       addCounts(this.digitalPerVector, crossbarDigitalCounts(plan, ctx.arch));
+      const pipeline = new OuPipeline(plan.ouCols, slices, ctx.ouTiming);
+      if (pipeline.cyclesPerVector > cyclesPerVector) cyclesPerVector = pipeline.cyclesPerVector;
       if (ctx.fidelity === 'fast') {
         // Data-driven vectors use OuPipeline.runSteps, not the static sequence's matrix.
-        this.pipelines.push(new OuPipeline(this.data ? [] : plan.ouCols, slices, ctx.ouTiming));
+        this.pipelines.push(this.data ? new OuPipeline([], slices, ctx.ouTiming) : pipeline);
       } else {
         const pe = ctx.pes[placement.crossbarPe[i]];
         const local = i % ctx.arch.chip.crossbarsPerPe;
@@ -92,7 +98,7 @@ export class LayerCopy {
         this.controllers.push(controller);
       }
     });
-    this.finishedBy = new Int32Array(this.controllers.length);
+    this.finishedBy = new Float64Array(this.controllers.length);
     // The window reaches crossbars on other tiles over the NoC: each remote tile gets the inputs its
     // crossbars' wordlines need (never more than the whole window). Tiles are indexed home first.
     this.inputTiles = placement.tiles;
@@ -107,6 +113,7 @@ export class LayerCopy {
     this.inputBitsToTile = this.inputBitsToTile.map((bits) => Math.min(bits, unit.inputBitsPerVector));
     this.readyAt = new Float64Array(this.inputTiles.length);
     this.psumAdds = partialSumAdds(mapping.crossbars, unit.layer.outShape[0]);
+    this.cyclesPerVector = cyclesPerVector;
     this.complete = new SimEvent(
       unit,
       indexedName('complete', placement.copy),
@@ -115,25 +122,29 @@ export class LayerCopy {
     );
   }
 
-  /** A vector whose window has been read out of the home tile's buffer at `ready`. */
-  accept(u: number, ready: number): void {
+  /**
+   * A vector whose window has been read out of the home tile's buffer at `ready`: output position `u`
+   * of image `image` (u counts within the image).
+   */
+  accept(u: number, ready: number, image = 0): void {
+    const g = image * this.unit.positions + u;
     this.vectors++;
     this.multicastWindow(ready);
     const readyAt = this.readyAt;
     const tileOf = this.tileOf;
     if (this.data && this.unit.ctx.fidelity === 'fast') {
-      this.markDone(this.data.runVector(u, this.pipelines, readyAt, tileOf, ready), u);
+      this.markDone(this.data.runVector(u, this.pipelines, readyAt, tileOf, ready), g);
     } else if (this.unit.ctx.fidelity === 'fast') {
       let end = ready;
       for (let i = 0; i < this.pipelines.length; i++) {
         const t = this.pipelines[i].runVector(readyAt[tileOf[i]]);
         if (t > end) end = t;
       }
-      this.markDone(end, u);
+      this.markDone(end, g);
     } else if (this.controllers.length === 0) {
-      this.markDone(ready, u);
+      this.markDone(ready, g);
     } else {
-      this.inFlight.push(0, u);
+      this.inFlight.push(0, g);
       for (let i = 0; i < this.controllers.length; i++) this.controllers[i].accept(readyAt[tileOf[i]], u);
     }
   }
@@ -175,8 +186,8 @@ export class LayerCopy {
     }
   }
 
-  private markDone(cycle: number, u: number): void {
-    this.done.push(cycle, u);
+  private markDone(cycle: number, g: number): void {
+    this.done.push(cycle, g);
     if (!this.complete.scheduled) this.unit.sim.schedule(this.complete, this.done.headTime);
   }
 
@@ -191,8 +202,8 @@ export class LayerCopy {
     if (done.size > 0) this.unit.sim.schedule(this.complete, done.headTime);
   }
 
-  /** Merge partial sums at the home tile, activate, send the output position on. */
-  private finishVector(u: number, now: number): void {
+  /** Merge partial sums at the home tile, activate, send the output position (global `g`) on. */
+  private finishVector(g: number, now: number): void {
     const ctx = this.unit.ctx;
     const counts = this.unit.counts;
     let ready = now;
@@ -206,7 +217,7 @@ export class LayerCopy {
     counts.shiftAdds += this.psumAdds;
     counts.activationOps += this.unit.outputActivationOps;
     ctx.tiles[this.placement.homeTile].activationOps.add(this.unit.outputActivationOps);
-    this.unit.finishPosition(u, ready + ctx.activationCycles);
+    this.unit.finishPosition(g, ready + ctx.activationCycles);
   }
 
   /**
@@ -237,5 +248,46 @@ export class LayerCopy {
       if (this.unit.ctx.fidelity === 'fast') counts[name] += this.ouStepsPerVector[name] * this.vectors;
       counts[name] += this.digitalPerVector[name] * this.vectors;
     }
+  }
+
+  capture(w: StateWriter): void {
+    const n = this.unit.positions;
+    const now = w.now;
+    for (const pipeline of this.pipelines) pipeline.capture(w, now);
+    for (const controller of this.controllers) controller.capture(w);
+    for (let k = 0; k < this.finishedBy.length; k++) w.raw(this.finishedBy[k] - this.retired);
+    w.raw(this.done.size);
+    for (let k = 0; k < this.done.size; k++) {
+      w.time(this.done.timeAt(k));
+      w.position(this.done.valueAt(k), n);
+    }
+    // The ou fidelity's vectors in flight carry no cycle, only their positions.
+    w.raw(this.inFlight.size);
+    for (let k = 0; k < this.inFlight.size; k++) w.position(this.inFlight.valueAt(k), n);
+    w.counter(this.vectors);
+    this.data?.capture(w);
+  }
+
+  shift(s: StateShift): void {
+    const n = this.unit.positions;
+    for (const pipeline of this.pipelines) pipeline.shift(s.cycles);
+    for (const controller of this.controllers) controller.shift(s);
+    // finishedBy and retired count vectors: only their difference is state; both move by the same amount.
+    const perImage = this.vectorsPerImage();
+    for (let k = 0; k < this.finishedBy.length; k++) this.finishedBy[k] += s.images * perImage;
+    this.retired += s.images * perImage;
+    this.done.moveBy(s.cycles, s.images * n);
+    // The ou fidelity's vectors in flight carry no cycle (0): only their positions move.
+    this.inFlight.moveBy(0, s.images * n);
+    this.vectors = s.counter(this.vectors);
+    this.data?.shift(s);
+  }
+
+  /** Vectors this copy runs per image (positions u with u mod copies = this copy). */
+  vectorsPerImage(): number {
+    const copies = this.unit.copies.length;
+    const n = this.unit.positions;
+    const c = this.placement.copy;
+    return Math.floor(n / copies) + (c < n % copies ? 1 : 0);
   }
 }

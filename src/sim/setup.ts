@@ -59,12 +59,18 @@ export function resolvedConfig(parts: {
   mapperOptions: MapperOptions;
   fidelity: Fidelity;
   seed: number;
+  images?: number;
+  fastForward?: boolean;
 }): unknown {
   return {
     ousim: OUSIM_VERSION,
     command: parts.command,
     seed: parts.seed,
     fidelity: parts.fidelity,
+    // Recorded only for a stream, so that one-image configs stay as they were.
+    ...(parts.images !== undefined && parts.images > 1
+      ? { images: parts.images, fastForward: parts.fastForward ?? true }
+      : {}),
     mappers: parts.mappers,
     mapperOptions: parts.mapperOptions,
     archFile: displayPath(parts.archPath),

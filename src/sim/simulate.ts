@@ -18,15 +18,20 @@ import { isWeightLayer } from '../workload/types.ts';
 import { Arbiter } from './arbiter.ts';
 import { dataDrivenFigures } from './activity-report.ts';
 import { LayerUnit, NetworkInput, edgeBetween, type DataflowContext } from './dataflow.ts';
+import { ImageLedger } from './image-ledger.ts';
 import { lineBufferWarnings } from './line-buffers.ts';
 import { placeLayers, type ChipPlacement, type CopyPlacement } from './placement.ts';
-import type { LayerResult, RunRequest, RunResult } from './types.ts';
+import { StreamProbe, type SteadyState } from './steady-state.ts';
+import type { LayerResult, RunRequest, RunResult, StreamFigures } from './types.ts';
 
 /** How many cycles the run loop advances between progress reports. */
 const PROGRESS_STRIDE = 1 << 18;
 
 export function simulate(request: RunRequest): RunResult {
   const { arch, network, fidelity } = request;
+  const images = request.images ?? 1;
+  if (!Number.isSafeInteger(images) || images < 1)
+    throw new Error(`simulate: images must be a whole number >= 1, got ${images}`);
   const mappings = mapNetwork(network, arch, request.mapper, request.mapperOptions);
   const placement = placeLayers(mappings, arch);
   const sim = new Simulator({ seed: request.seed });
@@ -68,6 +73,8 @@ export function simulate(request: RunRequest): RunResult {
     },
     activationCycles: toCycles(arch, arch.activation.latencyNs),
     activations: network.activations,
+    images,
+    ledger: new ImageLedger(0),
   };
 
   // build: one unit per layer; wire: edges along the layers' inputs
@@ -107,33 +114,68 @@ export function simulate(request: RunRequest): RunResult {
     units.set(layer.name, unit);
   });
   sim.wire();
+  const unitList = [...units.values()];
+  const positionsPerImage = unitList.reduce((sum, u) => sum + u.positions, 0);
+  const ledger = new ImageLedger(positionsPerImage);
+  ctx.ledger = ledger;
 
-  // run: the image is in the first layers' buffers at cycle 0
+  // Steady-state probe: snapshots when the first layer starts an image (docs/simulation.md).
+  const probe =
+    images > 1
+      ? new StreamProbe(
+          {
+            sim,
+            images,
+            parts: [ledger, noc, ...tiles, ctx.arbiter, ...unitList],
+            completed: () => ledger.completed,
+            lead: (image) =>
+              Math.max(...unitList.map((u) => (u.positionsStarted - image * u.positions) / u.positions)),
+          },
+          request.fastForward ?? true,
+        )
+      : undefined;
+  let entered = -1;
+  const source = input.consumers[0]?.to;
+  if (probe && source) {
+    source.reportsImages = true;
+    ctx.onImageEntered = (image) => {
+      if (image < 1 || !probe.probing) return;
+      entered = image;
+      sim.stop();
+    };
+  }
+
+  // run: every image is in the first layers' buffers at cycle 0
   const imageBits = input.positions * input.shape[0] * arch.precision.inputBits;
   const preloaded = new Set<number>();
   for (const edge of input.consumers) {
     // Counted once per tile that holds a copy of the image.
-    if (!preloaded.has(edge.to.tile)) edge.to.counts.bufferWriteBits += imageBits;
+    if (!preloaded.has(edge.to.tile)) edge.to.counts.bufferWriteBits += imageBits * images;
     preloaded.add(edge.to.tile);
-    for (let p = 0; p < input.positions; p++) edge.deliver(0, p);
+    edge.openAll();
   }
-  const totalPositions = [...units.values()].reduce((sum, u) => sum + u.positions, 0);
+  const totalPositions = positionsPerImage * images;
   while (sim.pending > 0) {
     sim.run(sim.now + PROGRESS_STRIDE);
+    if (entered >= 0) {
+      probe?.imageEntered(entered);
+      entered = -1;
+    }
     if (request.onProgress) {
       let started = 0;
-      for (const unit of units.values()) started += unit.positionsStarted;
+      for (const unit of unitList) started += unit.positionsStarted;
       request.onProgress(started / totalPositions);
     }
   }
   let cycles = sim.now;
-  for (const unit of units.values()) if (unit.lastDone > cycles) cycles = unit.lastDone;
-  for (const unit of units.values()) {
-    if (unit.positionsStarted !== unit.positions)
+  for (const unit of unitList) if (unit.lastDone > cycles) cycles = unit.lastDone;
+  for (const unit of unitList) {
+    if (unit.positionsStarted !== unit.positionsTotal)
       throw new Error(
-        `layer ${unit.layer.name} started ${unit.positionsStarted} of ${unit.positions} positions`,
+        `layer ${unit.layer.name} started ${unit.positionsStarted} of ${unit.positionsTotal} positions`,
       );
   }
+  const stream = streamFigures(images, cycles, arch.clockNs, ledger, probe?.found);
   for (const pe of pes) pe.runCycles = cycles;
   sim.finish();
 
@@ -144,7 +186,7 @@ export function simulate(request: RunRequest): RunResult {
     const mapped = mappingOf.get(layer.name);
     const copies = mapped ? placement.copies[mapped.index] : [];
     return {
-      ...layerResult(unit, mapped?.mapping, copies, arch, inventory),
+      ...layerResult(unit, mapped?.mapping, copies, arch, inventory, stream),
       ...dataDrivenFigures(unit, mapped?.mapping, network.activations, arch),
     };
   });
@@ -169,8 +211,35 @@ export function simulate(request: RunRequest): RunResult {
     layers,
     components,
     warnings: [...placementWarnings(placement), ...lineBufferWarnings(network.layers, arch)],
+    stream,
   };
   return reprice(result, arch);
+}
+
+/**
+ * Latency and pace of the stream. One image: the interval is its latency (nothing overlaps). More:
+ * the period of the steady state when the schedule became periodic, else the mean gap between
+ * image completions after the first, (cycles - first latency) / (images - 1).
+ */
+function streamFigures(
+  images: number,
+  cycles: number,
+  clockNs: number,
+  ledger: ImageLedger,
+  found: SteadyState | undefined,
+): StreamFigures {
+  const first = ledger.firstLatency;
+  let interval = cycles;
+  if (images > 1)
+    interval = found ? found.periodCycles / found.periodImages : (cycles - first) / (images - 1);
+  return {
+    images,
+    firstLatencyCycles: first,
+    intervalCycles: interval,
+    intervalNs: interval * clockNs,
+    steadyFromImage: found ? found.fromImage : -1,
+    skippedImages: found ? found.skippedImages : 0,
+  };
 }
 
 /**
@@ -253,6 +322,7 @@ function layerResult(
   copies: readonly CopyPlacement[],
   arch: Arch,
   inventory: HardwareInventory,
+  stream: StreamFigures,
 ): LayerResult {
   const counts: ActionCounts = { ...unit.counts };
   let ouSum = 0;
@@ -287,11 +357,22 @@ function layerResult(
     ouStepsPerVectorMax: ouMax,
     indexBits: (mapping?.indexBits ?? 0) * (mapping?.replication ?? 0),
     replication: mapping?.replication ?? 0,
+    busyFraction: busyFraction(unit, stream.intervalCycles),
     startCycle: unit.firstStart === Infinity ? 0 : unit.firstStart,
     endCycle: unit.lastDone,
     counts,
     energy: priceEnergy(counts, 0, inventory, arch, { chipLevel: false }),
   };
+}
+
+/**
+ * Share of the interval the layer's slowest crossbar needs for its vectors of one image, run back
+ * to back (cycles per vector x vectors of its copy per image); 0 for layers without crossbars.
+ */
+function busyFraction(unit: LayerUnit, interval: number): number {
+  let busy = 0;
+  for (const copy of unit.copies) busy = Math.max(busy, copy.cyclesPerVector * copy.vectorsPerImage());
+  return interval > 0 ? busy / interval : 0;
 }
 
 function placementWarnings(placement: ChipPlacement): string[] {

@@ -18,6 +18,13 @@ export interface RunRequest {
   mapperOptions: MapperOptions;
   fidelity: Fidelity;
   seed: number;
+  /** Images streamed back to back through the layer pipeline (default 1). */
+  images?: number;
+  /**
+   * Jump over the periodic steady state of a stream of images (default true); false simulates every
+   * image (the same results, slower: the tests compare the two).
+   */
+  fastForward?: boolean;
   /** Called now and then with the fraction done (0..1), for progress bars. */
   onProgress?: (fraction: number) => void;
 }
@@ -42,6 +49,8 @@ export interface LayerResult {
   ouStepsPerVectorMax: number;
   indexBits: number;
   replication: number;
+  /** Share of the interval the layer's slowest crossbar is busy with one image's vectors. */
+  busyFraction: number;
   /** Cycle the layer's first crossbar started, and the cycle its last output left. */
   startCycle: number;
   endCycle: number;
@@ -79,4 +88,19 @@ export interface RunResult {
   components: { component: string; statistic: string; unit: string; value: number; description: string }[];
   /** Things the user should know (lossy ADC, extrapolated ADC price, grown mesh, ...). */
   warnings: string[];
+  stream: StreamFigures;
+}
+
+/** A stream of images: `cycles` is then the makespan of all of them. */
+export interface StreamFigures {
+  images: number;
+  /** Cycle the first image was complete (every output of every layer stored). */
+  firstLatencyCycles: number;
+  /** Cycles per image in the steady state (see simulate.ts, streamFigures), and in ns. */
+  intervalCycles: number;
+  intervalNs: number;
+  /** First image of the periodic steady state, -1 when none was found (or one image). */
+  steadyFromImage: number;
+  /** Images fast-forwarded over (not simulated event by event). */
+  skippedImages: number;
 }

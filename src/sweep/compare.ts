@@ -41,6 +41,14 @@ export interface CompareOptions {
   mapperOptions?: MapperOptions;
   /** Mappings to run, dense (the baseline) among them; default COMPARE_MAPPINGS. */
   mappings?: readonly string[];
+  /**
+   * What the replication budget holds equal: `crossbars` (each mapping gets the budget's crossbars) or
+   * `area` (dense replicates within the crossbar budget; pattern then gets dense's chip area).
+   */
+  budgetBy?: 'crossbars' | 'area';
+  /** Images streamed through the pipeline (default 1), fast-forwarded unless false. */
+  images?: number;
+  fastForward?: boolean;
 }
 
 export interface CompareOutcome {
@@ -66,27 +74,46 @@ export async function runCompare(
   // Validate the arch here, once, so bad input fails before any worker starts.
   const arch = loadArch(options.arch, overrides);
   for (const trace of options.traces) resolveTracePath(trace);
+  const budgetBy = options.budgetBy ?? 'crossbars';
+  if (budgetBy === 'area' && !(options.mapperOptions?.replicationBudget ?? 0))
+    throw new InputError(
+      '--budget-by',
+      '',
+      'area needs a --replication-budget (the dense mapping sets the area)',
+    );
 
   progress.start(options.traces.length, 'compare');
   const batches = await Promise.all(
     options.traces.map(async (trace) => {
-      const tasks = mappings.map((mapping): SimulationTask => ({
+      const task = (mapping: string, mapperOptions = options.mapperOptions): SimulationTask => ({
         trace,
         arch: options.arch,
         overrides,
         mapping,
         seed: options.seed,
         fidelity: options.fidelity,
-        mapperOptions: options.mapperOptions,
-      }));
-      const outcomes = await runBatch(tasks);
-      progress.tick();
-      return outcomes.map((outcome) => {
+        mapperOptions,
+        images: options.images ?? 1,
+        fastForward: options.fastForward ?? true,
+      });
+      const resultOf = (outcome: TaskOutcome): RunResult => {
         if (outcome.ok) return outcome.result;
         const input = inputErrorOf(outcome);
         if (input) throw input;
         throw new Error(`compare: ${trace} failed: ${outcome.stack ?? outcome.message}`);
-      });
+      };
+      let results: RunResult[];
+      if (budgetBy === 'area') {
+        // Same chip area: the dense mapping's replicated chip is every other mapping's area budget.
+        const [dense] = (await runBatch([task(BASELINE_MAPPING)])).map(resultOf);
+        const areaOptions = { ...options.mapperOptions, replicationAreaMm2: dense.chipAreaMm2 };
+        const others = await runBatch(mappings.slice(1).map((mapping) => task(mapping, areaOptions)));
+        results = [dense, ...others.map(resultOf)];
+      } else {
+        results = (await runBatch(mappings.map((mapping) => task(mapping)))).map(resultOf);
+      }
+      progress.tick();
+      return results;
     }),
   ).finally(() => progress.stop());
 
@@ -107,9 +134,11 @@ export async function runCompare(
       overrides,
       networks,
       mappers: [...mappings],
-      mapperOptions: options.mapperOptions ?? {},
+      mapperOptions: { ...options.mapperOptions, ...(budgetBy === 'area' ? { budgetBy } : {}) },
       fidelity: options.fidelity,
       seed: options.seed,
+      images: options.images,
+      fastForward: options.fastForward,
     });
     writeRunOutputs(folder, results, config);
     folder.write(COMPARE_CSV, csvDocument(compareColumns(mappings), rows));

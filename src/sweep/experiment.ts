@@ -22,6 +22,9 @@ export interface SimulationTask {
   fidelity: Fidelity;
   /** Packing and replication budget (default: the mapper's defaults, no replication). */
   mapperOptions?: MapperOptions;
+  /** Images streamed through the pipeline (default 1), and whether to fast-forward (default yes). */
+  images?: number;
+  fastForward?: boolean;
 }
 
 // Loading and pruning a trace is shared by every point with the same trace and pruning keys;
@@ -56,5 +59,7 @@ export function runTask(task: SimulationTask): RunResult {
     mapperOptions: task.mapperOptions ?? {},
     fidelity: task.fidelity,
     seed: task.seed,
+    images: task.images ?? 1,
+    fastForward: task.fastForward ?? true,
   });
 }

@@ -22,6 +22,7 @@ const ManifestSchema = z
     archHash: z.string().describe('sha256 of the base arch before the sweep overrides'),
     seed: z.number(),
     fidelity: z.string(),
+    images: z.number().int().min(2).optional().describe('images per point, when more than one'),
     axes: z.array(
       z.object({ key: z.string(), values: z.array(z.union([z.number(), z.boolean(), z.string()])) }),
     ),
@@ -71,6 +72,7 @@ export function sweepDifference(a: SweepManifest, b: SweepManifest): string | un
   const fields = ['ousimVersion', 'arch', 'archHash', 'seed', 'fidelity', 'points'] as const;
   for (const field of fields)
     if (a[field] !== b[field]) return `${field}: ${String(a[field])} vs ${String(b[field])}`;
+  if ((a.images ?? 1) !== (b.images ?? 1)) return `images: ${a.images ?? 1} vs ${b.images ?? 1}`;
   if (stableJson(a.axes) !== stableJson(b.axes))
     return `axes: ${describeAxes(a.axes)} vs ${describeAxes(b.axes)}`;
   return undefined;

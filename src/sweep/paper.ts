@@ -50,6 +50,17 @@ export type CompareRow = {
   pattern_cycles: number;
   dense_latency_ns: number;
   pattern_latency_ns: number;
+  /** Steady-state interval per image, dense over pattern (a throughput ratio); see docs/experiments.md. */
+  throughput_speedup: number;
+  images: number;
+  dense_interval_cycles: number;
+  pattern_interval_cycles: number;
+  dense_throughput_images_per_s: number;
+  pattern_throughput_images_per_s: number;
+  dense_tops_per_w: number;
+  pattern_tops_per_w: number;
+  dense_first_latency_cycles: number;
+  pattern_first_latency_cycles: number;
 };
 
 export const COMPARE_COLUMNS: readonly (keyof CompareRow)[] = [
@@ -70,6 +81,16 @@ export const COMPARE_COLUMNS: readonly (keyof CompareRow)[] = [
   'pattern_cycles',
   'dense_latency_ns',
   'pattern_latency_ns',
+  'throughput_speedup',
+  'images',
+  'dense_interval_cycles',
+  'pattern_interval_cycles',
+  'dense_throughput_images_per_s',
+  'pattern_throughput_images_per_s',
+  'dense_tops_per_w',
+  'pattern_tops_per_w',
+  'dense_first_latency_cycles',
+  'pattern_first_latency_cycles',
 ];
 
 /** Pattern over dense for one network: each ratio is dense cost / pattern cost (same work). */
@@ -92,7 +113,23 @@ export function compareRow(dense: RunResult, pattern: RunResult): CompareRow {
     pattern_cycles: pattern.cycles,
     dense_latency_ns: dense.latencyNs,
     pattern_latency_ns: pattern.latencyNs,
+    throughput_speedup: ratio(dense.stream.intervalCycles, pattern.stream.intervalCycles),
+    images: dense.stream.images,
+    dense_interval_cycles: dense.stream.intervalCycles,
+    pattern_interval_cycles: pattern.stream.intervalCycles,
+    dense_throughput_images_per_s: 1e9 / dense.stream.intervalNs,
+    pattern_throughput_images_per_s: 1e9 / pattern.stream.intervalNs,
+    dense_tops_per_w: topsPerWatt(dense),
+    pattern_tops_per_w: topsPerWatt(pattern),
+    dense_first_latency_cycles: dense.stream.firstLatencyCycles,
+    pattern_first_latency_cycles: pattern.stream.firstLatencyCycles,
   };
+}
+
+/** Ops (2 x MACs) per pJ of energy per image: TOPS/W (the interval cancels; see src/output/csv.ts). */
+function topsPerWatt(r: RunResult): number {
+  const macs = r.layers.reduce((sum, l) => sum + l.macs, 0);
+  return (2 * macs) / (r.energyPj / r.stream.images);
 }
 
 /**
@@ -111,13 +148,17 @@ export type CompareRecord = Record<string, string | number>;
 /** The baseline every other mapping of `ousim compare` is measured against. */
 export const BASELINE_MAPPING = 'dense';
 
+/** Columns shared by every mapping of a row (not ratios, not one mapping's figures). */
+const SHARED_COLUMNS: readonly string[] = ['network', 'images'];
+
 /**
  * The columns of a compare.csv row that name a quantity of one mapping: `dense_<x>` and
- * `pattern_<x>` in COMPARE_COLUMNS; the rest (but `network`) are ratios over dense.
+ * `pattern_<x>` in COMPARE_COLUMNS; the rest (but the shared ones) are ratios over dense.
  */
 const FIGURE_SUFFIXES = COMPARE_COLUMNS.filter((c) => c.startsWith('dense_')).map((c) => c.slice(6));
 const RATIO_COLUMNS = COMPARE_COLUMNS.filter(
-  (c) => c !== 'network' && !FIGURE_SUFFIXES.some((x) => c === `dense_${x}` || c === `pattern_${x}`),
+  (c) =>
+    !SHARED_COLUMNS.includes(c) && !FIGURE_SUFFIXES.some((x) => c === `dense_${x}` || c === `pattern_${x}`),
 );
 
 /**
@@ -131,26 +172,31 @@ export function ratioColumnsOf(mapping: string): string[] {
 }
 
 /**
- * compare.csv's columns for `mappings` (dense among them): the network, each other mapping's ratios
- * in the order given, then each quantity for every mapping (`dense_crossbars`, `pattern_crossbars`,
- * `sre_crossbars`, ...). For dense and pattern these are exactly COMPARE_COLUMNS.
+ * compare.csv's columns for `mappings` (dense among them): COMPARE_COLUMNS as they always were (without
+ * pattern's columns when pattern is not compared), then, per further mapping in the order given, its
+ * ratios over dense and its figures (`sre_speedup`, ..., `sre_crossbars`, ...). Columns only ever get
+ * appended, so scripts that read compare.csv by position keep working.
  */
 export function compareColumns(mappings: readonly string[]): string[] {
-  const others = mappings.filter((m) => m !== BASELINE_MAPPING);
+  const withPattern = mappings.includes('pattern');
+  const base = COMPARE_COLUMNS.filter(
+    (c) => withPattern || !(c.startsWith('pattern_') || RATIO_COLUMNS.includes(c)),
+  );
+  const others = mappings.filter((m) => m !== BASELINE_MAPPING && m !== 'pattern');
   return [
-    'network',
-    ...others.flatMap(ratioColumnsOf),
-    ...FIGURE_SUFFIXES.flatMap((x) => mappings.map((m) => `${m}_${x}`)),
+    ...base,
+    ...others.flatMap((m) => [...ratioColumnsOf(m), ...FIGURE_SUFFIXES.map((x) => `${m}_${x}`)]),
   ];
 }
 
 /** One network's compare.csv row: every result of `results` (by mapping) over the dense one. */
 export function compareRecord(results: ReadonlyMap<string, RunResult>): CompareRecord {
   const dense = results.get(BASELINE_MAPPING)!;
-  const record: CompareRecord = { network: dense.network };
+  const record: CompareRecord = {};
   for (const [mapping, result] of results) {
     // compareRow computes a mapping over dense under pattern's column names; rename them.
     const row: CompareRecord = compareRow(dense, result);
+    for (const column of SHARED_COLUMNS) record[column] = row[column];
     if (mapping !== BASELINE_MAPPING) {
       const names = ratioColumnsOf(mapping);
       const sources =
@@ -193,19 +239,30 @@ function patternTable(rows: readonly CompareRecord[]): string {
     'network',
     ...COMPARE_METRICS.map((m) => PAPER_RANGES[m].label),
     'area efficiency, pattern-mapped layers',
+    'throughput speedup',
+    'TOPS/W dense, pattern',
   ];
-  const body = rows.map((row) => [
-    String(row.network),
-    ...COMPARE_METRICS.map((m) => {
-      const value = Number(row[m]);
-      const where = placement(m, value);
-      return `${value.toFixed(2)}x${where === 'within' ? '' : ` (${where})`}`;
-    }),
-    `${Number(row.pattern_layers_crossbar_area_efficiency).toFixed(2)}x`,
-  ]);
+  const body = rows.map((row) => {
+    const throughput = Number(row.throughput_speedup);
+    const where = placement('speedup', throughput);
+    return [
+      String(row.network),
+      ...COMPARE_METRICS.map((m) => {
+        const value = Number(row[m]);
+        const place = placement(m, value);
+        return `${value.toFixed(2)}x${place === 'within' ? '' : ` (${place})`}`;
+      }),
+      `${Number(row.pattern_layers_crossbar_area_efficiency).toFixed(2)}x`,
+      `${throughput.toFixed(2)}x${where === 'within' ? '' : ` (${where})`}`,
+      `${Number(row.dense_tops_per_w).toFixed(3)}, ${Number(row.pattern_tops_per_w).toFixed(3)}`,
+    ];
+  });
+  const speedupRange = `${PAPER_RANGES.speedup.low.toFixed(2)}x-${PAPER_RANGES.speedup.high.toFixed(2)}x`;
   const paper = [
     'paper',
     ...COMPARE_METRICS.map((m) => `${PAPER_RANGES[m].low.toFixed(2)}x-${PAPER_RANGES[m].high.toFixed(2)}x`),
+    '',
+    `(speedup) ${speedupRange}`,
     '',
   ];
   return [
@@ -216,10 +273,17 @@ function patternTable(rows: readonly CompareRecord[]): string {
 
 /** Another mapping over dense: its three figures per network (the paper's ranges are pattern's). */
 function mappingTable(rows: readonly CompareRecord[], mapping: string): string {
-  const headers = ['network', ...COMPARE_METRICS.map((m) => `${mapping}: ${PAPER_RANGES[m].label}`)];
+  const headers = [
+    'network',
+    ...COMPARE_METRICS.map((m) => `${mapping}: ${PAPER_RANGES[m].label}`),
+    `${mapping}: throughput speedup`,
+    `TOPS/W ${mapping}`,
+  ];
   const body = rows.map((row) => [
     String(row.network),
     ...COMPARE_METRICS.map((m) => `${Number(row[`${mapping}_${m}`]).toFixed(2)}x`),
+    `${Number(row[`${mapping}_throughput_speedup`]).toFixed(2)}x`,
+    Number(row[`${mapping}_tops_per_w`]).toFixed(3),
   ]);
   return [
     ...textTable([headers, ...body], []),

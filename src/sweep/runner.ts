@@ -53,6 +53,9 @@ export interface SweepOptions {
   fidelity: Fidelity;
   out: string;
   shard?: Shard;
+  /** Images streamed through the pipeline per point (default 1), fast-forwarded unless false. */
+  images?: number;
+  fastForward?: boolean;
 }
 
 /** What the sweep needs from the simulator; the CLI passes the real one, tests a fake. */
@@ -130,6 +133,7 @@ export async function runSweep(
     archHash: stableHash(backend.loadArch(options.arch, [])),
     seed: options.seed,
     fidelity: options.fidelity,
+    ...((options.images ?? 1) > 1 ? { images: options.images } : {}),
     axes,
     points: points.length,
     shard: formatShard(shard),
@@ -270,6 +274,8 @@ function preparePoint(point: Point, options: SweepOptions, backend: SweepBackend
     mapping: String(point.params[MAPPING_AXIS]),
     seed: options.seed,
     fidelity: options.fidelity,
+    images: options.images ?? 1,
+    fastForward: options.fastForward ?? true,
   };
   return { point, arch, task };
 }

@@ -53,6 +53,17 @@ describe('bad input on every command', () => {
       ['run', '--trace', 'tiny', '--fidelity', 'slow', '--out', join(dir, 'o6')],
       'fidelity',
     ],
+    ['zero images', ['run', '--trace', 'tiny', '--images', '0', '--out', join(dir, 'o7')], '--images'],
+    [
+      'a fractional image count',
+      ['compare', '--traces', 'tiny', '--images', '2.5', '--out', join(dir, 'o8')],
+      '--images',
+    ],
+    [
+      'an area budget without a replication budget',
+      ['compare', '--traces', 'tiny', '--budget-by', 'area', '--out', join(dir, 'o9')],
+      '--budget-by',
+    ],
   ] as const) {
     it(`rejects ${label}`, () => {
       const result = ousim([...args]);
@@ -64,7 +75,7 @@ describe('bad input on every command', () => {
   }
 
   it('left no output and no staging files behind', () => {
-    for (const out of ['o1', 'o2', 'o3', 'o4', 'o5', 'o6'])
+    for (const out of ['o1', 'o2', 'o3', 'o4', 'o5', 'o6', 'o7', 'o8', 'o9'])
       expect(existsSync(join(dir, out)), out).to.equal(false);
     expect(readdirSync(dir).filter((f) => f.includes('partial'))).to.deep.equal([]);
     expect(readdirSync(aFolder)).to.deep.equal([]);

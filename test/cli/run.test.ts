@@ -28,6 +28,40 @@ describe('ousim run (command line)', () => {
     expect(config).to.have.property('arch');
   });
 
+  it('--images streams images: the stream columns, the same CSVs with --no-fast-forward', () => {
+    const jumped = ousim(['run', '--trace', 'tiny', '--images', '12', '--out', join(dir, 's1')]);
+    const full = ousim([
+      'run',
+      '--trace',
+      'tiny',
+      '--images',
+      '12',
+      '--no-fast-forward',
+      '--out',
+      join(dir, 's2'),
+    ]);
+    expect(jumped.status, jumped.stderr).to.equal(0);
+    expect(full.status, full.stderr).to.equal(0);
+    expect(jumped.stdout).to.match(/12 images in \d+ cycles: first latency \d+ cycles, interval \d+/);
+    for (const file of ['summary.csv', 'layers.csv', 'components.csv'])
+      expect(readFileSync(join(dir, 's1', file), 'utf8'), file).to.equal(
+        readFileSync(join(dir, 's2', file), 'utf8'),
+      );
+    const [header, row] = readFileSync(join(dir, 's1', 'summary.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    const cells = Object.fromEntries(header.split(',').map((name, i) => [name, Number(row.split(',')[i])]));
+    expect(cells.images).to.equal(12);
+    expect(cells.steady_state_image).to.be.at.least(1);
+    expect(cells.interval_cycles).to.be.lessThan(cells.first_latency_cycles);
+    expect(cells.cycles).to.be.greaterThan(cells.first_latency_cycles + 10 * cells.interval_cycles);
+    const config = JSON.parse(readFileSync(join(dir, 's2', 'config.resolved.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect([config.images, config.fastForward]).to.deep.equal([12, false]);
+  });
+
   it('a different seed prunes differently and changes the results', () => {
     const other = ousim(['run', '--trace', 'tiny', '--out', join(dir, 'c'), '--seed', '4']);
     expect(other.status, other.stderr).to.equal(0);

@@ -11,6 +11,15 @@ import {
 } from '../../src/sweep/paper.ts';
 import type { RunResult } from '../../src/sim/types.ts';
 
+const stream = (intervalCycles: number, images = 1) => ({
+  images,
+  firstLatencyCycles: intervalCycles,
+  intervalCycles,
+  intervalNs: intervalCycles,
+  steadyFromImage: -1,
+  skippedImages: 0,
+});
+
 const result = (over: Partial<RunResult>) =>
   ({
     network: 'n',
@@ -21,6 +30,7 @@ const result = (over: Partial<RunResult>) =>
     chipAreaMm2: 1,
     latencyNs: 1,
     layers: [],
+    stream: stream(over.cycles ?? 1),
     ...over,
   }) as RunResult;
 
@@ -44,6 +54,17 @@ describe('paper comparison', () => {
     const row = compareRow(result({ cycles: 135, crossbars: 10 }), result({ cycles: 100, crossbars: 2 }));
     expect(row.speedup).to.equal(1.35);
     expect([row.dense_crossbars, row.pattern_crossbars]).to.deep.equal([10, 2]);
+  });
+
+  it('throughput speedup is the dense interval over the pattern interval, not the makespan ratio', () => {
+    // A stream whose makespans are equal but whose steady-state intervals differ by 1.5x.
+    const dense = result({ cycles: 1000, stream: stream(30, 10) });
+    const pattern = result({ cycles: 1000, stream: stream(20, 10) });
+    const row = compareRow(dense, pattern);
+    expect(row.speedup).to.equal(1);
+    expect(row.throughput_speedup).to.equal(1.5);
+    expect([row.dense_interval_cycles, row.pattern_interval_cycles, row.images]).to.deep.equal([30, 20, 10]);
+    expect(formatCompareTable([row])).to.contain('1.50x (above)');
   });
 
   it('counts only pattern-mapped layers in the pattern-layers area efficiency', () => {
@@ -92,16 +113,15 @@ describe('paper comparison', () => {
 
     it('another mapping gets its own prefixed ratios over dense and its own figures', () => {
       const columns = compareColumns(['dense', 'pattern', 'sre']);
-      expect(columns.slice(0, 8)).to.deep.equal([
-        'network',
-        'crossbar_area_efficiency',
-        'energy_efficiency',
-        'speedup',
-        'pattern_layers_crossbar_area_efficiency',
+      // compare.csv as it always was, then sre's ratios and figures appended.
+      expect(columns.slice(0, COMPARE_COLUMNS.length)).to.deep.equal([...COMPARE_COLUMNS]);
+      expect(columns.slice(COMPARE_COLUMNS.length, COMPARE_COLUMNS.length + 4)).to.deep.equal([
         'sre_crossbar_area_efficiency',
         'sre_energy_efficiency',
         'sre_speedup',
+        'sre_throughput_speedup',
       ]);
+      expect(columns).to.not.include('sre_images');
       expect(columns).to.include.members([
         'dense_crossbars',
         'pattern_crossbars',

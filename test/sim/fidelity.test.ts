@@ -36,7 +36,7 @@ describe('ou and fast fidelity', () => {
     }
   }
 
-  it('agree on random OU shapes, ADC counts, latencies, bits, NoC settings and replication', function () {
+  it('agree on random OU shapes, ADC counts, latencies, bits, NoC settings, replication and streams', function () {
     this.timeout(120_000);
     fc.assert(
       fc.property(
@@ -53,6 +53,7 @@ describe('ou and fast fidelity', () => {
           crossbarsPerPe: fc.constantFrom(1, 2, 8),
           mapper: fc.constantFrom(...mappers),
           replicationBudget: fc.constantFrom(0, 0, 40, 200),
+          images: fc.constantFrom(1, 1, 3),
         }),
         (p) => {
           const a = arch(
@@ -71,8 +72,8 @@ describe('ou and fast fidelity', () => {
             'chip.meshY=2',
           );
           const network = zooNetwork('tiny', a);
-          const ou = run(network, a, p.mapper, 'ou', 1, p.replicationBudget);
-          const fast = run(network, a, p.mapper, 'fast', 1, p.replicationBudget);
+          const ou = run(network, a, p.mapper, 'ou', 1, p.replicationBudget, p.images);
+          const fast = run(network, a, p.mapper, 'fast', 1, p.replicationBudget, p.images);
           expect(csvOf(ou)).to.equal(csvOf(fast));
         },
       ),

@@ -29,6 +29,7 @@ export function run(
   fidelity: Fidelity,
   seed = 1,
   replicationBudget = 0,
+  images = 1,
 ): RunResult {
-  return simulate({ arch: a, network, mapper, mapperOptions: { replicationBudget }, fidelity, seed });
+  return simulate({ arch: a, network, mapper, mapperOptions: { replicationBudget }, fidelity, seed, images });
 }

@@ -11,9 +11,11 @@ import { formatSeconds, stderrProgress } from '../../sweep/progress.ts';
 import { InputError } from '../../util/errors.ts';
 import {
   mapperOptionsOf,
+  streamOptionsOf,
   withArchOptions,
   withMappingOptions,
   withOutputOptions,
+  withStreamOptions,
   type ArchArgs,
   splitList,
 } from '../options.ts';
@@ -26,13 +28,16 @@ interface CompareArgs extends ArchArgs {
   fidelity: string;
   out: string;
   jobs?: number;
+  images: number;
+  'fast-forward': boolean;
+  'budget-by': string;
 }
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare',
   describe: "dense vs pattern mapping on the same arch and networks: the paper's table",
   builder: (y: Argv) =>
-    withMappingOptions(withOutputOptions(withArchOptions(y), 'results'))
+    withStreamOptions(withMappingOptions(withOutputOptions(withArchOptions(y), 'results')))
       .option('traces', {
         type: 'string',
         array: true,
@@ -52,6 +57,13 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         default: 'fast',
         describe: 'simulation fidelity',
       })
+      .option('budget-by', {
+        type: 'string',
+        choices: ['crossbars', 'area'],
+        default: 'crossbars',
+        describe:
+          'with --replication-budget: both mappings get the same crossbars, or the same chip area (the dense chip replicated within the budget)',
+      })
       .option('jobs', {
         type: 'number',
         describe: 'worker threads (default: every core, at most one per network)',
@@ -62,6 +74,10 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .example(
         '$0 compare --traces resnet18-imagenet --replication-budget 20000',
         'both mappings replicate early layers within the same crossbar budget',
+      )
+      .example(
+        '$0 compare --images 1000 --replication-budget 40000 --budget-by area',
+        'throughput of 1000-image streams, both mappings on the same chip area',
       ),
   handler: async (args) => {
     const traces = splitList(args.traces);
@@ -81,6 +97,8 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       out: args.out,
       ...mapperOptionsOf(args),
       mappings: splitList(args.mappings),
+      budgetBy: args['budget-by'] as 'crossbars' | 'area',
+      ...streamOptionsOf(args),
       jobs,
       progress: stderrProgress(),
     });

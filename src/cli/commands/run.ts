@@ -9,9 +9,11 @@ import { createLogger, type LogLevel } from '../../util/logger.ts';
 import { LazyProgress } from '../progress.ts';
 import {
   mapperOptionsOf,
+  streamOptionsOf,
   withArchOptions,
   withMappingOptions,
   withOutputOptions,
+  withStreamOptions,
   type ArchArgs,
 } from '../options.ts';
 
@@ -23,6 +25,8 @@ interface RunArgs extends ArchArgs {
   fidelity: Fidelity;
   out: string;
   'log-level': string;
+  images: number;
+  'fast-forward': boolean;
 }
 
 /** `--fidelity`. */
@@ -38,7 +42,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run',
   describe: 'simulate one network on one arch with one mapping',
   builder: (y: Argv) =>
-    withFidelityOption(withMappingOptions(withOutputOptions(withArchOptions(y), 'results/run')))
+    withStreamOptions(
+      withFidelityOption(withMappingOptions(withOutputOptions(withArchOptions(y), 'results/run'))),
+    )
       .option('trace', {
         type: 'string',
         default: 'vgg16-cifar10',
@@ -50,6 +56,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const log = createLogger(args['log-level'] as LogLevel);
     const arch = loadArch(args.arch, args.set);
     const mapperOptions = mapperOptionsOf(args);
+    const stream = streamOptionsOf(args);
     const progress = new LazyProgress(`${args.trace} ${args.mapping}`);
     const started = Date.now();
     let simulation: Simulation;
@@ -59,6 +66,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         mapping: args.mapping,
         fidelity: args.fidelity,
         seed: args.seed,
+        ...stream,
         onProgress: (f) => progress.update(f),
       });
     } finally {
@@ -75,7 +83,11 @@ function printSummary(r: RunResult, ms: number, out: string): void {
   const lines = [
     `${r.network} on ${r.mapping} mapping (${r.fidelity} fidelity), simulated in ${(ms / 1000).toFixed(2)} s`,
     `  crossbars ${r.crossbars}, tiles ${r.inventory.tiles}, crossbar area ${r.crossbarAreaMm2.toFixed(4)} mm2, chip area ${r.chipAreaMm2.toFixed(2)} mm2`,
-    `  latency ${r.cycles} cycles = ${(r.latencyNs / 1e3).toFixed(2)} us, energy ${(r.energyPj / 1e6).toFixed(3)} uJ`,
+    r.stream.images === 1
+      ? `  latency ${r.cycles} cycles = ${(r.latencyNs / 1e3).toFixed(2)} us, energy ${(r.energyPj / 1e6).toFixed(3)} uJ`
+      : `  ${r.stream.images} images in ${r.cycles} cycles: first latency ${r.stream.firstLatencyCycles} cycles, ` +
+        `interval ${r.stream.intervalCycles} cycles (${(1e9 / r.stream.intervalNs).toFixed(2)} images/s), ` +
+        `energy ${(r.energyPj / r.stream.images / 1e6).toFixed(3)} uJ per image`,
     ...r.warnings.map((w) => `  note: ${w}`),
     `  results in ${out}`,
   ];

@@ -4,7 +4,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../../util/errors.ts';
-import { splitList, withArchOptions, type ArchArgs } from '../options.ts';
+import { splitList, streamOptionsOf, withArchOptions, withStreamOptions, type ArchArgs } from '../options.ts';
 import { stderrProgress, formatSeconds } from '../../sweep/progress.ts';
 import { formatRanges, mergeSweeps } from '../../sweep/merge.ts';
 import type { Fidelity } from '../../sim/types.ts';
@@ -16,6 +16,8 @@ interface SweepArgs extends ArchArgs {
   out: string;
   jobs?: number;
   shard?: string;
+  images: number;
+  'fast-forward': boolean;
 }
 
 const mergeCommand: CommandModule<object, { folders: string[]; out: string }> = {
@@ -57,7 +59,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
   command: 'sweep',
   describe: 'a grid over arch / pruning keys and mappings, in parallel, resumable, shardable',
   builder: (y: Argv) =>
-    withArchOptions(y)
+    withStreamOptions(withArchOptions(y))
       .command(mergeCommand as unknown as CommandModule)
       .option('trace', {
         type: 'string',
@@ -118,6 +120,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       fidelity: args.fidelity as Fidelity,
       out: args.out,
       shard: args.shard,
+      ...streamOptionsOf(args),
       jobs,
       progress: stderrProgress(),
       log: (line) => process.stderr.write(`${line}\n`),

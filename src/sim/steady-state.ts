@@ -1,0 +1,206 @@
+/**
+ * Steady-state fast-forward of a stream of images (docs/simulation.md, "Streams of images").
+ *
+ * Every time the network's first layer starts the first position of an image k, the run stops after
+ * that event and every component writes its timing state relative to that moment: cycles as
+ * offsets from now, stream positions as offsets from image k's first position, plus its additive
+ * counters. When the state at image k + 1 equals the state at image k, the schedule from k + 1 on is
+ * the schedule from k shifted by T = c(k+1) - c(k) cycles and one image (the model is deterministic
+ * and reads nothing but this state), so it is periodic from there: the run jumps J images ahead by
+ * adding J x T to every cycle, J images to every position and J x (per-image increment) to every
+ * counter, then simulates the last images in full. Exact, not an estimate; test/sim/steady-state.test.ts
+ * compares it with the full simulation.
+ *
+ * Some state only matters through max(value, now + slack) (a buffer port or link free before now, an
+ * OU pipeline idle since long ago): it is written clamped, which keeps the comparison exact (two
+ * states that differ only below the clamp behave the same) and lets the repetition show.
+ */
+import type { SimEvent, Simulator } from '../engine/index.ts';
+
+/** Writes one snapshot: the timing state (compared) and the additive counters (differenced). */
+export class StateWriter {
+  readonly values: number[] = [];
+  readonly counters: number[] = [];
+
+  constructor(
+    /** The snapshot's cycle (the run's now). */
+    readonly now: number,
+    /** The image whose first position the first layer has just started. */
+    readonly image: number,
+  ) {}
+
+  /** A cycle (or -Infinity / Infinity), as an offset from now. */
+  time(cycle: number): void {
+    this.values.push(cycle - this.now);
+  }
+
+  /** A cycle that only matters through max(cycle, floor): written clamped to `floor`. */
+  timeAtLeast(cycle: number, floor: number): void {
+    this.values.push((cycle > floor ? cycle : floor) - this.now);
+  }
+
+  /** A position of a stream with `perImage` positions per image, as an offset from this image's first. */
+  position(global: number, perImage: number): void {
+    this.values.push(global - this.image * perImage);
+  }
+
+  /** A value that does not move with time or images (a flag, a step index, a count difference). */
+  raw(value: number): void {
+    this.values.push(value);
+  }
+
+  /** A counter that only adds up; its increment per image is extrapolated, not compared. */
+  counter(value: number): void {
+    this.counters.push(value);
+  }
+}
+
+/** One jump: `periods` periods of the steady state ahead, `images` images and `cycles` cycles. */
+export class StateShift {
+  private cursor = 0;
+
+  constructor(
+    readonly cycles: number,
+    readonly images: number,
+    readonly periods: number,
+    /** Per-period increment of each counter, in the order StateWriter.counter saw them. */
+    private readonly increments: readonly number[],
+  ) {}
+
+  time(cycle: number): number {
+    return cycle + this.cycles;
+  }
+
+  position(global: number, perImage: number): number {
+    return global + this.images * perImage;
+  }
+
+  counter(value: number): number {
+    return value + this.periods * this.increments[this.cursor++];
+  }
+
+  /** Every counter was visited exactly once (a check that capture and shift walk the same way). */
+  get countersUsed(): number {
+    return this.cursor;
+  }
+}
+
+/** A part of the model with timing state: it writes it and moves it, walking its fields the same way. */
+export interface Periodic {
+  capture(w: StateWriter): void;
+  shift(s: StateShift): void;
+}
+
+/** Equal snapshots (same length, same values). */
+export function sameState(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** What the probe needs of the model; `parts` are walked in a fixed order. */
+export interface StreamModel {
+  sim: Simulator;
+  images: number;
+  parts: readonly Periodic[];
+  /** Images complete so far. */
+  completed(): number;
+  /** The furthest a layer has got into the stream, in images past `image` (positions / per image). */
+  lead(image: number): number;
+}
+
+/** What the probe found: the period and where it starts, and how many images it skipped. */
+export interface SteadyState {
+  /** First image of the periodic regime (state at its start = state `periodImages` later, shifted). */
+  fromImage: number;
+  /** The state repeats every `periodImages` images, `periodCycles` cycles later. */
+  periodImages: number;
+  periodCycles: number;
+  skippedImages: number;
+}
+
+/** Images probed for a repeating state before the run gives up and simulates everything. */
+export const MAX_PROBED_IMAGES = 256;
+/** Longest period (in images) looked for: replicated layers may alternate between images. */
+export const MAX_PERIOD_IMAGES = 4;
+
+/**
+ * Takes a snapshot each time an image enters, compares it with the previous one and, when they
+ * match, jumps (`fastForward`) or only records the period (a full simulation, for comparison).
+ */
+export class StreamProbe {
+  /** The last snapshots, oldest first. */
+  private readonly history: StateWriter[] = [];
+  private readonly eventIds = new Map<SimEvent, number>();
+  found: SteadyState | undefined;
+  private active = true;
+
+  constructor(
+    private readonly model: StreamModel,
+    private readonly fastForward: boolean,
+  ) {}
+
+  /** Whether the probe still wants to hear about images entering. */
+  get probing(): boolean {
+    return this.active;
+  }
+
+  /** The network's first layer has just started image `image` and the run stopped after that event. */
+  imageEntered(image: number): void {
+    const model = this.model;
+    const w = new StateWriter(model.sim.now, image);
+    this.capture(w);
+    const history = this.history;
+    const ready = model.completed() >= 1 && model.lead(image) <= 1;
+    for (let c = 1; ready && c <= history.length; c++) {
+      const earlier = history[history.length - c];
+      if (earlier.image !== image - c || !sameState(earlier.values, w.values)) continue;
+      const period = w.now - earlier.now;
+      this.active = false;
+      // Jump whole periods, to the last moment an image enters; the rest is simulated in full.
+      const periods = this.fastForward && period > 0 ? Math.floor((model.images - 1 - image) / c) : 0;
+      this.found = {
+        fromImage: image - c,
+        periodImages: c,
+        periodCycles: period,
+        skippedImages: periods * c,
+      };
+      if (periods > 0) {
+        const increments = w.counters.map((value, i) => value - earlier.counters[i]);
+        this.shift(new StateShift(periods * period, periods * c, periods, increments), w.counters.length);
+      }
+      return;
+    }
+    history.push(w);
+    if (history.length > MAX_PERIOD_IMAGES) history.shift();
+    if (image >= MAX_PROBED_IMAGES) this.active = false;
+  }
+
+  private capture(w: StateWriter): void {
+    const sim = this.model.sim;
+    const pending = sim.pendingEvents();
+    w.raw(pending.currentPriority);
+    w.raw(pending.events.length);
+    pending.events.forEach((event, k) => {
+      let id = this.eventIds.get(event);
+      if (id === undefined) {
+        id = this.eventIds.size;
+        this.eventIds.set(event, id);
+      }
+      w.raw(id);
+      w.time(pending.cycles[k]);
+      w.raw(pending.priorities[k]);
+    });
+    for (const part of this.model.parts) part.capture(w);
+    for (const counter of sim.stats.counters()) w.counter(counter.value);
+  }
+
+  private shift(s: StateShift, counters: number): void {
+    const sim = this.model.sim;
+    sim.advanceClock(s.cycles);
+    for (const part of this.model.parts) part.shift(s);
+    for (const counter of sim.stats.counters()) counter.value = s.counter(counter.value);
+    if (s.countersUsed !== counters)
+      throw new Error(`steady state: ${s.countersUsed} counters moved, ${counters} captured`);
+  }
+}
