@@ -9,7 +9,9 @@
  * into the output named by the region's output-id index (negated for the negative column of a
  * differential pair), subtract the offset times each band's input sum (offset encoding; per region
  * over its wordlines when the layout says `offsetPerRegion`), and add the partial sums of all crossbars.
- * A region that lists its `wordlines` (sre) activates those, not adjacent rows. For small layers only: this is the proof, not the fast path.
+ * A region that lists its `wordlines` (sre) activates those, not adjacent rows. The data-driven
+ * check (mappedOutputDataDriven) walks the same regions (staticWalks) and applies the same offset
+ * correction (subtractOffsets). For small layers only: this is the proof, not the fast path.
  */
 import type { Arch } from '../config/arch.ts';
 import { PRUNED, type WeightLayer } from '../workload/types.ts';

@@ -364,7 +364,7 @@ describe('data-driven runs', () => {
     1,
   ).network;
 
-  for (const mapper of ['dense', 'pattern']) {
+  for (const mapper of listMappers()) {
     it(`every input bit set runs every OU step: the same counts and cycles as without data (${mapper})`, () => {
       const network = unpadded;
       const full = constantActivations(network, 255);
