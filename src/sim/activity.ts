@@ -204,6 +204,13 @@ interface CrossbarUnits {
   id: number;
 }
 
+/** A 4-bit slice mask spread into four byte counters: bit i becomes 1 << 8i. */
+const SPREAD = Uint32Array.from({ length: 16 }, (_, m) => {
+  let v = 0;
+  for (let i = 0; i < 4; i++) if ((m >> i) & 1) v += 2 ** (8 * i);
+  return v;
+});
+
 /** VectorWork fields in the per-class cache, in this order. */
 const WORK_FIELDS = 8;
 
@@ -250,12 +257,19 @@ export class LayerActivity {
   /**
    * Row groups: the column aggregates of each group; per wordline-input class (row-group crossbars
    * with the same wordline inputs, as a dense row tile's column tiles), each wordline's offset in
-   * `padded` (-1: no input) and, per vector, its slice mask (computed once, when first asked).
+   * `padded` (-1: no input) and, per vector, its spread slice mask (`classSpread`, computed once per
+   * vector and class, when first asked).
    */
   private readonly groupRun: StepRun[];
   private readonly classOffsets: Int32Array[];
-  private readonly classMasks: Uint16Array[];
   private readonly classMaskStamp: Int32Array;
+  /**
+   * Per class and vector, each wordline's slice mask spread into byte counters (`SPREAD`): `packs`
+   * words per wordline, slices 4j .. 4j+3 in word j, so summing the words of a group's kept
+   * wordlines counts, per slice, its driven rows (at most 255 rows per sum: no carry between bytes).
+   */
+  private readonly classSpread: Uint32Array[];
+  private readonly packs: number;
   private readonly ouRows: number;
   private readonly sliceCount: Int32Array;
   private readonly sliceLastGroup: Int32Array;
@@ -424,7 +438,8 @@ export class LayerActivity {
     this.unitLastBack = Float64Array.from(unitRun, (r) => r.lastBack);
     this.groupRun = groupRun;
     this.classOffsets = classOffsets;
-    this.classMasks = classOffsets.map((offsets) => new Uint16Array(offsets.length));
+    this.packs = Math.ceil(this.slices / 4);
+    this.classSpread = classOffsets.map((offsets) => new Uint32Array(offsets.length * this.packs));
     this.classMaskStamp = new Int32Array(classOffsets.length).fill(-1);
   }
 
@@ -532,7 +547,8 @@ export class LayerActivity {
    * are packed into ceil(n / ou.rows) OUs, each taking the group's column chunks.
    */
   private rowGroupWork(units: CrossbarUnits, work: VectorWork): void {
-    const masks = this.wordlineMasks(units.inputClass!);
+    const spread = this.spreadMasks(units.inputClass!);
+    const packs = this.packs;
     const { offsets, wordlines } = units.rowGroups!;
     const count = this.sliceCount;
     const lastGroup = this.sliceLastGroup;
@@ -546,12 +562,28 @@ export class LayerActivity {
     for (let gi = units.start; gi < units.end; gi++) {
       count.fill(0);
       const local = gi - units.start;
-      for (let k = offsets[local]; k < offsets[local + 1]; k++) {
-        let m = masks[wordlines[k]];
-        while (m !== 0) {
-          const low = m & -m;
-          count[31 - Math.clz32(low)]++;
-          m ^= low;
+      const end = offsets[local + 1];
+      for (let k = offsets[local]; k < end;) {
+        // Byte counters of up to 255 rows, then added into the per-slice counts.
+        const stop = Math.min(end, k + 255);
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (; k < stop; k++) {
+          const b = wordlines[k] * packs;
+          a0 += spread[b];
+          if (packs > 1) {
+            a1 += spread[b + 1];
+            if (packs > 2) {
+              a2 += spread[b + 2];
+              if (packs > 3) a3 += spread[b + 3];
+            }
+          }
+        }
+        for (let s = 0; s < this.slices; s++) {
+          const word = s < 4 ? a0 : s < 8 ? a1 : s < 12 ? a2 : a3;
+          count[s] += (word >>> (8 * (s & 3))) & 255;
         }
       }
       const run = this.groupRun[gi];
@@ -579,19 +611,21 @@ export class LayerActivity {
     work.slicesRun = this.popcount[orAll];
   }
 
-  /** Slice masks of the wordlines of an input class for the loaded vector (once per vector and class). */
-  private wordlineMasks(inputClass: number): Uint16Array {
-    const masks = this.classMasks[inputClass];
-    if (this.classMaskStamp[inputClass] === this.loads) return masks;
+  /** The spread slice masks of an input class's wordlines for the loaded vector (once per vector and class). */
+  private spreadMasks(inputClass: number): Uint32Array {
+    const spread = this.classSpread[inputClass];
+    if (this.classMaskStamp[inputClass] === this.loads) return spread;
     this.classMaskStamp[inputClass] = this.loads;
     const offsets = this.classOffsets[inputClass];
+    const packs = this.packs;
     const padded = this.padded;
     const origin = this.origin;
     for (let row = 0; row < offsets.length; row++) {
       const offset = offsets[row];
-      masks[row] = offset < 0 ? 0 : padded[origin + offset];
+      const m = offset < 0 ? 0 : padded[origin + offset];
+      for (let j = 0; j < packs; j++) spread[row * packs + j] = SPREAD[(m >>> (4 * j)) & 15];
     }
-    return masks;
+    return spread;
   }
 
   /** Slice mask of the input on wordline `row` of crossbar x, for the loaded vector (the check). */
