@@ -11,8 +11,10 @@ import { join } from 'node:path';
 const CASES: [string, string][] = [
   ['vgg16-cifar10', 'dense'],
   ['vgg16-cifar10', 'pattern'],
+  ['vgg16-cifar10', 'sre'],
   ['vgg16-imagenet', 'dense'],
   ['vgg16-imagenet', 'pattern'],
+  ['vgg16-imagenet', 'sre'],
 ];
 
 interface Row {

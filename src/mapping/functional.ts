@@ -9,13 +9,15 @@
  * into the output named by the region's output-id index (negated for the negative column of a
  * differential pair), subtract the offset times each band's input sum (offset encoding; per region
  * over its wordlines when the layout says `offsetPerRegion`), and add the partial sums of all crossbars.
- * A region that lists its `wordlines` (sre) activates those, not adjacent rows. For small layers only: this is the proof, not the fast path.
+ * A region that lists its `wordlines` (sre) activates those, not adjacent rows. The data-driven
+ * check (mappedOutputDataDriven) walks the same regions (staticWalks) and applies the same offset
+ * correction (subtractOffsets). For small layers only: this is the proof, not the fast path.
  */
 import type { Arch } from '../config/arch.ts';
 import { PRUNED, type WeightLayer } from '../workload/types.ts';
 import { cellValue, signOf, sliceOf } from './encoding.ts';
 import { layerGeometry } from './geometry.ts';
-import { pushRegionSteps, type LayerLayout } from './layout.ts';
+import type { InputId, LayerLayout, Region } from './layout.ts';
 import type { CrossbarPlan, LayerMapping } from './types.ts';
 
 /** Weights [cout][cinPerGroup][kh][kw] (signed) and input [cin][h][w] (unsigned). FC: h = w = 1. */
@@ -155,6 +157,78 @@ export function program(layer: WeightLayer, layout: LayerLayout, weights: Int32A
   return xbars;
 }
 
+/** Wordline k (0 <= k < rows) of a region: its `wordlines[k]`, or row rowStart + k when it lists none. */
+export function regionWordline(region: Region, k: number): number {
+  return region.wordlines ? region.wordlines[k] : region.rowStart + k;
+}
+
+/** One OU step of a region's static walk. */
+export interface RegionStep {
+  region: Region;
+  /** The wordlines it activates (up to ou.rows of the region's, in order). */
+  rows: number[];
+  /** Its bitlines: the region's columns [c0, c0 + cols) (bitlines region.colStart + c0 ..). */
+  c0: number;
+  cols: number;
+}
+
+/**
+ * The static OU walk of every crossbar, in issue order: region after region (layout order), row
+ * chunks of ou.rows of the region's wordlines outer, column chunks of ou.cols inner (the order
+ * plansFromLayout / pushRegionSteps give the plans' steps).
+ */
+export function staticWalks(layout: LayerLayout, ou: { rows: number; cols: number }): RegionStep[][] {
+  const walks: RegionStep[][] = Array.from({ length: layout.crossbars }, () => []);
+  for (const region of layout.regions) {
+    const w = region.outputs.length;
+    for (let r = 0; r < region.rows; r += ou.rows) {
+      const rows: number[] = [];
+      for (let k = r; k < Math.min(r + ou.rows, region.rows); k++) rows.push(regionWordline(region, k));
+      for (let c0 = 0; c0 < w; c0 += ou.cols)
+        walks[region.crossbar].push({ region, rows, c0, cols: Math.min(ou.cols, w - c0) });
+    }
+  }
+  return walks;
+}
+
+/**
+ * Offset encoding, one output position: subtract offset x an input sum from the output of every
+ * correction column. The sum is over the inputs of the column's band, or, when the layout says
+ * `offsetPerRegion` (sre), over the wordlines of the region that reads the column (dropped
+ * wordlines take no part). `inputOf` gives the value of an input id at this position.
+ */
+function subtractOffsets(
+  layout: LayerLayout,
+  xbars: readonly Programmed[],
+  inputOf: (id: InputId) => number,
+  subtract: (filter: number, amount: number) => void,
+): void {
+  const enc = layout.encoding;
+  if (enc.offset === 0) return;
+  const correct = (columns: Int32Array, inputSum: number) => {
+    for (const column of columns)
+      if (column >= 0 && column % enc.colsPerWeight === enc.correctionColumn)
+        subtract(Math.floor(column / enc.colsPerWeight), enc.offset * inputSum);
+  };
+  if (layout.offsetPerRegion) {
+    for (const region of layout.regions) {
+      const xbar = xbars[region.crossbar];
+      let inputSum = 0;
+      for (let k = 0; k < region.rows; k++) {
+        const id = xbar.wordlineInput[regionWordline(region, k)];
+        if (id >= 0) inputSum += inputOf(id);
+      }
+      correct(region.outputs, inputSum);
+    }
+    return;
+  }
+  for (const band of layout.bands) {
+    let inputSum = 0;
+    for (const id of band.inputs) inputSum += inputOf(id);
+    correct(band.columns, inputSum);
+  }
+}
+
 export interface MappedRun {
   output: LayerOutput;
   /** OU step sizes walked per crossbar (to compare with the mapping's CrossbarPlans). */
@@ -176,40 +250,26 @@ export function mappedOutput(
   const slices = Math.ceil(arch.precision.inputBits / dacBits);
   const xbars = program(layer, layout, data.weights);
   const out = new Float64Array(g.cout * shape.outH * shape.outW);
-  const ouRows: number[][] = Array.from({ length: layout.crossbars }, () => []);
-  const ouCols: number[][] = Array.from({ length: layout.crossbars }, () => []);
-  // The OU walk of each region: [row offset, rows, column offset, columns] per step.
-  const walks = layout.regions.map((region) => {
-    const rows: number[] = [];
-    const cols: number[] = [];
-    pushRegionSteps(region.rows, region.outputs.length, arch.ou.rows, arch.ou.cols, rows, cols);
-    ouRows[region.crossbar].push(...rows);
-    ouCols[region.crossbar].push(...cols);
-    const steps: number[][] = [];
-    let i = 0;
-    for (let r = 0; r < region.rows; r += arch.ou.rows)
-      for (let c = 0; c < region.outputs.length; c += arch.ou.cols, i++) steps.push([r, rows[i], c, cols[i]]);
-    return steps;
-  });
+  const walks = staticWalks(layout, arch.ou);
+  const ouRows = walks.map((steps) => steps.map((step) => step.rows.length));
+  const ouCols = walks.map((steps) => steps.map((step) => step.cols));
   const x = new Float64Array(layout.rows);
   const outputIndex = (f: number, oy: number, ox: number) => (f * shape.outH + oy) * shape.outW + ox;
   for (let oy = 0; oy < shape.outH; oy++) {
     for (let ox = 0; ox < shape.outW; ox++) {
-      for (let r = 0; r < layout.regions.length; r++) {
-        const region = layout.regions[r];
-        const xbar = xbars[region.crossbar];
+      for (let xi = 0; xi < layout.crossbars; xi++) {
+        const xbar = xbars[xi];
         for (let row = 0; row < layout.rows; row++) {
           const id = xbar.wordlineInput[row];
           x[row] = id < 0 ? 0 : windowValue(layer, shape, data.input, id, oy, ox);
         }
-        for (const [r0, rh, c0, cw] of walks[r]) {
+        for (const { region, rows, c0, cols } of walks[xi]) {
           for (let s = 0; s < slices; s++) {
             const divisor = 2 ** (s * dacBits);
-            for (let c = c0; c < c0 + cw; c++) {
+            for (let c = c0; c < c0 + cols; c++) {
               const column = region.colStart + c;
               let sum = 0;
-              for (let k = r0; k < r0 + rh; k++) {
-                const row = region.wordlines ? region.wordlines[k] : region.rowStart + k;
+              for (const row of rows) {
                 const xs = Math.floor(x[row] / divisor) % 2 ** dacBits;
                 sum += xbar.cells[row * layout.cols + column] * xs;
               }
@@ -223,33 +283,12 @@ export function mappedOutput(
           }
         }
       }
-      if (enc.offset === 0) continue;
-      if (layout.offsetPerRegion) {
-        // Each region subtracts offset x (the input sum of the wordlines it reads) from the outputs
-        // of the correction columns it reads.
-        for (const region of layout.regions) {
-          const xbar = xbars[region.crossbar];
-          let inputSum = 0;
-          for (let k = 0; k < region.rows; k++) {
-            const id = xbar.wordlineInput[region.wordlines ? region.wordlines[k] : region.rowStart + k];
-            if (id >= 0) inputSum += windowValue(layer, shape, data.input, id, oy, ox);
-          }
-          for (const column of region.outputs) {
-            if (column >= 0 && column % enc.colsPerWeight === enc.correctionColumn)
-              out[outputIndex(Math.floor(column / enc.colsPerWeight), oy, ox)] -= enc.offset * inputSum;
-          }
-        }
-        continue;
-      }
-      // Offset encoding: each band subtracts offset x (its input sum) from every output it stores.
-      for (const band of layout.bands) {
-        let inputSum = 0;
-        for (const id of band.inputs) inputSum += windowValue(layer, shape, data.input, id, oy, ox);
-        for (const column of band.columns) {
-          if (column >= 0 && column % enc.colsPerWeight === enc.correctionColumn)
-            out[outputIndex(Math.floor(column / enc.colsPerWeight), oy, ox)] -= enc.offset * inputSum;
-        }
-      }
+      subtractOffsets(
+        layout,
+        xbars,
+        (id) => windowValue(layer, shape, data.input, id, oy, ox),
+        (f, amount) => (out[outputIndex(f, oy, ox)] -= amount),
+      );
     }
   }
   return { output: out, ouRows, ouCols };
@@ -352,7 +391,10 @@ export function inputSliceValue(
  * a row-group (SRE) crossbar packs, per group and slice, its driven kept wordlines into OUs of
  * `ou.rows`, each reading the group's bitlines in chunks of `ou.cols`. Equal to directOutput exactly
  * when no skipped step or undriven row carried a non-zero slice value. Output ids come from the
- * layout's regions; rows of one OU column that belong to different outputs throw.
+ * layout's regions (over their `wordlines` when they list them); rows of one OU column that belong to
+ * different outputs, and a non-zero cell no region covers, throw. The static walk and the offset
+ * correction are mappedOutput's (staticWalks, subtractOffsets); the plans must agree with the layout:
+ * static steps with its walk, row groups with its regions when those list their wordlines (sre).
  */
 export function mappedOutputDataDriven(
   layer: WeightLayer,
@@ -378,20 +420,16 @@ export function mappedOutputDataDriven(
     new Int32Array(layout.rows * layout.cols).fill(-1),
   );
   for (const region of layout.regions)
-    for (let row = region.rowStart; row < region.rowStart + region.rows; row++)
+    for (let k = 0; k < region.rows; k++) {
+      const row = regionWordline(region, k);
       for (let j = 0; j < region.outputs.length; j++)
         outputOf[region.crossbar][row * layout.cols + region.colStart + j] = region.outputs[j];
-  // Static steps per crossbar, in issue order: [first row, rows, first column, columns].
-  const walks: number[][][] = Array.from({ length: layout.crossbars }, () => []);
-  for (const region of layout.regions)
-    for (let r = 0; r < region.rows; r += arch.ou.rows)
-      for (let c = 0; c < region.outputs.length; c += arch.ou.cols)
-        walks[region.crossbar].push([
-          region.rowStart + r,
-          Math.min(arch.ou.rows, region.rows - r),
-          region.colStart + c,
-          Math.min(arch.ou.cols, region.outputs.length - c),
-        ]);
+    }
+  const walks = staticWalks(layout, arch.ou);
+  plans.forEach((plan, xi) => {
+    if (plan.rowGroups) checkRowGroups(layout, plan, xi);
+    else checkStaticSteps(walks[xi], plan, xi);
+  });
   const x = new Float64Array(layout.rows);
   const outputIndex = (f: number, oy: number, ox: number) => (f * shape.outH + oy) * shape.outW + ox;
   /** One OU: column sums over `rows` in slice s, added into their outputs. */
@@ -410,10 +448,12 @@ export function mappedOutputDataDriven(
       let id = -1;
       for (const row of rows) {
         const cell = xbar.cells[row * layout.cols + col];
+        if (cell === 0) continue;
         const rowId = outputOf[xi][row * layout.cols + col];
-        if (cell !== 0 && id >= 0 && rowId !== id)
+        if (rowId < 0) throw new Error(`crossbar ${xi} cell (${row}, ${col}) lies in no region`);
+        if (id >= 0 && rowId !== id)
           throw new Error(`crossbar ${xi} column ${col}: one OU sums rows of different outputs`);
-        if (cell !== 0 && id < 0) id = rowId;
+        id = rowId;
         sum += cell * inputSliceValue(x[row], s, dacBits, inputBits, signed);
       }
       if (id < 0 || sum === 0) continue;
@@ -461,31 +501,63 @@ export function mappedOutputDataDriven(
             }
             continue;
           }
-          walks[xi].forEach(([r0, rh, c0, cw], step) => {
-            if (plan.ouFirstRow![step] !== r0 || plan.ouRows[step] !== rh)
-              throw new Error(`crossbar ${xi} step ${step}: the plan's rows differ from the layout's`);
-            if ((active.stepSliceMask(xi, step) & bit) === 0) {
+          walks[xi].forEach((step, i) => {
+            if ((active.stepSliceMask(xi, i) & bit) === 0) {
               stepsSkipped++;
               return;
             }
             driven.length = 0;
-            for (let row = r0; row < r0 + rh; row++)
+            for (const row of step.rows)
               if ((active.wordlineSliceMask(xi, row) & bit) !== 0) driven.push(row);
-            readOu(xi, driven, c0, cw, s, oy, ox);
+            readOu(xi, driven, step.region.colStart + step.c0, step.cols, s, oy, ox);
             stepsRun[xi]++;
           });
         }
       }
-      if (enc.offset === 0) continue;
-      for (const band of layout.bands) {
-        let inputSum = 0;
-        for (const id of band.inputs) inputSum += windowValue(layer, shape, data.input, id, oy, ox);
-        for (const column of band.columns) {
-          if (column >= 0 && column % enc.colsPerWeight === enc.correctionColumn)
-            out[outputIndex(Math.floor(column / enc.colsPerWeight), oy, ox)] -= enc.offset * inputSum;
-        }
-      }
+      // The correction uses whole input values: a row undriven in a slice has slice value 0 there.
+      subtractOffsets(
+        layout,
+        xbars,
+        (id) => windowValue(layer, shape, data.input, id, oy, ox),
+        (f, amount) => (out[outputIndex(f, oy, ox)] -= amount),
+      );
     }
   }
   return { output: out, stepsRun, stepsSkipped };
+}
+
+/** A plan's static steps drive the layout's walk: the same first rows and row counts, in order. */
+function checkStaticSteps(walk: readonly RegionStep[], plan: CrossbarPlan, xi: number): void {
+  if (walk.length !== plan.ouRows.length)
+    throw new Error(`crossbar ${xi}: ${plan.ouRows.length} plan steps, ${walk.length} in the layout`);
+  walk.forEach(({ rows }, step) => {
+    // ouFirstRow names runs of adjacent wordlines; a region with scattered wordlines needs row groups.
+    const adjacent = rows.every((row, i) => row === rows[0] + i);
+    if (!adjacent || plan.ouFirstRow![step] !== rows[0] || plan.ouRows[step] !== rows.length)
+      throw new Error(`crossbar ${xi} step ${step}: the plan's rows differ from the layout's`);
+  });
+}
+
+/**
+ * A row-group plan on a layout whose regions list their wordlines (sre): group k is the crossbar's
+ * k-th region (same bitlines, same kept wordlines in order). Layouts without listed wordlines (row
+ * groups built over dense bands) leave the groups to the plan.
+ */
+function checkRowGroups(layout: LayerLayout, plan: CrossbarPlan, xi: number): void {
+  const regions = layout.regions.filter((r) => r.crossbar === xi);
+  if (!regions.some((r) => r.wordlines)) return;
+  const groups = plan.rowGroups!;
+  const fail = (what: string) => {
+    throw new Error(`crossbar ${xi}: the plan's row groups differ from the layout's regions (${what})`);
+  };
+  if (groups.cols.length !== regions.length) fail(`${groups.cols.length} groups, ${regions.length} regions`);
+  regions.forEach((region, k) => {
+    if (groups.colStart[k] !== region.colStart || groups.cols[k] !== region.outputs.length)
+      fail(`group ${k} bitlines`);
+    const n = groups.offsets[k + 1] - groups.offsets[k];
+    if (n !== region.rows) fail(`group ${k} keeps ${n} wordlines, region ${region.rows}`);
+    for (let i = 0; i < n; i++)
+      if (groups.wordlines[groups.offsets[k] + i] !== regionWordline(region, i))
+        fail(`group ${k} wordline ${i}`);
+  });
 }

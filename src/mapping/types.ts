@@ -41,13 +41,17 @@ export interface CrossbarPlan {
    * FC: the input feature), -1 where the wordline holds no weights. Indexed by wordline.
    */
   wordlineInputs?: Int32Array;
-  /** First wordline of each OU step: step i drives the `ouRows[i]` adjacent wordlines from here. */
+  /**
+   * First wordline of each OU step: step i drives the `ouRows[i]` adjacent wordlines from here.
+   * Plans without `rowGroups` only (data-driven simulation needs it there); absent with row groups,
+   * whose OUs take kept wordlines that need not be adjacent.
+   */
   ouFirstRow?: Uint16Array;
   /**
    * Row compaction (SRE): when present, OU steps are formed per column group from its kept
-   * wordlines (see RowGroups), and `ouRows` / `ouCols` / `ouFirstRow` describe the static packing
-   * (every kept row active). With activation data the simulator drops the rows whose input bit is 0
-   * before it packs them into OUs.
+   * wordlines (see RowGroups), and `ouRows` / `ouCols` describe the static packing (every kept row
+   * active). With activation data the simulator drops the rows whose input bit is 0 before it packs
+   * them into OUs.
    */
   rowGroups?: RowGroups;
   /**

@@ -21,7 +21,7 @@
 import { inputSlices, type Arch } from '../config/arch.ts';
 import { backStageCycles, type OuTiming } from '../hardware/ou-pipeline.ts';
 import { layerGeometry } from '../mapping/geometry.ts';
-import type { CrossbarPlan, LayerMapping } from '../mapping/types.ts';
+import type { CrossbarPlan, LayerMapping, RowGroups } from '../mapping/types.ts';
 import { InputError } from '../util/errors.ts';
 import type { LayerActivations } from '../workload/activations.ts';
 import type { WeightLayer } from '../workload/types.ts';
@@ -197,9 +197,19 @@ interface CrossbarUnits {
   end: number;
   /** Row-group crossbars: groups [start, end) in the layer's group arrays. */
   groups: boolean;
+  /** Row-group crossbars: their plan's row groups and their wordline-input class (`rowMasks`). */
+  rowGroups?: RowGroups;
+  inputClass?: number;
   /** Crossbars with the same steps over the same wordline inputs share one CrossbarUnits (its class). */
   id: number;
 }
+
+/** A 4-bit slice mask spread into four byte counters: bit i becomes 1 << 8i. */
+const SPREAD = Uint32Array.from({ length: 16 }, (_, m) => {
+  let v = 0;
+  for (let i = 0; i < 4; i++) if ((m >> i) & 1) v += 2 ** (8 * i);
+  return v;
+});
 
 /** VectorWork fields in the per-class cache, in this order. */
 const WORK_FIELDS = 8;
@@ -244,10 +254,22 @@ export class LayerActivity {
   private readonly unitPath: Float64Array;
   private readonly unitBusy: Float64Array;
   private readonly unitLastBack: Float64Array;
-  /** Row groups: kept wordlines' offsets (CSR) and the column aggregates of each group. */
-  private readonly groupRowStart: Int32Array;
-  private readonly groupRowOffsets: Int32Array;
+  /**
+   * Row groups: the column aggregates of each group; per wordline-input class (row-group crossbars
+   * with the same wordline inputs, as a dense row tile's column tiles), each wordline's offset in
+   * `padded` (-1: no input) and, per vector, its spread slice mask (`classSpread`, computed once per
+   * vector and class, when first asked).
+   */
   private readonly groupRun: StepRun[];
+  private readonly classOffsets: Int32Array[];
+  private readonly classMaskStamp: Int32Array;
+  /**
+   * Per class and vector, each wordline's slice mask spread into byte counters (`SPREAD`): `packs`
+   * words per wordline, slices 4j .. 4j+3 in word j, so summing the words of a group's kept
+   * wordlines counts, per slice, its driven rows (at most 255 rows per sum: no carry between bytes).
+   */
+  private readonly classSpread: Uint32Array[];
+  private readonly packs: number;
   private readonly ouRows: number;
   private readonly sliceCount: Int32Array;
   private readonly sliceLastGroup: Int32Array;
@@ -315,9 +337,11 @@ export class LayerActivity {
     const chunkIds = new Map<Int32Array, Map<number, number>>();
     const unitChunk: number[] = [];
     const unitRun: StepRun[] = [];
-    const groupRowStart: number[] = [0];
-    const groupRowOffsets: number[] = [];
     const groupRun: StepRun[] = [];
+    // Column aggregates by group width (they depend on nothing else), wordline-input classes by content.
+    const runOfWidth = new Map<number, StepRun>();
+    const inputClassOf = new Map<string, number>();
+    const classOffsets: Int32Array[] = [];
     const back = (cols: number) => backStageCycles(cols, timing.adcs, timing.adcCycles);
     const addStep = (run: StepRun, cols: number) => {
       const d = back(cols);
@@ -337,17 +361,30 @@ export class LayerActivity {
         const groups = plan.rowGroups;
         const start = groupRun.length;
         for (let gi = 0; gi < groups.cols.length; gi++) {
-          for (let k = groups.offsets[gi]; k < groups.offsets[gi + 1]; k++) {
-            const id = inputs[groups.wordlines[k]];
-            if (id >= 0) groupRowOffsets.push(offsetOf(id));
+          const width = groups.cols[gi];
+          let run = runOfWidth.get(width);
+          if (!run) {
+            run = newRun();
+            for (let col = 0; col < width; col += arch.ou.cols)
+              addStep(run, Math.min(arch.ou.cols, width - col));
+            runOfWidth.set(width, run);
           }
-          groupRowStart.push(groupRowOffsets.length);
-          const run = newRun();
-          for (let col = 0; col < groups.cols[gi]; col += arch.ou.cols)
-            addStep(run, Math.min(arch.ou.cols, groups.cols[gi] - col));
           groupRun.push(run);
         }
-        this.crossbars.push({ start, end: groupRun.length, groups: true, id: classes++ });
+        const key = inputs.join();
+        let inputClass = inputClassOf.get(key);
+        if (inputClass === undefined) {
+          inputClassOf.set(key, (inputClass = classOffsets.length));
+          classOffsets.push(Int32Array.from(inputs, (id) => (id < 0 ? -1 : offsetOf(id))));
+        }
+        this.crossbars.push({
+          start,
+          end: groupRun.length,
+          groups: true,
+          rowGroups: groups,
+          inputClass,
+          id: classes++,
+        });
         continue;
       }
       const firstRows = plan.ouFirstRow!;
@@ -399,9 +436,11 @@ export class LayerActivity {
     this.unitPath = Float64Array.from(unitRun, (r) => r.path);
     this.unitBusy = Float64Array.from(unitRun, (r) => r.busy);
     this.unitLastBack = Float64Array.from(unitRun, (r) => r.lastBack);
-    this.groupRowStart = Int32Array.from(groupRowStart);
-    this.groupRowOffsets = Int32Array.from(groupRowOffsets);
     this.groupRun = groupRun;
+    this.classOffsets = classOffsets;
+    this.packs = Math.ceil(this.slices / 4);
+    this.classSpread = classOffsets.map((offsets) => new Uint32Array(offsets.length * this.packs));
+    this.classMaskStamp = new Int32Array(classOffsets.length).fill(-1);
   }
 
   /** Reads the window of output position u: every chunk's OR of masks and its driven rows. */
@@ -508,8 +547,9 @@ export class LayerActivity {
    * are packed into ceil(n / ou.rows) OUs, each taking the group's column chunks.
    */
   private rowGroupWork(units: CrossbarUnits, work: VectorWork): void {
-    const padded = this.padded;
-    const origin = this.origin;
+    const spread = this.spreadMasks(units.inputClass!);
+    const packs = this.packs;
+    const { offsets, wordlines } = units.rowGroups!;
     const count = this.sliceCount;
     const lastGroup = this.sliceLastGroup;
     let steps = 0;
@@ -521,12 +561,29 @@ export class LayerActivity {
     let orAll = 0;
     for (let gi = units.start; gi < units.end; gi++) {
       count.fill(0);
-      for (let j = this.groupRowStart[gi]; j < this.groupRowStart[gi + 1]; j++) {
-        let m = padded[origin + this.groupRowOffsets[j]];
-        while (m !== 0) {
-          const low = m & -m;
-          count[31 - Math.clz32(low)]++;
-          m ^= low;
+      const local = gi - units.start;
+      const end = offsets[local + 1];
+      for (let k = offsets[local]; k < end;) {
+        // Byte counters of up to 255 rows, then added into the per-slice counts.
+        const stop = Math.min(end, k + 255);
+        let a0 = 0;
+        let a1 = 0;
+        let a2 = 0;
+        let a3 = 0;
+        for (; k < stop; k++) {
+          const b = wordlines[k] * packs;
+          a0 += spread[b];
+          if (packs > 1) {
+            a1 += spread[b + 1];
+            if (packs > 2) {
+              a2 += spread[b + 2];
+              if (packs > 3) a3 += spread[b + 3];
+            }
+          }
+        }
+        for (let s = 0; s < this.slices; s++) {
+          const word = s < 4 ? a0 : s < 8 ? a1 : s < 12 ? a2 : a3;
+          count[s] += (word >>> (8 * (s & 3))) & 255;
         }
       }
       const run = this.groupRun[gi];
@@ -552,6 +609,23 @@ export class LayerActivity {
     work.driven = driven;
     work.cells = cells;
     work.slicesRun = this.popcount[orAll];
+  }
+
+  /** The spread slice masks of an input class's wordlines for the loaded vector (once per vector and class). */
+  private spreadMasks(inputClass: number): Uint32Array {
+    const spread = this.classSpread[inputClass];
+    if (this.classMaskStamp[inputClass] === this.loads) return spread;
+    this.classMaskStamp[inputClass] = this.loads;
+    const offsets = this.classOffsets[inputClass];
+    const packs = this.packs;
+    const padded = this.padded;
+    const origin = this.origin;
+    for (let row = 0; row < offsets.length; row++) {
+      const offset = offsets[row];
+      const m = offset < 0 ? 0 : padded[origin + offset];
+      for (let j = 0; j < packs; j++) spread[row * packs + j] = SPREAD[(m >>> (4 * j)) & 15];
+    }
+    return spread;
   }
 
   /** Slice mask of the input on wordline `row` of crossbar x, for the loaded vector (the check). */

@@ -1,15 +1,16 @@
 /**
  * The data-driven simulation reads, per crossbar, the input on each wordline (`wordlineInputs`) and
- * where each OU step starts (`ouFirstRow`). The mappers fill them on their fast paths; here they are
- * checked against the cell-level layouts (bands' inputs, regions' OU walk), for every registered
- * mapper and every packing.
+ * which wordlines each OU step drives: where a static step starts (`ouFirstRow`, a run of adjacent
+ * wordlines), or, for row-group plans (sre), each column group's kept wordlines (`rowGroups`). The
+ * mappers fill them on their fast paths; here they are checked against the cell-level layouts (bands'
+ * inputs, regions' OU walk), for every registered mapper and every packing.
  */
 import { expect } from 'chai';
 import fc from 'fast-check';
 import type { LayerLayout } from '../../src/mapping/layout.ts';
 import { getMapper, listMappers } from '../../src/mapping/registry.ts';
 import { PACKINGS } from '../../src/mapping/pattern/packings.ts';
-import type { LayerMapping } from '../../src/mapping/types.ts';
+import type { CrossbarPlan, LayerMapping } from '../../src/mapping/types.ts';
 import { convLayer, fcLayer, rng, testArch } from './helpers.ts';
 
 /** What the layout says, wordline by wordline and step by step, built without plansFromLayout. */
@@ -29,17 +30,46 @@ function expectAgrees(layout: LayerLayout, mapping: LayerMapping, ou: { rows: nu
   mapping.crossbars.forEach((plan, x) => {
     expect(plan.wordlineInputs, `crossbar ${x} wordlineInputs`).to.not.equal(undefined);
     expect(Array.from(plan.wordlineInputs!)).to.deep.equal(inputs[x]);
-    expect(Array.from(plan.ouFirstRow!)).to.deep.equal(firstRows[x]);
+    // The static packing, step by step: for row groups every kept wordline active.
     expect(Array.from(plan.ouRows)).to.deep.equal(rows[x]);
-    // Every driven wordline of every step carries an input.
-    plan.ouFirstRow!.forEach((first, i) => {
-      for (let row = first; row < first + plan.ouRows[i]; row++)
-        expect(plan.wordlineInputs![row]).to.be.at.least(0);
-    });
+    if (plan.rowGroups) expectRowGroupsAgree(layout, plan, x);
+    else {
+      expect(Array.from(plan.ouFirstRow!)).to.deep.equal(firstRows[x]);
+      // Every driven wordline of every step carries an input.
+      plan.ouFirstRow!.forEach((first, i) => {
+        for (let row = first; row < first + plan.ouRows[i]; row++)
+          expect(plan.wordlineInputs![row]).to.be.at.least(0);
+      });
+    }
   });
 }
 
-describe('wordline inputs and OU first rows agree with the layouts', () => {
+/**
+ * A row-group plan instead of first rows: its OUs take kept wordlines that need not be adjacent, so
+ * `ouFirstRow` (runs of adjacent wordlines from a first row) cannot describe them and must be absent
+ * (types.ts); what must hold is that group k is the crossbar's k-th region of the layout (the walk
+ * the functional check proves): the same bitlines and the same wordlines in the same order, each one
+ * a wordline the layout's bands drive.
+ */
+function expectRowGroupsAgree(layout: LayerLayout, plan: CrossbarPlan, x: number): void {
+  expect(plan.ouFirstRow, `crossbar ${x} ouFirstRow with row groups`).to.equal(undefined);
+  const groups = plan.rowGroups!;
+  const regions = layout.regions.filter((r) => r.crossbar === x);
+  expect(groups.cols.length, `crossbar ${x} groups`).to.equal(regions.length);
+  expect(groups.offsets.length).to.equal(regions.length + 1);
+  regions.forEach((region, k) => {
+    expect(region.wordlines, `crossbar ${x} region ${k} wordlines`).to.not.equal(undefined);
+    expect(groups.colStart[k]).to.equal(region.colStart);
+    expect(groups.cols[k]).to.equal(region.outputs.length);
+    const kept = Array.from(groups.wordlines.subarray(groups.offsets[k], groups.offsets[k + 1]));
+    expect(kept, `crossbar ${x} group ${k}`).to.deep.equal(Array.from(region.wordlines!));
+    for (let i = 1; i < kept.length; i++) expect(kept[i]).to.be.greaterThan(kept[i - 1]);
+    for (const row of kept)
+      expect(plan.wordlineInputs![row], `crossbar ${x} wordline ${row}`).to.be.at.least(0);
+  });
+}
+
+describe('wordline inputs, OU first rows and row groups agree with the layouts', () => {
   it('every mapper, every packing, random conv layers (property)', () => {
     fc.assert(
       fc.property(

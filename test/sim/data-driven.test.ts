@@ -25,7 +25,7 @@ import {
 import type { LayerActivations } from '../../src/workload/activations.ts';
 import { syntheticActivations, syntheticMap } from '../../src/workload/synthetic-activations.ts';
 import type { Network, WeightLayer } from '../../src/workload/types.ts';
-import { convLayer, rng, testArch } from '../mapping/helpers.ts';
+import { convLayer, fcLayer, rng, testArch } from '../mapping/helpers.ts';
 import { rowGroupPlans } from './row-groups.ts';
 import { compareRow } from '../../src/sweep/paper.ts';
 import { simulationKey } from '../../src/sim/simulate.ts';
@@ -133,8 +133,9 @@ const caseArb = fc.record({
   ouRows: fc.integer({ min: 1, max: 9 }),
   ouCols: fc.integer({ min: 1, max: 9 }),
   dacBits: fc.integer({ min: 1, max: 3 }),
-  inputBits: fc.integer({ min: 1, max: 8 }),
-  captureBits: fc.integer({ min: 1, max: 10 }),
+  // Up to 16 slices: LayerActivity counts row-group slices in byte counters, four slices a word.
+  inputBits: fc.integer({ min: 1, max: 16 }),
+  captureBits: fc.integer({ min: 1, max: 16 }),
   signed: fc.boolean(),
   zero: fc.constantFrom(0, 0.3, 0.7, 1),
   mapper: fc.constantFrom(...listMappers(), 'row-groups'),
@@ -214,6 +215,34 @@ describe('data-driven activity', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('row groups of more than 255 kept wordlines (sre, FC on 512-row crossbars) count every driven row', () => {
+    // The byte counters of LayerActivity.rowGroupWork hold 255 rows; a 600-feature FC layer on
+    // 512-row crossbars puts 512 kept wordlines in each group of the first row tile.
+    const layer = fcLayer(600, 6);
+    for (const zero of [0, 0.5]) {
+      const a = testArch({ rows: 512, cols: 32, ouRows: 8, ouCols: 8, dacBits: 1, inputBits: 12 });
+      const mapping = getMapper('sre').mapLayer(layer, a, {});
+      const groups = mapping.crossbars[0].rowGroups!;
+      expect(groups.offsets[1] - groups.offsets[0]).to.equal(512);
+      const act = randomMap(layer, 12, zero, false, 3);
+      // Every code with bit 0 set: slice 0 drives every non-zero row.
+      for (let i = 0; i < act.codes.length; i++) if (act.codes[i] !== 0) act.codes[i] |= 1;
+      const activity = new LayerActivity(layer, act, mapping, a, timing);
+      const reader = new WindowReader(layer, act, a);
+      const work = emptyWork();
+      activity.load(0);
+      mapping.crossbars.forEach((plan, x) => {
+        activity.crossbar(x, work);
+        expect(work, `crossbar ${x}`).to.deep.equal(naiveWork(plan, reader, 0, a, timing).work);
+      });
+      if (zero === 0) {
+        // All 512 rows driven in slice 0: 64 OUs per column chunk of the group.
+        activity.crossbar(0, work);
+        expect(work.steps).to.be.at.least(64);
+      }
+    }
   });
 
   it('the closed form runSteps equals the recurrence over the steps that run (property)', () => {
@@ -364,7 +393,7 @@ describe('data-driven runs', () => {
     1,
   ).network;
 
-  for (const mapper of ['dense', 'pattern']) {
+  for (const mapper of listMappers()) {
     it(`every input bit set runs every OU step: the same counts and cycles as without data (${mapper})`, () => {
       const network = unpadded;
       const full = constantActivations(network, 255);

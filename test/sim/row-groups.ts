@@ -3,7 +3,8 @@
  * data-driven simulation before an `sre` mapper exists: each band's bitlines are cut into groups of
  * `ou.cols`; a group keeps the band's wordlines that `keep` accepts (by default a seeded coin, in a
  * real mapper: the rows with a non-zero cell in the group's bitlines), in wordline order. The static
- * packing (ouRows / ouCols / ouFirstRow) is every kept row, ou.rows at a time.
+ * packing (ouRows / ouCols) is every kept row, ou.rows at a time; no ouFirstRow, as from the sre
+ * mapper (types.ts: the OUs of row groups are not runs of adjacent wordlines).
  */
 import type { Arch } from '../../src/config/arch.ts';
 import type { LayerLayout } from '../../src/mapping/layout.ts';
@@ -25,7 +26,6 @@ export function rowGroupPlans(
     const wordlines: number[] = [];
     const ouRows: number[] = [];
     const ouCols: number[] = [];
-    const ouFirstRow: number[] = [];
     for (const band of layout.bands.filter((b) => b.crossbar === x)) {
       for (let c = 0; c < band.columns.length; c += arch.ou.cols) {
         const start = band.colStart + c;
@@ -40,7 +40,6 @@ export function rowGroupPlans(
         for (let r = 0; r < kept.length; r += arch.ou.rows) {
           ouRows.push(Math.min(arch.ou.rows, kept.length - r));
           ouCols.push(width);
-          ouFirstRow.push(kept[r]);
         }
       }
     }
@@ -48,7 +47,7 @@ export function rowGroupPlans(
       ...plan,
       ouRows: Uint16Array.from(ouRows),
       ouCols: Uint16Array.from(ouCols),
-      ouFirstRow: Uint16Array.from(ouFirstRow),
+      ouFirstRow: undefined,
       rowGroups: {
         colStart: Uint16Array.from(colStart),
         cols: Uint16Array.from(cols),
