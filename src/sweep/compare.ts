@@ -14,7 +14,7 @@ import type { SimulationTask } from './experiment.ts';
 import { COMPARE_COLUMNS, compareRow, type CompareRow } from './paper.ts';
 import { silentProgress, type Progress } from './progress.ts';
 import { writeRunOutputs } from './outputs.ts';
-import { loadTrace, needsPruning, resolvedConfig, resolveTracePath } from './simulator.ts';
+import { loadTrace, needsPruning, pruningWeights, resolvedConfig, resolveTracePath } from './simulator.ts';
 import { inputErrorOf, type TaskOutcome } from './outcome.ts';
 
 /** The paper comparison's networks: VGG-16 and ResNet-18 on CIFAR-10 and ImageNet. */
@@ -92,7 +92,13 @@ export async function runCompare(
       // Shapes only (cheap): the workers did the pruning; this records whether they had to.
       const tracePath = resolveTracePath(trace);
       const network = loadTrace(tracePath);
-      return { network, tracePath, prunedOnTheFly: needsPruning(network) };
+      const prunedOnTheFly = needsPruning(network);
+      return {
+        network,
+        tracePath,
+        prunedOnTheFly,
+        weights: pruningWeights(network, options.seed, prunedOnTheFly),
+      };
     });
     const config = resolvedConfig({
       command: 'compare',

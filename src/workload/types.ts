@@ -130,6 +130,8 @@ export interface Network {
   source?: TraceSource;
   /** The sidecar file the activations were read from (docs/traces.md "activations"). */
   activationsFile?: FileRef;
+  /** What the activations were captured from (free text: input file, preprocessing, quantisation). */
+  activationsInput?: string;
 }
 
 /** A file a trace refers to: absolute path in memory (relative to the trace in the file) and its hash. */

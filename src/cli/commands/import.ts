@@ -2,13 +2,15 @@
  * `ousim import`: network shapes from DNN+NeuroSim's NetWork.csv or from an ONNX model, written as a
  * trace (docs/traces.md). Operators that do not use the crossbars are listed in one warning.
  */
-import { basename, extname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { checkFileTarget, writeFileAtomic } from '../../output/atomic.ts';
 import { InputError } from '../../util/errors.ts';
 import { readNeuroSim } from '../../workload/neurosim.ts';
 import { importOnnx } from '../../workload/onnx/import.ts';
 import { readOnnxFile } from '../../workload/onnx/model.ts';
+import { sha256File } from '../../workload/file-ref.ts';
+import { hasWeightData } from '../../workload/weights/files.ts';
 import { writeTrace } from '../../workload/trace.ts';
 import { layerMacs, type Network } from '../../workload/types.ts';
 
@@ -52,20 +54,25 @@ export const importCommand: CommandModule<object, ImportArgs> = {
       network = readNeuroSim(args.from, name);
     } else if (args.from.toLowerCase().endsWith('.onnx')) {
       const inputShape = args['input-shape'] === undefined ? undefined : parseInputShape(args['input-shape']);
-      const result = importOnnx(readOnnxFile(args.from), name, args.from, { inputShape });
+      const graph = readOnnxFile(args.from);
+      const result = importOnnx(graph, name, args.from, { inputShape });
       for (const warning of result.warnings) process.stderr.write(`ousim: warning: ${warning}\n`);
       network = result.network;
+      // A model with trained weights becomes the trace's source: run / compare / sweep prune them.
+      if (hasWeightData(graph, result.convWeights))
+        network.source = { format: 'onnx', path: resolve(args.from), sha256: sha256File(args.from) };
     } else {
       throw new InputError('--from', args.from, 'expected a NeuroSim .csv file or an .onnx model');
     }
     // A half-written trace never appears under its name.
-    writeFileAtomic(out, writeTrace(network));
+    writeFileAtomic(out, writeTrace(network, dirname(out)));
     const convs = network.layers.filter((l) => l.type === 'conv').length;
     const fcs = network.layers.filter((l) => l.type === 'fc').length;
     const macs = network.layers.reduce((s, l) => s + layerMacs(l), 0);
     process.stdout.write(
       `ousim import: ${name}: ${network.layers.length} layers (${convs} conv, ${fcs} fc), ` +
-        `${macs >= 1e8 ? `${(macs / 1e9).toFixed(3)} G` : `${(macs / 1e6).toFixed(3)} M`} MACs -> ${out}\n`,
+        `${macs >= 1e8 ? `${(macs / 1e9).toFixed(3)} G` : `${(macs / 1e6).toFixed(3)} M`} MACs` +
+        `${network.source ? ', trained weights (the trace remembers the model)' : ''} -> ${out}\n`,
     );
   },
 };

@@ -6,10 +6,14 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadArch } from '../../config/arch.ts';
 import { OutputFolder } from '../../output/atomic.ts';
-import { patternStatsCsv } from '../../workload/pattern-stats.ts';
+import {
+  PATTERN_HISTOGRAM_CSV,
+  patternHistogramCsv,
+  patternStatsCsv,
+} from '../../workload/pattern-stats.ts';
 import { pruneNetwork } from '../../workload/prune.ts';
 import { loadTrace, resolveTracePath, writeTrace } from '../../workload/trace.ts';
-import { weightsFrom } from '../../workload/weights/files.ts';
+import { traceWeights, weightsFrom } from '../../workload/weights/files.ts';
 import { parseOverrides, withArchOptions, type ArchArgs } from '../options.ts';
 
 interface PruneArgs extends ArchArgs {
@@ -32,12 +36,13 @@ export const pruneCommand: CommandModule<object, PruneArgs> = {
         type: 'string',
         describe:
           'real weights: an ONNX model (Conv initializers, float32/float64) or a folder of <layer name>.npy ' +
-          'files shaped [cout, cin/groups, kh, kw]; default: seeded synthetic He-normal weights (--seed)',
+          'files shaped [cout, cin/groups, kh, kw]; default: the trained weights of the model the trace was ' +
+          'imported from (its `source`), else seeded synthetic He-normal weights (--seed)',
       })
       .option('out', {
         type: 'string',
         default: 'pruned',
-        describe: 'output folder (written atomically): trace.json and patterns.csv',
+        describe: 'output folder (written atomically): trace.json, patterns.csv and pattern-histogram.csv',
       })
       .example('$0 prune --trace vgg16-cifar10 --set pattern.count=6 --seed 2 --out out/vgg16-p6', '')
       .epilogue(
@@ -48,7 +53,11 @@ export const pruneCommand: CommandModule<object, PruneArgs> = {
   handler: (args) => {
     const arch = loadArch(args.arch, parseOverrides(args.set));
     const network = loadTrace(resolveTracePath(args.trace));
-    const weights = args.weights === undefined ? undefined : weightsFrom(args.weights, network);
+
+    const tracePath = resolveTracePath(args.trace);
+    // Default: the trained weights of the model the trace was imported from, if it remembers one.
+    const weights =
+      args.weights === undefined ? traceWeights(network, tracePath) : weightsFrom(args.weights, network);
     const { network: pruned, stats } = pruneNetwork(network, arch.pattern, args.seed, weights);
     const { size, count, connectivity } = arch.pattern;
     const note =
@@ -60,8 +69,9 @@ export const pruneCommand: CommandModule<object, PruneArgs> = {
 
     const out = new OutputFolder(args.out);
     try {
-      out.write('trace.json', writeTrace(pruned));
+      out.write('trace.json', writeTrace(pruned, out.out));
       out.write('patterns.csv', patternStatsCsv(stats));
+      out.write(PATTERN_HISTOGRAM_CSV, patternHistogramCsv(stats));
       out.commit();
     } catch (error) {
       out.discard();
