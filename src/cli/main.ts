@@ -13,6 +13,7 @@ import { sweepCommand } from './commands/sweep.ts';
 import { pruneCommand } from './commands/prune.ts';
 import { importCommand } from './commands/import.ts';
 import { figuresCommand } from './commands/figures.ts';
+import { captureCommand } from './commands/capture.ts';
 
 /**
  * yargs turns a flag given twice into an array; for a flag that takes one value that would reach the
@@ -37,6 +38,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(sweepCommand)
       .command(pruneCommand)
       .command(importCommand)
+      .command(captureCommand)
       .command(figuresCommand)
       .middleware(
         // yargs 18 passes the parser as the second argument; @types/yargs (written for 17) omits it.

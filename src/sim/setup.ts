@@ -44,7 +44,12 @@ export function prepareNetwork(
   const tracePath = resolveTracePath(trace);
   const loaded = loadTrace(tracePath);
   if (!options.masks || !needsPruning(loaded))
-    return { network: loaded, tracePath, prunedOnTheFly: false, weights: pruningWeights(loaded, seed, false) };
+    return {
+      network: loaded,
+      tracePath,
+      prunedOnTheFly: false,
+      weights: pruningWeights(loaded, seed, false),
+    };
   // Trained weights when the trace remembers the model it came from, synthetic ones otherwise.
   const weights = traceWeights(loaded, tracePath);
   return {
@@ -57,7 +62,10 @@ export function prepareNetwork(
 
 /** What config.resolved.json says about the weights behind a network's masks. */
 export function pruningWeights(network: Network, seed: number, prunedOnTheFly: boolean): string {
-  if (!prunedOnTheFly) return network.layers.some((l) => l.type === 'conv' && l.pruning) ? 'masks in the trace' : 'none (no 3x3 conv layers to prune)';
+  if (!prunedOnTheFly)
+    return network.layers.some((l) => l.type === 'conv' && l.pruning)
+      ? 'masks in the trace'
+      : 'none (no 3x3 conv layers to prune)';
   if (network.source) return `trained: ${displayPath(network.source.path)} (sha256 ${network.source.sha256})`;
   return `synthetic He-normal, seed ${seed}`;
 }

@@ -80,8 +80,7 @@ export function decodeActivations(
     const layer = layers.get(entry.layer);
     if (!layer || (layer.type !== 'conv' && layer.type !== 'fc'))
       throw new InputError(source, where, 'names no weight layer of the trace');
-    const expected: Shape3 =
-      layer.type === 'fc' ? [layer.inFeatures, 1, 1] : [...layer.inShape];
+    const expected: Shape3 = layer.type === 'fc' ? [layer.inFeatures, 1, 1] : [...layer.inShape];
     if (entry.shape.some((d, k) => d !== expected[k]))
       throw new InputError(
         source,
@@ -92,7 +91,11 @@ export function decodeActivations(
     const count = valuesOf(entry.shape);
     const width = bytesPerCode(entry.bits);
     if (entry.offset + count * width > bytes.length)
-      throw new InputError(source, `${where}.offset`, `reaches past the end of '${path}' (${bytes.length} bytes)`);
+      throw new InputError(
+        source,
+        `${where}.offset`,
+        `reaches past the end of '${path}' (${bytes.length} bytes)`,
+      );
     let codes: Uint8Array | Uint16Array;
     if (width === 1) codes = new Uint8Array(bytes.buffer, bytes.byteOffset + entry.offset, count);
     else {

@@ -170,11 +170,7 @@ export function inferLayer(
     case 'add':
     case 'mul': {
       if (producerShapes.length < 2)
-        throw new InputError(
-          source,
-          where('inputs'),
-          `an ${spec.type} layer combines two or more producers`,
-        );
+        throw new InputError(source, where('inputs'), `an ${spec.type} layer combines two or more producers`);
       // The map is the largest producer; [C, 1, 1] producers (a per-channel vector) broadcast over it.
       const full = producerShapes.reduce((a, b) => (b[1] * b[2] > a[1] * a[2] ? b : a));
       producerShapes.forEach((s, i) => {

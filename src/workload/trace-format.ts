@@ -108,9 +108,7 @@ export const LayerSchema = z.discriminatedUnion('type', [
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 in hex (64 characters)');
 
 /** The model a trace was imported from: path relative to the trace file's folder, and its hash. */
-export const SourceSchema = z
-  .object({ format: z.literal('onnx'), path: z.string().min(1), sha256 })
-  .strict();
+export const SourceSchema = z.object({ format: z.literal('onnx'), path: z.string().min(1), sha256 }).strict();
 
 /** One weight layer's captured input in the sidecar file (codes in CHW order, docs/traces.md). */
 export const ActivationLayerSchema = z

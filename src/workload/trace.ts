@@ -98,8 +98,7 @@ export function parseTrace(document: unknown, source: string): Network {
   const network: Network = { name: doc.name, inputShape: doc.inputShape, layers };
   if (doc.description !== undefined) network.description = doc.description;
   // Paths in the file are relative to the trace's folder; in memory they are absolute.
-  if (doc.source)
-    network.source = { ...doc.source, path: pathFromTrace(doc.source.path, source) };
+  if (doc.source) network.source = { ...doc.source, path: pathFromTrace(doc.source.path, source) };
   if (doc.activations) {
     const path = pathFromTrace(doc.activations.file, source);
     network.activations = decodeActivations(doc.activations, path, network, source);

@@ -104,14 +104,7 @@ export interface SliceLayer extends LayerBase {
 }
 
 export type Layer =
-  | ConvLayer
-  | FcLayer
-  | PoolLayer
-  | AddLayer
-  | ConcatLayer
-  | MulLayer
-  | ResizeLayer
-  | SliceLayer;
+  ConvLayer | FcLayer | PoolLayer | AddLayer | ConcatLayer | MulLayer | ResizeLayer | SliceLayer;
 
 /** Layers whose weights live on crossbars. */
 export type WeightLayer = ConvLayer | FcLayer;

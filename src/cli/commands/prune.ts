@@ -6,11 +6,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadArch } from '../../config/arch.ts';
 import { OutputFolder } from '../../output/atomic.ts';
-import {
-  PATTERN_HISTOGRAM_CSV,
-  patternHistogramCsv,
-  patternStatsCsv,
-} from '../../workload/pattern-stats.ts';
+import { PATTERN_HISTOGRAM_CSV, patternHistogramCsv, patternStatsCsv } from '../../workload/pattern-stats.ts';
 import { pruneNetwork } from '../../workload/prune.ts';
 import { loadTrace, resolveTracePath, writeTrace } from '../../workload/trace.ts';
 import { traceWeights, weightsFrom } from '../../workload/weights/files.ts';

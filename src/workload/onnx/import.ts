@@ -7,13 +7,7 @@
 import { basename } from 'node:path';
 import { InputError } from '../../util/errors.ts';
 import { inferLayer } from '../shapes.ts';
-import {
-  LayerSchema,
-  TRACE_FORMAT,
-  TRACE_VERSION,
-  type LayerSpec,
-  type TraceFile,
-} from '../trace-format.ts';
+import { LayerSchema, TRACE_FORMAT, TRACE_VERSION, type LayerSpec, type TraceFile } from '../trace-format.ts';
 import { parseTrace } from '../trace.ts';
 import type { Network, Shape3 } from '../types.ts';
 import { constantValues, type OnnxGraph, type OnnxNode } from './model.ts';
@@ -226,15 +220,20 @@ export function importOnnx(
       const full = { ...spec, inputs };
       const where = (field: string) => `${nodeField(node)} -> layer '${spec.name}' ${field}`;
       const parsed = LayerSchema.parse(full);
-      const layer = inferLayer(parsed, inputs, inputs.map((l) => shapes.get(l) as Shape3), source, where);
+      const layer = inferLayer(
+        parsed,
+        inputs,
+        inputs.map((l) => shapes.get(l) as Shape3),
+        source,
+        where,
+      );
       layers.push(full);
       shapes.set(spec.name, layer.outShape);
       if (output !== undefined) producer.set(output, { layer: spec.name, shape: layer.outShape });
       return layer.outShape;
     };
     /** Record which tensor holds a weight layer's input values (for capture). */
-    const weightInput = (layerName: string) =>
-      layerInputs.set(layerName, act.unpadded ?? (from as string));
+    const weightInput = (layerName: string) => layerInputs.set(layerName, act.unpadded ?? from);
     switch (node.opType) {
       case 'Conv': {
         if (node.inputs[0] !== from)
@@ -403,7 +402,8 @@ export function importOnnx(
       }
       case 'Split': {
         const axis = int(node, 'axis', 0);
-        if (axis !== 1 && axis !== -3) fail(node, `splits along axis ${axis}; only channels (axis 1) are supported`);
+        if (axis !== 1 && axis !== -3)
+          fail(node, `splits along axis ${axis}; only channels (axis 1) are supported`);
         const channels = act.shape[0];
         const sizes = node.inputs[1]
           ? constantOf(node, 1)
@@ -415,10 +415,7 @@ export function importOnnx(
         let start = 0;
         node.outputs.forEach((output, i) => {
           const end = start + (sizes as number[])[i];
-          addLayer(
-            { name: uniqueName(node, `_${i}`), type: 'slice', channels: [start, end] },
-            output,
-          );
+          addLayer({ name: uniqueName(node, `_${i}`), type: 'slice', channels: [start, end] }, output);
           start = end;
         });
         return;
@@ -444,7 +441,8 @@ export function importOnnx(
     }
     // Passed over: every output is the same activation as the data input.
     passOver();
-    for (const out of node.outputs) producer.set(out, act.pad ? { ...act } : { layer: act.layer, shape: act.shape });
+    for (const out of node.outputs)
+      producer.set(out, act.pad ? { ...act } : { layer: act.layer, shape: act.shape });
   });
 
   if (layers.length === 0)

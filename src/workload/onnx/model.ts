@@ -233,9 +233,7 @@ export function constantValues(tensor: OnnxTensor): number[] | undefined {
     if (tensor.int64Data.length) return tensor.int64Data;
     if (tensor.rawData.length % 8 !== 0 || tensor.rawData.length === 0) return undefined;
     const view = new DataView(tensor.rawData.buffer, tensor.rawData.byteOffset, tensor.rawData.byteLength);
-    return Array.from({ length: tensor.rawData.length / 8 }, (_, i) =>
-      Number(view.getBigInt64(i * 8, true)),
-    );
+    return Array.from({ length: tensor.rawData.length / 8 }, (_, i) => Number(view.getBigInt64(i * 8, true)));
   }
   if (tensor.dataType === ONNX_FLOAT || tensor.dataType === ONNX_DOUBLE) {
     if (tensor.rawData.length) {

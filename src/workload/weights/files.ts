@@ -76,11 +76,16 @@ function deconvMatrix(
 ): Float64Array {
   const [cin, cout, kh, kw] = dims;
   if (dims.length !== 4 || cin !== layer.cin || cout * kh * kw !== layer.cout)
-    throw new InputError(path, `layer '${layer.name}'`, `ConvTranspose weights [${dims.join(', ')}] do not fit the layer`);
+    throw new InputError(
+      path,
+      `layer '${layer.name}'`,
+      `ConvTranspose weights [${dims.join(', ')}] do not fit the layer`,
+    );
   const out = new Float64Array(layer.cout * cin);
   for (let ci = 0; ci < cin; ci++)
     for (let co = 0; co < cout; co++)
-      for (let k = 0; k < kh * kw; k++) out[(co * kh * kw + k) * cin + ci] = values[(ci * cout + co) * kh * kw + k];
+      for (let k = 0; k < kh * kw; k++)
+        out[(co * kh * kw + k) * cin + ci] = values[(ci * cout + co) * kh * kw + k];
   return out;
 }
 
