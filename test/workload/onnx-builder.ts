@@ -38,6 +38,15 @@ export class OnnxBuilder {
     return name;
   }
 
+  /** An int64 constant initializer (pads, split sizes, slice bounds). */
+  int64(name: string, values: number[]): string {
+    const raw = new Uint8Array(values.length * 8);
+    const view = new DataView(raw.buffer);
+    values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
+    this.initializers.push({ name, dims: [values.length], data_type: 7, raw_data: raw });
+    return name;
+  }
+
   node(
     opType: string,
     name: string,

@@ -60,6 +60,7 @@ const ELEMENTWISE = new Set(['Add', 'Sum', 'Mul', 'Sub', 'Div']);
 /** Ops whose name alone identifies the layer once the module path is known (torch export names). */
 const MODULE_OPS = new Set([
   'Conv',
+  'ConvTranspose',
   'Gemm',
   'MatMul',
   'MaxPool',

@@ -124,8 +124,9 @@ function tensorOf(t: RawTensor): OnnxTensor {
 }
 
 function valueOf(v: RawValue): OnnxValue {
+  // A symbolic dim ('batch', 'height') is kept as its name; protobufjs reads an unset dim_value as 0.
   const dims = v.type?.tensor_type?.shape?.dim?.map((d) =>
-    d.dim_value !== undefined && d.dim_value !== null ? num(d.dim_value) : (d.dim_param ?? -1),
+    d.dim_param ? d.dim_param : d.dim_value !== undefined && d.dim_value !== null ? num(d.dim_value) : -1,
   );
   return { name: v.name ?? '', dims };
 }
