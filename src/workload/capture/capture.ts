@@ -58,9 +58,18 @@ export async function captureActivations(options: CaptureOptions): Promise<Captu
       model,
       `is not the model the trace ${tracePath} was imported from (its SHA-256 differs from source '${network.source.path}')`,
     );
-  const imported = importOnnx(decodeOnnx(bytes, model), network.name, model, {
-    inputShape: [1, ...network.inputShape],
-  });
+  const graph = decodeOnnx(bytes, model);
+  let imported: ReturnType<typeof importOnnx>;
+  try {
+    imported = importOnnx(graph, network.name, model, { inputShape: [1, ...network.inputShape] });
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error;
+    throw new InputError(
+      '--trace',
+      tracePath,
+      `does not come from ${model}: importing the model at the trace's input [${network.inputShape.join(', ')}] fails (${error.message})`,
+    );
+  }
   const fresh = imported.network.layers;
   const mismatch = network.layers.findIndex((l, i) => !fresh[i] || signature(l) !== signature(fresh[i]));
   if (mismatch >= 0 || fresh.length !== network.layers.length) {
