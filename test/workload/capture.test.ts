@@ -273,13 +273,8 @@ describe('workload: ousim capture and traces with a source', function () {
       ],
     ];
     for (const [flags, message] of cases) {
-      const args = {
-        '--model': model,
-        '--trace': trace,
-        ...Object.fromEntries(
-          flags.reduce<string[][]>((a, f, i) => (i % 2 ? a : [...a, [f, flags[i + 1]]]), []),
-        ),
-      };
+      const args: Record<string, string> = { '--model': model, '--trace': trace };
+      for (let i = 0; i < flags.length; i += 2) args[flags[i]] = flags[i + 1];
       const r = ousim('capture', ...Object.entries(args).flat(), '--out', out);
       expect(r.code, flags.join(' ')).to.equal(2);
       expect(r.stderr.trim().split('\n'), flags.join(' ')).to.have.length(1);
