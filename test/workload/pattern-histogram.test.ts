@@ -14,7 +14,7 @@ describe('workload: pattern-histogram.csv and its figure', () => {
     { size: 4, count: 8, connectivity: 2.5 },
     1,
   );
-  const rows = parse(patternHistogramCsv(stats), { columns: true }) as Record<string, string>[];
+  const rows = parse<Record<string, string>>(patternHistogramCsv(stats), { columns: true });
 
   it('has one row per library pattern of each pruned layer, counts and shares that add up', () => {
     for (const s of stats.filter((l) => l.patterns.length)) {
