@@ -13,6 +13,7 @@ const SUITES: Suite[] = [
   { name: 'prune', run: async () => (await import('./prune.ts')).benchPrune() },
   { name: 'mapping', run: async () => (await import('./mapping.ts')).mappingBench() },
   { name: 'sim', run: async () => (await import('./sim.ts')).simBench() },
+  { name: 'capture', run: async () => (await import('./capture.ts')).captureBench() },
 ];
 
 async function main(): Promise<void> {

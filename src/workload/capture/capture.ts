@@ -34,6 +34,8 @@ export interface CaptureResult {
   input: string;
   /** Seconds spent in onnxruntime (session creation + run). */
   inferenceSeconds: number;
+  /** Of which creating the session (loading and optimising the model). */
+  sessionSeconds: number;
 }
 
 /** The layer fields that must agree between the trace and a fresh import of the model. */
@@ -92,6 +94,7 @@ export async function captureActivations(options: CaptureOptions): Promise<Captu
   const session = await ort.InferenceSession.create(withGraphOutputs(bytes, fetches), {
     graphOptimizationLevel: 'all',
   });
+  const sessionSeconds = (performance.now() - start) / 1000;
   const inputName = session.inputNames[0];
   const feeds = { [inputName]: new ort.Tensor('float32', data, [1, ...network.inputShape]) };
   const outputs = fetches.filter((f) => f !== inputName);
@@ -114,5 +117,6 @@ export async function captureActivations(options: CaptureOptions): Promise<Captu
     activations,
     input: `${options.input}: ${what}; per-tensor max calibration to ${bits} bits (unsigned when no value is negative, else symmetric)`,
     inferenceSeconds,
+    sessionSeconds,
   };
 }
