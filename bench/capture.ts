@@ -16,6 +16,7 @@ import { OnnxBuilder } from '../test/workload/onnx-builder.ts';
 import { encodeActivations } from '../src/workload/activation-file.ts';
 import { captureActivations } from '../src/workload/capture/capture.ts';
 import { IMAGENET_MEAN, IMAGENET_STD } from '../src/workload/capture/image.ts';
+import { sha256Of } from '../src/workload/file-ref.ts';
 import { importOnnx } from '../src/workload/onnx/import.ts';
 import { readOnnxFile } from '../src/workload/onnx/model.ts';
 import { loadTrace, writeTrace } from '../src/workload/trace.ts';
@@ -24,6 +25,7 @@ import { projectRoot } from '../src/util/paths.ts';
 const DIR = join(tmpdir(), 'ousim-bench-vgg16');
 const MODEL = join(DIR, 'vgg16-random.onnx');
 const TRACE = join(DIR, 'vgg16.json');
+const CAPTURED = join(DIR, 'vgg16-act.json');
 
 /** Seeded He-uniform weights: U(-a, a), a = sqrt(6 / fan_in), from a 32-bit LCG (fast, reproducible). */
 function heUniform(n: number, fanIn: number, seed: number): Float32Array {
@@ -112,7 +114,16 @@ export async function captureBench(): Promise<void> {
     result.activations,
     network.layers.map((l) => l.name),
   );
-  writeFileSync(join(DIR, 'vgg16-act.bin'), bytes);
+  const binPath = join(DIR, 'vgg16-act.bin');
+  writeFileSync(binPath, bytes);
+  // The captured trace, for timing simulations on real activations (compare --traces <this>).
+  const captured = {
+    ...network,
+    activations: result.activations,
+    activationsInput: result.input,
+    activationsFile: { path: binPath, sha256: sha256Of(bytes) },
+  };
+  writeFileSync(CAPTURED, writeTrace(captured, DIR));
   const t2 = performance.now();
   const values = [...result.activations.values()].reduce((s, a) => s + a.codes.length, 0);
   console.log(

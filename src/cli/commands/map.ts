@@ -13,6 +13,7 @@ import { OutputFolder } from '../../output/atomic.ts';
 import { toCsv } from '../../output/csv-text.ts';
 import { OUSIM_VERSION } from '../../util/version.ts';
 import { pruneNetwork } from '../../workload/prune.ts';
+import { traceWeights } from '../../workload/weights/files.ts';
 import { loadTrace, resolveTracePath } from '../../workload/trace.ts';
 import {
   mapperOptionsOf,
@@ -97,10 +98,14 @@ export const mapCommand: CommandModule<object, MapArgs> = {
     const traces = splitList(args.trace);
     if (traces.length === 0) throw new InputError('--trace', '', 'name at least one network');
     for (const trace of traces) {
-      const loaded = loadTrace(resolveTracePath(trace));
-      // Dense placement ignores the masks, so only the pattern mapper needs the pruning.
+      const tracePath = resolveTracePath(trace);
+      const loaded = loadTrace(tracePath);
+      // Dense placement ignores the masks, so only the pattern mapper needs the pruning (with the
+      // trained weights of the trace's source model when it has one, as run and compare).
       const network =
-        args.mapping === 'dense' ? loaded : pruneNetwork(loaded, arch.pattern, args.seed).network;
+        args.mapping === 'dense'
+          ? loaded
+          : pruneNetwork(loaded, arch.pattern, args.seed, traceWeights(loaded, tracePath)).network;
       const rows = mapNetwork(network, arch, args.mapping, options).map((m) =>
         layerRow(network.name, m, arch),
       );

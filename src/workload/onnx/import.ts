@@ -357,9 +357,9 @@ export function importOnnx(
         });
         return;
       case 'Concat':
-        if (activationInputs.length < 2) break;
         if (activationInputs.length !== node.inputs.length)
           fail(node, 'concatenates an activation with a constant');
+        if (activationInputs.length < 2) break;
         if (![1, -3].includes(int(node, 'axis', 1)))
           fail(node, 'activations can only be concatenated along channels (axis 1)');
         addLayer({ name: uniqueName(node), type: 'concat' });
