@@ -4,13 +4,15 @@
  * count on onnxruntime's shapes (test/workload/onnx-ort.ts). Also the trained PP-OCR models.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../../src/util/errors.ts';
 import { projectRoot } from '../../src/util/paths.ts';
 import { importOnnx } from '../../src/workload/onnx/import.ts';
 import { decodeOnnx } from '../../src/workload/onnx/model.ts';
-import { isWeightLayer, layerMacs, type ConvLayer } from '../../src/workload/types.ts';
+import { isWeightLayer, layerMacs, type ConvLayer, type ResizeLayer } from '../../src/workload/types.ts';
+import { hasWeightData, onnxWeights } from '../../src/workload/weights/files.ts';
 import { OnnxBuilder } from './onnx-builder.ts';
 import { independentMacs, ortDims } from './onnx-ort.ts';
 
@@ -230,6 +232,40 @@ describe('workload: ONNX operators of mobile and detection CNNs', function () {
         new RegExp(`^bad\\.onnx: ${message.source}`),
       );
     }
+  });
+
+  it('reads weights held by Constant nodes (Paddle2ONNX) for shapes and for pruning', () => {
+    const b = new OnnxBuilder();
+    const weights = seeded(4 * 3 * 9, 5);
+    const w = b.constant('conv.w', [4, 3, 3, 3], weights);
+    const y = b.node('Conv', 'p2o.Conv.0', [b.input('x', [1, 3, 8, 8]), w], { pads: [1, 1, 1, 1] })[0];
+    const dir = mkdtempSync(join(tmpdir(), 'ousim-const-'));
+    const path = join(dir, 'paddle.onnx');
+    writeFileSync(path, b.encode(y));
+    const graph = decodeOnnx(readFileSync(path), path);
+    const { network, convWeights } = importOnnx(graph, 'm', path);
+    expect(network.layers[0]).to.include({ name: 'p2o.Conv.0', cin: 3, cout: 4 });
+    expect(hasWeightData(graph, convWeights)).to.equal(true);
+    const values = onnxWeights(path, network).convWeights(network.layers[0] as ConvLayer);
+    expect(Array.from(values)).to.deep.equal(Array.from(Float32Array.from(weights)));
+  });
+
+  it('Upsample (scales input), Resize by sizes and linear mode give whole-factor resize layers', () => {
+    const b = new OnnxBuilder();
+    const x = b.input('x', [1, 2, 5, 6]);
+    // Upsample-9: X and a scales tensor.
+    const up = b.node('Upsample', '/a/Upsample', [x, b.initializer('s', [4], [1, 1, 2, 3])])[0];
+    // Resize-13 by sizes: 10x18 -> 30x36 is x3, x2; linear is bilinear for 2-D maps.
+    const bySizes = b.node('Resize', '/b/Resize', [up, '', '', b.int64('sizes', [1, 2, 30, 36])], {
+      mode: 'linear',
+    })[0];
+    const { network } = importOnnx(decodeOnnx(b.encode(bySizes), 'm.onnx'), 'm', 'm.onnx');
+    expect(
+      network.layers.map((l) => [l.name, l.outShape, (l as ResizeLayer).mode, (l as ResizeLayer).scale]),
+    ).to.deep.equal([
+      ['a.upsample', [2, 10, 18], 'nearest', [2, 3]],
+      ['b.resize', [2, 30, 36], 'bilinear', [3, 2]],
+    ]);
   });
 
   it('--input-shape must fit the dims the model fixes', () => {
