@@ -24,6 +24,7 @@ import { pruneNetwork } from '../../src/workload/prune.ts';
 import { loadTrace, writeTrace } from '../../src/workload/trace.ts';
 import { onnxWeights } from '../../src/workload/weights/files.ts';
 import { tinyOnnx } from './onnx-builder.ts';
+import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 
 /** Runs commands in this process, capturing stdout. */
@@ -302,6 +303,52 @@ describe('workload: ousim capture and traces with a source', function () {
     );
     expect(dynamic.code).to.equal(2);
     expect(dynamic.stderr).to.match(/graph\.input 'x': needs a known \[N, C, H, W\] shape.*--input-shape/);
+  });
+
+  it('decodes a JPEG, captures a pruned trace of the model, and gives the same bytes twice', async () => {
+    const rgba = Buffer.alloc(16 * 16 * 4);
+    for (let i = 0; i < 256; i++) rgba.set([i, 255 - i, (i * 7) % 256, 255], i * 4);
+    const jpg = join(dir, 'photo.jpg');
+    writeFileSync(jpg, jpeg.encode({ data: rgba, width: 16, height: 16 }, 90).data);
+    const pruned = join(dir, 'pruned');
+    await run('prune', '--trace', trace, '--out', pruned);
+    const outs = [join(dir, 'jpg-act-1.json'), join(dir, 'jpg-act-2.json')];
+    for (const out of outs)
+      await run(
+        'capture',
+        '--model',
+        model,
+        '--input',
+        jpg,
+        '--trace',
+        join(pruned, 'trace.json'),
+        '--out',
+        out,
+      );
+    const net = loadTrace(outs[0]);
+    expect(
+      net.layers.some((l) => l.type === 'conv' && l.pruning),
+      'the masks are kept',
+    ).to.equal(true);
+    expect(net.activations!.size).to.equal(4);
+    expect(
+      readFileSync(join(dir, 'jpg-act-1.bin')).equals(readFileSync(join(dir, 'jpg-act-2.bin'))),
+    ).to.equal(true);
+    const bad = join(dir, 'bad.jpg');
+    writeFileSync(bad, Buffer.from([0xff, 0xd8, 0xff, 0x00, 1, 2, 3]));
+    const r = ousim(
+      'capture',
+      '--model',
+      model,
+      '--input',
+      bad,
+      '--trace',
+      trace,
+      '--out',
+      join(dir, 'x.json'),
+    );
+    expect([r.code, r.stderr.trim().split('\n').length]).to.deep.equal([2, 1]);
+    expect(r.stderr).to.match(/bad\.jpg: the JPEG image does not decode/);
   });
 
   it('decodes a PNG made by pngjs', async () => {
