@@ -16,7 +16,7 @@ import { OnnxBuilder } from '../test/workload/onnx-builder.ts';
 import { encodeActivations } from '../src/workload/activation-file.ts';
 import { captureActivations } from '../src/workload/capture/capture.ts';
 import { IMAGENET_MEAN, IMAGENET_STD } from '../src/workload/capture/image.ts';
-import { sha256Of } from '../src/workload/file-ref.ts';
+import { sha256File, sha256Of } from '../src/workload/file-ref.ts';
 import { importOnnx } from '../src/workload/onnx/import.ts';
 import { readOnnxFile } from '../src/workload/onnx/model.ts';
 import { loadTrace, writeTrace } from '../src/workload/trace.ts';
@@ -89,6 +89,8 @@ function buildVgg16(): void {
   mkdirSync(DIR, { recursive: true });
   writeFileSync(MODEL, b.encode(x));
   const network = importOnnx(readOnnxFile(MODEL), 'vgg16-random', MODEL).network;
+  // As `ousim import` does: the trace remembers the model, whose weights then prune it.
+  network.source = { format: 'onnx', path: MODEL, sha256: sha256File(MODEL) };
   writeFileSync(TRACE, writeTrace(network, DIR));
 }
 
