@@ -1,8 +1,11 @@
 /**
- * ONNX graph -> trace. Conv, Gemm / MatMul, pooling, Add and Concat become layers; operators that
- * leave the crossbar work unchanged (activations, batch norm, reshapes, shape arithmetic) are passed
- * over and reported in one warning; any other operator on an activation is an InputError, because
- * silently dropping it would simulate a different network.
+ * ONNX graph -> trace (the operator table is in docs/traces.md). Conv, ConvTranspose, Gemm / MatMul,
+ * pooling, Add / Mul between layers, Concat, Resize, Split / Slice on channels become layers, with
+ * shapes inferred node by node; operators that leave the crossbar work unchanged (activation
+ * functions, batch norm and affine constants folded into their producer, zero Pads folded into the
+ * next conv, reshapes, shape arithmetic) are passed over and reported in one warning; any other
+ * operator on an activation is an InputError, because silently dropping it would simulate a
+ * different network.
  */
 import { basename } from 'node:path';
 import { InputError } from '../../util/errors.ts';
@@ -220,9 +223,14 @@ export function importOnnx(
     const addLayer = (spec: LayerSpec, output = node.outputs[0], inputs = acts.map((a) => a.layer)) => {
       const full = { ...spec, inputs };
       const where = (field: string) => `${nodeField(node)} -> layer '${spec.name}' ${field}`;
-      const parsed = LayerSchema.parse(full);
+      const parsed = LayerSchema.safeParse(full);
+      if (!parsed.success)
+        return fail(
+          node,
+          `gives an invalid layer: ${parsed.error.issues[0].path.join('.')}: ${parsed.error.issues[0].message}`,
+        );
       const layer = inferLayer(
-        parsed,
+        parsed.data,
         inputs,
         inputs.map((l) => shapes.get(l) as Shape3),
         source,
