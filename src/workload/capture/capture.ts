@@ -90,8 +90,9 @@ export async function captureActivations(options: CaptureOptions): Promise<Captu
   const { data, what } = inputTensor(options.input, network.inputShape, options.preprocess);
 
   const start = performance.now();
-  // Tensors already among the graph's outputs need not be added (the network input cannot be).
-  const session = await ort.InferenceSession.create(withGraphOutputs(bytes, fetches), {
+  // Graph outputs are returned already, graph inputs cannot be outputs: add only the others.
+  const extra = fetches.filter((f) => !graph.outputs.includes(f) && !graph.inputs.some((v) => v.name === f));
+  const session = await ort.InferenceSession.create(withGraphOutputs(bytes, extra), {
     graphOptimizationLevel: 'all',
   });
   const sessionSeconds = (performance.now() - start) / 1000;

@@ -61,6 +61,8 @@ export interface OnnxGraph {
   nodes: OnnxNode[];
   initializers: Map<string, OnnxTensor>;
   inputs: OnnxValue[];
+  /** Names of the graph outputs. */
+  outputs: string[];
   valueInfo: Map<string, OnnxValue>;
 }
 
@@ -107,6 +109,7 @@ interface RawGraph {
   }[];
   initializer?: RawTensor[];
   input?: RawValue[];
+  output?: RawValue[];
   value_info?: RawValue[];
 }
 
@@ -178,6 +181,7 @@ export function decodeOnnx(bytes: Uint8Array, source: string): OnnxGraph {
     nodes,
     initializers,
     inputs: (graph.input ?? []).map(valueOf),
+    outputs: (graph.output ?? []).map((v) => v.name ?? ''),
     valueInfo: new Map((graph.value_info ?? []).map((v) => [v.name ?? '', valueOf(v)])),
   };
 }
