@@ -2,7 +2,7 @@
  * Real weights for pruning: a folder of `<layer name>.npy` files, or an ONNX model's initializers.
  */
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { InputError } from '../../util/errors.ts';
 import { importOnnx } from '../onnx/import.ts';
 import { ONNX_DOUBLE, ONNX_FLOAT, readOnnxFile, tensorValues, type OnnxGraph } from '../onnx/model.ts';
@@ -108,7 +108,11 @@ export function traceWeights(network: Network, tracePath: string): WeightSource 
       'source.sha256',
       `'${source.path}' changed since the trace was imported (SHA-256 differs); import it again`,
     );
-  return onnxWeights(source.path, network);
+  // Named by file and hash, not by absolute path: a pruned trace's description is the same on any clone.
+  return {
+    ...onnxWeights(source.path, network),
+    origin: `trained ${basename(source.path)} (sha256 ${source.sha256.slice(0, 12)})`,
+  };
 }
 
 /** True when every conv weight of an imported model carries data (not a shapes-only export). */
