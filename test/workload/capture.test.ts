@@ -120,6 +120,10 @@ describe('workload: per-tensor quantisation', () => {
     expect([s.signed, s.scale, [...s.codes]]).to.deep.equal([true, 2 / 3, [5, 2, 0, 3]]);
     expect([0, 1, 2, 3].map((i) => dequantise(s, i))).to.deep.equal([-2, 4 / 3, 0, 2]);
     expect(quantiseTensor([0, 0], [2, 1, 1], 8).codes).to.deep.equal(new Uint8Array([0, 0]));
+    // Percentile calibration: 99th percentile of 0..99 and an outlier 1000 is 99; the outlier clips.
+    const values = [...Array.from({ length: 100 }, (_, i) => i), 1000];
+    const p = quantiseTensor(values, [101, 1, 1], 4, 99);
+    expect([p.scale, p.codes[99], p.codes[100], p.codes[50]]).to.deep.equal([99 / 15, 15, 15, 8]);
     expect(quantiseTensor([0, 1], [2, 1, 1], 12).codes).to.be.instanceOf(Uint16Array);
   });
 });

@@ -26,6 +26,7 @@ interface CaptureArgs extends ArchArgs {
   mean?: string;
   std?: string;
   'channel-order': string;
+  percentile: number;
 }
 
 function numbers(text: string, flag: string): number[] {
@@ -70,6 +71,12 @@ export const captureCommand: CommandModule<object, CaptureArgs> = {
         type: 'string',
         describe: `per-channel std (default ImageNet's ${IMAGENET_STD.join(',')})`,
       })
+      .option('percentile', {
+        type: 'number',
+        default: 100,
+        describe:
+          'per-tensor calibration: the range is this percentile of |value| (100 = the maximum, no clipping)',
+      })
       .option('channel-order', {
         type: 'string',
         default: 'rgb',
@@ -95,6 +102,7 @@ export const captureCommand: CommandModule<object, CaptureArgs> = {
       network,
       tracePath,
       bits: arch.precision.inputBits,
+      percentile: args.percentile,
       preprocess: {
         mean: args.mean === undefined ? IMAGENET_MEAN : numbers(args.mean, '--mean'),
         std: args.std === undefined ? IMAGENET_STD : numbers(args.std, '--std'),

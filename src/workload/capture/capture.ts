@@ -25,6 +25,8 @@ export interface CaptureOptions {
   network: Network;
   tracePath: string;
   bits: number;
+  /** Percentile calibration (0 < P <= 100; 100 = max calibration, the default). */
+  percentile?: number;
   preprocess: Preprocess;
 }
 
@@ -46,6 +48,9 @@ function signature(layer: Layer): string {
 
 export async function captureActivations(options: CaptureOptions): Promise<CaptureResult> {
   const { network, tracePath, model, bits } = options;
+  const percentile = options.percentile ?? 100;
+  if (!(percentile > 0 && percentile <= 100))
+    throw new InputError('--percentile', String(percentile), 'must be above 0 and at most 100');
   if (!Number.isInteger(bits) || bits < 1 || bits > 16)
     throw new InputError('precision.inputBits', '', `capture stores 1 to 16 bits per value, got ${bits}`);
   let bytes: Buffer;
@@ -112,11 +117,13 @@ export async function captureActivations(options: CaptureOptions): Promise<Captu
       throw new Error(
         `capture: tensor '${name}' has ${values.length} values, layer ${layer.name} reads ${shape.join('x')}`,
       );
-    activations.set(layer.name, quantiseTensor(values, shape, bits));
+    activations.set(layer.name, quantiseTensor(values, shape, bits, percentile));
   }
   return {
     activations,
-    input: `${options.input}: ${what}; per-tensor max calibration to ${bits} bits (unsigned when no value is negative, else symmetric)`,
+    input:
+      `${options.input}: ${what}; per-tensor ${percentile < 100 ? `${percentile}th-percentile` : 'max'} ` +
+      `calibration to ${bits} bits (unsigned when no value is negative, else symmetric)`,
     inferenceSeconds,
     sessionSeconds,
   };
