@@ -13,7 +13,7 @@ import type { MapperOptions } from '../mapping/types.ts';
 import { OutputFolder } from '../output/atomic.ts';
 import { componentRows, layerRows, summaryRows, writeRunOutputs } from '../output/csv.ts';
 import { readCsvFile, toCsv, type CsvRow, type CsvValue } from '../output/csv-text.ts';
-import { needsPruning, resolvedConfig } from '../sim/setup.ts';
+import { needsPruning, pruningWeights, resolvedConfig } from '../sim/setup.ts';
 import { reprice as repriceResult, simulate as simulateRequest, simulationKey } from '../sim/simulate.ts';
 import type { Fidelity, RunResult } from '../sim/types.ts';
 import { createBackend, defaultJobs } from '../sweep/backend.ts';
@@ -31,8 +31,9 @@ import { readOnnxFile } from '../workload/onnx/model.ts';
 import { pruneNetwork, type PatternStats } from '../workload/prune.ts';
 import { listZoo, loadTrace as loadTraceFile, resolveTracePath, writeTrace } from '../workload/trace.ts';
 import type { Network } from '../workload/types.ts';
-import { weightsFrom } from '../workload/weights/files.ts';
-import { basename, extname, join } from 'node:path';
+import { sha256File } from '../workload/file-ref.ts';
+import { hasWeightData, traceWeights, weightsFrom } from '../workload/weights/files.ts';
+import { basename, extname, join, resolve } from 'node:path';
 
 export { InputError, OUSIM_VERSION as version, writeTrace };
 export type {
@@ -117,11 +118,19 @@ export interface ImportedModel {
  * Network shapes from an ONNX model (`.onnx`) or DNN+NeuroSim's NetWork.csv (`.csv`), unpruned;
  * `name` defaults to the file name. `writeTrace(network)` gives the trace file's text.
  */
-export function importModel(file: string, options: { name?: string } = {}): ImportedModel {
+export function importModel(file: string, options: ImportOptions = {}): ImportedModel {
   const name = options.name ?? basename(file, extname(file));
   const lower = file.toLowerCase();
   if (lower.endsWith('.csv')) return { network: readNeuroSim(file, name), warnings: [] };
-  if (lower.endsWith('.onnx')) return importOnnx(readOnnxFile(file), name, file);
+  if (lower.endsWith('.onnx')) {
+    const graph = readOnnxFile(file);
+    const inputShape = options.inputShape ? [...options.inputShape] : undefined;
+    const result = importOnnx(graph, name, file, { inputShape });
+    // A model with trained weights becomes the trace's source: run / compare / sweep prune them.
+    if (hasWeightData(graph, result.convWeights))
+      result.network.source = { format: 'onnx', path: resolve(file), sha256: sha256File(file) };
+    return { network: result.network, warnings: result.warnings };
+  }
   throw new InputError('--from', file, 'expected a NeuroSim .csv file or an .onnx model');
 }
 
@@ -131,10 +140,20 @@ function networkOf(input: NetworkInput): { network: Network; tracePath: string }
   return { network: loadTraceFile(tracePath), tracePath };
 }
 
+export interface ImportOptions {
+  /** Network name in the trace (default: the file name). */
+  name?: string;
+  /** ONNX: the input [N, C, H, W] of a model with dynamic dims (e.g. [1, 3, 640, 640]). */
+  inputShape?: readonly number[];
+}
+
 export interface PruneOptions {
-  /** Seed of the synthetic He-normal weights (default 1); ignored with `weights`. */
+  /** Seed of the synthetic He-normal weights (default 1); ignored when trained weights are used. */
   seed?: number;
-  /** Real weights: an ONNX model's Conv initializers or a folder of `<layer>.npy` files. */
+  /**
+   * Real weights: an ONNX model's Conv initializers or a folder of `<layer>.npy` files. Default: the
+   * trained weights of the model the trace was imported from (its `source`), else synthetic ones.
+   */
   weights?: string;
 }
 
@@ -148,9 +167,10 @@ export function prune(
   arch: Arch,
   options: PruneOptions = {},
 ): { network: Network; stats: PatternStats[]; weights: string } {
-  const { network: loaded } = networkOf(network);
+  const { network: loaded, tracePath } = networkOf(network);
   const seed = options.seed ?? 1;
-  const weights = options.weights === undefined ? undefined : weightsFrom(options.weights, loaded);
+  const weights =
+    options.weights === undefined ? traceWeights(loaded, tracePath) : weightsFrom(options.weights, loaded);
   const pruned = pruneNetwork(loaded, arch.pattern, seed, weights);
   return { ...pruned, weights: weights ? weights.origin : `synthetic (seed ${seed})` };
 }
@@ -178,9 +198,11 @@ function prepared(input: NetworkInput, arch: Arch, mapping: string, seed: number
   const { network, tracePath } = networkOf(input);
   const prune = mapping !== 'dense' && needsPruning(network);
   return {
-    network: prune ? pruneNetwork(network, arch.pattern, seed).network : network,
+    // Trained weights when the trace remembers the model it came from, synthetic ones otherwise.
+    network: prune ? pruneNetwork(network, arch.pattern, seed, traceWeights(network, tracePath)).network : network,
     tracePath,
     prunedOnTheFly: prune,
+    weights: pruningWeights(network, seed, prune),
   };
 }
 

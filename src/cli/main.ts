@@ -14,6 +14,7 @@ import { pruneCommand } from './commands/prune.ts';
 import { importCommand } from './commands/import.ts';
 import { figuresCommand } from './commands/figures.ts';
 import { reportCommand } from './commands/report.ts';
+import { captureCommand } from './commands/capture.ts';
 
 /**
  * yargs turns a flag given twice into an array; for a flag that takes one value that would reach the
@@ -38,6 +39,7 @@ export async function main(argv: string[]): Promise<number> {
       .command(sweepCommand)
       .command(pruneCommand)
       .command(importCommand)
+      .command(captureCommand)
       .command(figuresCommand)
       .command(reportCommand)
       .middleware(

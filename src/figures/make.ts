@@ -14,6 +14,7 @@ import {
   energyBreakdown,
   HEATMAP_METRICS,
   paperComparison,
+  patternHistogram,
   sweepHeatmap,
   type Built,
 } from './specs.ts';
@@ -25,6 +26,7 @@ export const FIGURES = [
   { name: 'sweep-heatmap-energy', csv: 'sweep.csv' },
   { name: 'sweep-heatmap-latency', csv: 'sweep.csv' },
   { name: 'paper-comparison', csv: 'compare.csv' },
+  { name: 'pattern-histogram', csv: 'pattern-histogram.csv' },
 ] as const;
 
 export type FigureName = (typeof FIGURES)[number]['name'];
@@ -110,6 +112,8 @@ function build(name: FigureName, table: CsvTable, input: string): Built {
       return sweepHeatmap(table.rows, HEATMAP_METRICS.latency, sweptKeys(table, input));
     case 'paper-comparison':
       return paperComparison(table.rows);
+    case 'pattern-histogram':
+      return patternHistogram(table.rows);
   }
 }
 

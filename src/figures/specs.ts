@@ -384,3 +384,57 @@ export function paperComparison(compare: readonly Row[]): Built {
     },
   };
 }
+
+/**
+ * How each pruned layer uses its pattern library (pattern-histogram.csv of `ousim prune`): one panel
+ * per layer, the share of its kept kernels per pattern, most used first. A flat profile is what
+ * i.i.d. synthetic weights give; trained weights concentrate on a few patterns.
+ */
+export function patternHistogram(rows: readonly Row[]): Built {
+  const need = ['layer', 'pattern', 'positions', 'kernels', 'fraction', 'rank'];
+  const missing = need.find((c) => rows.length > 0 && !(c in rows[0]));
+  if (rows.length === 0 || missing) return { skipped: `pattern-histogram.csv has no ${missing ?? 'rows'}` };
+  const order = new Map<string, number>();
+  const values: Datum[] = rows.map((row) => {
+    if (!order.has(row.layer)) order.set(row.layer, order.size);
+    return {
+      layer: row.layer,
+      order: order.get(row.layer)!,
+      rank: num(row, 'rank'),
+      fraction: num(row, 'fraction'),
+      kernels: num(row, 'kernels'),
+      positions: row.positions,
+      pattern: num(row, 'pattern'),
+    };
+  });
+  return {
+    spec: {
+      $schema: SCHEMA,
+      title: 'Pattern use per layer: share of kept kernels per library pattern, most used first',
+      data: { values },
+      facet: { field: 'layer', type: 'nominal', sort: { field: 'order', op: 'min' }, title: null },
+      columns: 4,
+      spec: {
+        width: 150,
+        height: 90,
+        mark: 'bar',
+        encoding: {
+          x: { field: 'rank', type: 'ordinal', title: 'pattern (by use)' },
+          y: {
+            field: 'fraction',
+            type: 'quantitative',
+            title: 'share of kernels',
+            scale: { domain: [0, 1] },
+          },
+          tooltip: [
+            { field: 'pattern' },
+            { field: 'positions' },
+            { field: 'kernels' },
+            { field: 'fraction' },
+          ],
+        },
+      },
+      config: FIGURE_CONFIG,
+    },
+  };
+}

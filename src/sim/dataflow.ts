@@ -393,11 +393,13 @@ function windowInputs(layer: Layer): number {
 
 /**
  * Values an element-wise layer reads per output position: a pooling window of every channel, one value
- * per channel from each producer of an add, each producer's channels once for a concatenation.
+ * per channel from each producer of an add or mul, each producer's channels once for a concatenation.
  */
 function elementwiseInputs(layer: Layer): number {
   if (layer.type === 'pool') return layer.inShape[0] * poolWindow(layer);
-  if (layer.type === 'add') return layer.outShape[0] * layer.inputs.length;
+  if (layer.type === 'add' || layer.type === 'mul') return layer.outShape[0] * layer.inputs.length;
+  // Bilinear resizing reads a 2x2 neighbourhood; nearest, depth-to-space and slices one value.
+  if (layer.type === 'resize' && layer.mode === 'bilinear') return layer.outShape[0] * 4;
   return layer.outShape[0];
 }
 
@@ -410,7 +412,9 @@ function poolWindow(layer: PoolLayer): number {
 function activationOps(layer: Layer): number {
   const channels = layer.outShape[0];
   if (layer.type === 'pool') return channels * poolWindow(layer);
-  if (layer.type === 'add') return channels * Math.max(1, layer.inputs.length - 1);
+  if (layer.type === 'add' || layer.type === 'mul') return channels * Math.max(1, layer.inputs.length - 1);
+  // Three linear interpolations per bilinear output value; copies (nearest, depth-to-space, slice) none.
+  if (layer.type === 'resize' && layer.mode === 'bilinear') return channels * 3;
   return 0;
 }
 

@@ -34,6 +34,19 @@ export function lastNeededFn(layer: Layer, producerShape: Shape3): (u: number) =
       return y * inW + x;
     };
   }
-  // add / concat: element-wise over positions of the same map.
+  if (layer.type === 'resize') {
+    // Output row oy reads input row floor(oy / sy) (bilinear also the next one).
+    const [sy, sx] = layer.scale;
+    const extra = layer.mode === 'bilinear' ? 1 : 0;
+    return (u: number) => {
+      const oy = Math.floor(u / outW);
+      const ox = u - oy * outW;
+      const y = Math.min(inH - 1, Math.floor(oy / sy) + extra);
+      const x = Math.min(inW - 1, Math.floor(ox / sx) + extra);
+      return y * inW + x;
+    };
+  }
+  // add / mul / concat / slice: element-wise over positions of the same map (a broadcast [C, 1, 1]
+  // vector has one position, its last).
   return (u: number) => Math.min(u, lastPosition);
 }

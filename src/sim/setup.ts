@@ -10,6 +10,7 @@ import { OUSIM_VERSION } from '../util/version.ts';
 import { projectRoot } from '../util/paths.ts';
 import { isPrunable, pruneNetwork } from '../workload/prune.ts';
 import { loadTrace, resolveTracePath } from '../workload/trace.ts';
+import { traceWeights } from '../workload/weights/files.ts';
 import type { Network } from '../workload/types.ts';
 import type { MapperOptions } from '../mapping/types.ts';
 import type { Fidelity } from './types.ts';
@@ -19,6 +20,11 @@ export interface PreparedNetwork {
   tracePath: string;
   /** True when the trace had unpruned 3x3 layers and ousim pruned them for this run. */
   prunedOnTheFly: boolean;
+  /**
+   * The weights pruning used (config.resolved.json): the trace's source model (trained weights),
+   * synthetic He-normal ones when it has none, or the masks the trace carries.
+   */
+  weights: string;
 }
 
 export function needsPruning(network: Network): boolean {
@@ -37,8 +43,31 @@ export function prepareNetwork(
 ): PreparedNetwork {
   const tracePath = resolveTracePath(trace);
   const loaded = loadTrace(tracePath);
-  if (!options.masks || !needsPruning(loaded)) return { network: loaded, tracePath, prunedOnTheFly: false };
-  return { network: pruneNetwork(loaded, arch.pattern, seed).network, tracePath, prunedOnTheFly: true };
+  if (!options.masks || !needsPruning(loaded))
+    return {
+      network: loaded,
+      tracePath,
+      prunedOnTheFly: false,
+      weights: pruningWeights(loaded, seed, false),
+    };
+  // Trained weights when the trace remembers the model it came from, synthetic ones otherwise.
+  const weights = traceWeights(loaded, tracePath);
+  return {
+    network: pruneNetwork(loaded, arch.pattern, seed, weights).network,
+    tracePath,
+    prunedOnTheFly: true,
+    weights: pruningWeights(loaded, seed, true),
+  };
+}
+
+/** What config.resolved.json says about the weights behind a network's masks. */
+export function pruningWeights(network: Network, seed: number, prunedOnTheFly: boolean): string {
+  if (!prunedOnTheFly)
+    return network.layers.some((l) => l.type === 'conv' && l.pruning)
+      ? 'masks in the trace'
+      : 'none (no 3x3 conv layers to prune)';
+  if (network.source) return `trained: ${displayPath(network.source.path)} (sha256 ${network.source.sha256})`;
+  return `synthetic He-normal, seed ${seed}`;
 }
 
 export function prepareArch(
@@ -79,6 +108,8 @@ export function resolvedConfig(parts: {
       name: n.network.name,
       trace: displayPath(n.tracePath),
       prunedOnTheFly: n.prunedOnTheFly,
+      weights: n.weights,
+      ...(n.network.activationsFile ? { activations: displayPath(n.network.activationsFile.path) } : {}),
     })),
     arch: parts.arch,
   };

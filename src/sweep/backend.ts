@@ -27,7 +27,14 @@ export function defaultJobs(): number {
 export function createBackend(jobs: number): ClosableBackend {
   const shared = {
     loadArch,
-    checkTrace: (trace: string) => ({ needsPruning: needsPruning(loadTrace(resolveTracePath(trace))) }),
+    checkTrace: (trace: string) => {
+      const network = loadTrace(resolveTracePath(trace));
+      const pruning = needsPruning(network);
+      return {
+        needsPruning: pruning,
+        ...(pruning && network.source ? { trainedWeights: network.source.path } : {}),
+      };
+    },
     checkMapping: (name: string) => void getMapper(name),
     simulationKey,
     reprice,

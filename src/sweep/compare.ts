@@ -16,7 +16,7 @@ import { listMappers } from '../mapping/registry.ts';
 import { BASELINE_MAPPING, compareColumns, compareRecord, type CompareRecord } from './paper.ts';
 import { silentProgress, type Progress } from './progress.ts';
 import { writeRunOutputs } from './outputs.ts';
-import { loadTrace, needsPruning, resolvedConfig, resolveTracePath } from './simulator.ts';
+import { loadTrace, needsPruning, pruningWeights, resolvedConfig, resolveTracePath } from './simulator.ts';
 import { inputErrorOf, type TaskOutcome } from './outcome.ts';
 
 /** The paper comparison's networks: VGG-16 and ResNet-18 on CIFAR-10 and ImageNet. */
@@ -125,7 +125,13 @@ export async function runCompare(
       // Shapes only (cheap): the workers did the pruning; this records whether they had to.
       const tracePath = resolveTracePath(trace);
       const network = loadTrace(tracePath);
-      return { network, tracePath, prunedOnTheFly: needsPruning(network) };
+      const prunedOnTheFly = needsPruning(network);
+      return {
+        network,
+        tracePath,
+        prunedOnTheFly,
+        weights: pruningWeights(network, options.seed, prunedOnTheFly),
+      };
     });
     const config = resolvedConfig({
       command: 'compare',

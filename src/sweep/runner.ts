@@ -65,7 +65,7 @@ export interface SweepBackend {
    * Load and validate a trace (an InputError when it does not resolve or is malformed), and say
    * whether it needs pruning (unpruned 3x3 layers), the only thing the `pattern.*` keys steer.
    */
-  checkTrace(trace: string): { needsPruning: boolean };
+  checkTrace(trace: string): { needsPruning: boolean; trainedWeights?: string };
   /** Throw an InputError when no mapper has this name. */
   checkMapping(name: string): void;
   simulationKey(arch: Arch, options?: { pruning: boolean }): string;
@@ -122,6 +122,10 @@ export async function runSweep(
     backend,
   );
   warnPatternAxesWithoutEffect(axes, traceInfo, log);
+  // Which weights the on-the-fly pruning uses (run and compare record it in config.resolved.json).
+  for (const [trace, info] of traceInfo)
+    if (info.trainedWeights)
+      log(`sweep: ${trace}: pruned with the trained weights of ${info.trainedWeights}`);
   const myGroups = groups.filter((_, rank) => inShard(rank, shard));
   const mine = myGroups.reduce((n, group) => n + group.length, 0);
 

@@ -4,6 +4,6 @@
  * change of those modules' names touches one file.
  */
 export { simulate, reprice, simulationKey } from '../sim/simulate.ts';
-export { prepareNetwork, needsPruning, resolvedConfig } from '../sim/setup.ts';
+export { prepareNetwork, needsPruning, pruningWeights, resolvedConfig } from '../sim/setup.ts';
 export { loadTrace, resolveTracePath } from '../workload/trace.ts';
 export { getMapper } from '../mapping/registry.ts';

@@ -167,19 +167,63 @@ export function inferLayer(
       if (ceil) layer.ceilMode = true;
       break;
     }
-    case 'add': {
+    case 'add':
+    case 'mul': {
       if (producerShapes.length < 2)
-        throw new InputError(source, where('inputs'), 'an add layer sums two or more producers');
-      const first = producerShapes[0];
+        throw new InputError(source, where('inputs'), `an ${spec.type} layer combines two or more producers`);
+      // The map is the largest producer; [C, 1, 1] producers (a per-channel vector) broadcast over it.
+      const full = producerShapes.reduce((a, b) => (b[1] * b[2] > a[1] * a[2] ? b : a));
       producerShapes.forEach((s, i) => {
-        if (!sameShape(s, first))
+        const broadcast = s[0] === full[0] && s[1] === 1 && s[2] === 1;
+        if (!sameShape(s, full) && !broadcast)
           throw new InputError(
             source,
             where('inputs'),
-            `'${inputs[i]}' has shape ${show(s)}, '${inputs[0]}' has ${show(first)}`,
+            `'${inputs[i]}' has shape ${show(s)}, '${inputs[producerShapes.indexOf(full)]}' has ${show(full)} (only equal shapes or a [C, 1, 1] vector combine)`,
           );
       });
-      layer = { ...base, type: 'add', inShape: first, outShape: first };
+      layer = { ...base, type: spec.type, inShape: full, outShape: full };
+      break;
+    }
+    case 'resize': {
+      const inShape = single();
+      const [sy, sx] = toPair(spec.scale);
+      let channels = inShape[0];
+      if (spec.mode === 'depthToSpace') {
+        if (channels % (sy * sx) !== 0)
+          throw new InputError(
+            source,
+            where('scale'),
+            `depthToSpace by ${sy}x${sx} needs channels divisible by ${sy * sx}, the input has ${channels}`,
+          );
+        channels /= sy * sx;
+      }
+      layer = {
+        ...base,
+        type: 'resize',
+        inShape,
+        outShape: [channels, inShape[1] * sy, inShape[2] * sx],
+        mode: spec.mode,
+        scale: [sy, sx],
+      };
+      break;
+    }
+    case 'slice': {
+      const inShape = single();
+      const [start, end] = spec.channels;
+      if (start >= end || end > inShape[0])
+        throw new InputError(
+          source,
+          where('channels'),
+          `[${start}, ${end}) is not a channel range of the input ${show(inShape)}`,
+        );
+      layer = {
+        ...base,
+        type: 'slice',
+        inShape,
+        outShape: [end - start, inShape[1], inShape[2]],
+        channels: [start, end],
+      };
       break;
     }
     case 'concat': {

@@ -77,13 +77,65 @@ const PoolSchema = z
 const AddSchema = z.object({ ...layerBase, type: z.literal('add') }).strict();
 const ConcatSchema = z.object({ ...layerBase, type: z.literal('concat') }).strict();
 
+const MulSchema = z.object({ ...layerBase, type: z.literal('mul') }).strict();
+const ResizeSchema = z
+  .object({
+    ...layerBase,
+    type: z.literal('resize'),
+    mode: z.enum(['nearest', 'bilinear', 'depthToSpace']),
+    scale: pair(1),
+  })
+  .strict();
+const SliceSchema = z
+  .object({
+    ...layerBase,
+    type: z.literal('slice'),
+    channels: z.tuple([z.number().int().min(0), z.number().int().min(1)]),
+  })
+  .strict();
+
 export const LayerSchema = z.discriminatedUnion('type', [
   ConvSchema,
   FcSchema,
   PoolSchema,
   AddSchema,
   ConcatSchema,
+  MulSchema,
+  ResizeSchema,
+  SliceSchema,
 ]);
+
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/, 'expected a SHA-256 in hex (64 characters)');
+
+/** The model a trace was imported from: path relative to the trace file's folder, and its hash. */
+export const SourceSchema = z.object({ format: z.literal('onnx'), path: z.string().min(1), sha256 }).strict();
+
+/** One weight layer's captured input in the sidecar file (codes in CHW order, docs/traces.md). */
+export const ActivationLayerSchema = z
+  .object({
+    layer: z.string().min(1),
+    shape: shape,
+    bits: z.number().int().min(1).max(16),
+    scale: z.number().positive(),
+    signed: z.boolean(),
+    /** Byte offset of the layer's codes in the sidecar file. */
+    offset: z.number().int().min(0),
+  })
+  .strict();
+
+/**
+ * Captured activations (`ousim capture`): a sidecar file of codes, one byte per value for up to 8 bits
+ * (two bytes, little-endian, for 9 to 16), referenced by path relative to the trace and its hash.
+ */
+export const ActivationsSchema = z
+  .object({
+    file: z.string().min(1),
+    sha256,
+    /** Free text: the input image or tensor, its preprocessing, the quantisation scheme. */
+    input: z.string().optional(),
+    layers: z.array(ActivationLayerSchema).min(1),
+  })
+  .strict();
 
 export const TraceSchema = z
   .object({
@@ -92,11 +144,14 @@ export const TraceSchema = z
     name: z.string().min(1),
     description: z.string().optional(),
     inputShape: shape,
+    source: SourceSchema.optional(),
     layers: z.array(LayerSchema).min(1),
+    activations: ActivationsSchema.optional(),
   })
   .strict();
 
 export type TraceFile = z.input<typeof TraceSchema>;
+export type ActivationsSpec = z.input<typeof ActivationsSchema>;
 export type LayerSpec = z.input<typeof LayerSchema>;
 export type ParsedLayerSpec = z.output<typeof LayerSchema>;
 export type ParsedTrace = z.output<typeof TraceSchema>;

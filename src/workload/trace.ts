@@ -10,9 +10,17 @@ import { issuePath } from '../config/validate.ts';
 import { jsonNamesIn } from '../util/json-files.ts';
 import { InputError } from '../util/errors.ts';
 import { projectRoot } from '../util/paths.ts';
+import { decodeActivations, encodeActivations } from './activation-file.ts';
+import { pathForTrace, pathFromTrace } from './file-ref.ts';
 import { checkPruning, decodeKernelPattern, encodeKernelPattern } from './masks.ts';
 import { inferLayer } from './shapes.ts';
-import { TRACE_FORMAT, TRACE_VERSION, TraceSchema, type LayerSpec } from './trace-format.ts';
+import {
+  TRACE_FORMAT,
+  TRACE_VERSION,
+  TraceSchema,
+  type ActivationsSpec,
+  type LayerSpec,
+} from './trace-format.ts';
 import type { Layer, Network, Shape3 } from './types.ts';
 
 /** Folder of the shipped traces (the zoo). */
@@ -89,6 +97,14 @@ export function parseTrace(document: unknown, source: string): Network {
   });
   const network: Network = { name: doc.name, inputShape: doc.inputShape, layers };
   if (doc.description !== undefined) network.description = doc.description;
+  // Paths in the file are relative to the trace's folder; in memory they are absolute.
+  if (doc.source) network.source = { ...doc.source, path: pathFromTrace(doc.source.path, source) };
+  if (doc.activations) {
+    const path = pathFromTrace(doc.activations.file, source);
+    network.activations = decodeActivations(doc.activations, path, network, source);
+    network.activationsFile = { path, sha256: doc.activations.sha256 };
+    if (doc.activations.input !== undefined) network.activationsInput = doc.activations.input;
+  }
   return network;
 }
 
@@ -166,6 +182,12 @@ function layerSpec(layer: Layer, previous: string): LayerSpec {
       };
     case 'add':
       return { ...head, type: 'add', ...tail };
+    case 'mul':
+      return { ...head, type: 'mul', ...tail };
+    case 'resize':
+      return { ...head, type: 'resize', mode: layer.mode, scale: [...layer.scale], ...tail };
+    case 'slice':
+      return { ...head, type: 'slice', channels: [...layer.channels], ...tail };
     case 'concat':
       return { ...head, type: 'concat', ...tail };
   }
@@ -173,9 +195,12 @@ function layerSpec(layer: Layer, previous: string): LayerSpec {
 
 /**
  * The trace file text of a network: deterministic (fixed key order, one layer per line so that
- * diffs stay readable), ending with a newline.
+ * diffs stay readable), ending with a newline. `dir` is the folder the trace is written to: the
+ * source model and activations file are referred to relative to it (absolute when it is not given).
+ * The activations sidecar itself is written by whoever writes the trace (`ousim capture`).
  */
-export function writeTrace(network: Network): string {
+export function writeTrace(network: Network, dir?: string): string {
+  const refPath = (path: string) => (dir === undefined ? path : pathForTrace(path, dir));
   const head: string[] = [
     `  "format": ${JSON.stringify(TRACE_FORMAT)}`,
     `  "version": ${TRACE_VERSION}`,
@@ -183,6 +208,10 @@ export function writeTrace(network: Network): string {
   ];
   if (network.description !== undefined) head.push(`  "description": ${JSON.stringify(network.description)}`);
   head.push(`  "inputShape": ${JSON.stringify(network.inputShape)}`);
+  if (network.source) {
+    const { format, path, sha256 } = network.source;
+    head.push(`  "source": ${JSON.stringify({ format, path: refPath(path), sha256 })}`);
+  }
   const layers = network.layers.map((layer, i) => {
     // Key order: name, type, inputs, then the layer's own fields.
     const { name, type, inputs, ...rest } = layerSpec(
@@ -191,5 +220,27 @@ export function writeTrace(network: Network): string {
     );
     return `    ${JSON.stringify({ name, type, ...(inputs ? { inputs } : {}), ...rest })}`;
   });
-  return `{\n${head.join(',\n')},\n  "layers": [\n${layers.join(',\n')}\n  ]\n}\n`;
+  let tail = '';
+  if (network.activations && network.activationsFile) {
+    const { layers: entries } = activationLayout(network);
+    const activations: ActivationsSpec = {
+      file: refPath(network.activationsFile.path),
+      sha256: network.activationsFile.sha256,
+      ...(network.activationsInput !== undefined ? { input: network.activationsInput } : {}),
+      layers: entries,
+    };
+    const { layers: list, ...rest } = activations;
+    const fields = Object.entries(rest).map(([k, v]) => `    ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+    const rows = list.map((entry) => `      ${JSON.stringify(entry)}`);
+    tail = `,\n  "activations": {\n${fields.join(',\n')},\n    "layers": [\n${rows.join(',\n')}\n    ]\n  }`;
+  }
+  return `{\n${head.join(',\n')},\n  "layers": [\n${layers.join(',\n')}\n  ]${tail}\n}\n`;
+}
+
+/** The sidecar layout of a network's activations (layers in trace order). */
+export function activationLayout(network: Network): ReturnType<typeof encodeActivations> {
+  return encodeActivations(
+    network.activations ?? new Map(),
+    network.layers.map((l) => l.name),
+  );
 }

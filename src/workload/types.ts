@@ -68,7 +68,7 @@ export interface PoolLayer extends LayerBase {
   ceilMode?: boolean;
 }
 
-/** Element-wise sum of two or more producers (residual connection). */
+/** Element-wise sum of two or more producers (residual connection); [C, 1, 1] producers broadcast. */
 export interface AddLayer extends LayerBase {
   type: 'add';
 }
@@ -78,7 +78,33 @@ export interface ConcatLayer extends LayerBase {
   type: 'concat';
 }
 
-export type Layer = ConvLayer | FcLayer | PoolLayer | AddLayer | ConcatLayer;
+/**
+ * Element-wise product of two producers (squeeze-excitation's channel scale, gating). A producer of
+ * shape [C, 1, 1] is broadcast over the other's map.
+ */
+export interface MulLayer extends LayerBase {
+  type: 'mul';
+}
+
+/**
+ * A map enlarged by whole factors `scale` = [sy, sx]: `nearest` copies the input value, `bilinear`
+ * interpolates its 2x2 neighbours, `depthToSpace` moves channel groups into space (input
+ * [C * sy * sx, H, W] -> [C, H * sy, W * sx]: the scatter of a transposed convolution, docs/traces.md).
+ */
+export interface ResizeLayer extends LayerBase {
+  type: 'resize';
+  mode: 'nearest' | 'bilinear' | 'depthToSpace';
+  scale: [sy: number, sx: number];
+}
+
+/** The channel range [start, end) of the producer (ONNX Split / Slice along channels). */
+export interface SliceLayer extends LayerBase {
+  type: 'slice';
+  channels: [start: number, end: number];
+}
+
+export type Layer =
+  ConvLayer | FcLayer | PoolLayer | AddLayer | ConcatLayer | MulLayer | ResizeLayer | SliceLayer;
 
 /** Layers whose weights live on crossbars. */
 export type WeightLayer = ConvLayer | FcLayer;
@@ -93,6 +119,24 @@ export interface Network {
   layers: Layer[];
   /** Captured input activations of the weight layers, when the trace carries them (activations.ts). */
   activations?: ActivationSet;
+  /** The model file the trace was imported from, when it carries weights (docs/traces.md "source"). */
+  source?: TraceSource;
+  /** The sidecar file the activations were read from (docs/traces.md "activations"). */
+  activationsFile?: FileRef;
+  /** What the activations were captured from (free text: input file, preprocessing, quantisation). */
+  activationsInput?: string;
+}
+
+/** A file a trace refers to: absolute path in memory (relative to the trace in the file) and its hash. */
+export interface FileRef {
+  path: string;
+  /** SHA-256 of the file's bytes, hex: a changed or different file is detected. */
+  sha256: string;
+}
+
+/** Where a trace came from: an ONNX model whose initializers are the trained weights. */
+export interface TraceSource extends FileRef {
+  format: 'onnx';
 }
 
 export function isWeightLayer(layer: Layer): layer is WeightLayer {

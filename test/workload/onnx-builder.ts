@@ -38,6 +38,28 @@ export class OnnxBuilder {
     return name;
   }
 
+  /** A float32 tensor held by a Constant node, as Paddle2ONNX stores weights; returns its output. */
+  constant(name: string, dims: number[], data: ArrayLike<number>): string {
+    const t = { name, dims, data_type: 1, raw_data: new Uint8Array(Float32Array.from(data).buffer) };
+    this.nodes.push({
+      name: `${name}_Constant`,
+      op_type: 'Constant',
+      input: [],
+      output: [name],
+      attribute: [{ name: 'value', type: 4, t }],
+    });
+    return name;
+  }
+
+  /** An int64 constant initializer (pads, split sizes, slice bounds). */
+  int64(name: string, values: number[]): string {
+    const raw = new Uint8Array(values.length * 8);
+    const view = new DataView(raw.buffer);
+    values.forEach((v, i) => view.setBigInt64(i * 8, BigInt(v), true));
+    this.initializers.push({ name, dims: [values.length], data_type: 7, raw_data: raw });
+    return name;
+  }
+
   node(
     opType: string,
     name: string,

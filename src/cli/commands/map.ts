@@ -95,6 +95,8 @@ export const mapCommand: CommandModule<object, MapArgs> = {
     const traces = splitList(args.trace);
     if (traces.length === 0) throw new InputError('--trace', '', 'name at least one network');
     for (const trace of traces) {
+      // Dense placement ignores the masks; pattern prunes an unpruned trace with its source model's
+      // trained weights when it remembers one, as run and compare do (api/index.ts).
       const mapped = map(trace, arch, { ...options, mapping: args.mapping, seed: args.seed });
       layerRows.push(...mapped.layers);
       summaries.push(mapped.summary);

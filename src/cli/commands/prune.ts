@@ -6,7 +6,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { loadArch, loadTrace, prune, writeTrace } from '../../api/index.ts';
 import { OutputFolder } from '../../output/atomic.ts';
-import { patternStatsCsv } from '../../workload/pattern-stats.ts';
+import { PATTERN_HISTOGRAM_CSV, patternHistogramCsv, patternStatsCsv } from '../../workload/pattern-stats.ts';
 import { withArchOptions, type ArchArgs } from '../options.ts';
 
 interface PruneArgs extends ArchArgs {
@@ -29,12 +29,13 @@ export const pruneCommand: CommandModule<object, PruneArgs> = {
         type: 'string',
         describe:
           'real weights: an ONNX model (Conv initializers, float32/float64) or a folder of <layer name>.npy ' +
-          'files shaped [cout, cin/groups, kh, kw]; default: seeded synthetic He-normal weights (--seed)',
+          'files shaped [cout, cin/groups, kh, kw]; default: the trained weights of the model the trace was ' +
+          'imported from (its `source`), else seeded synthetic He-normal weights (--seed)',
       })
       .option('out', {
         type: 'string',
         default: 'pruned',
-        describe: 'output folder (written atomically): trace.json and patterns.csv',
+        describe: 'output folder (written atomically): trace.json, patterns.csv and pattern-histogram.csv',
       })
       .example('$0 prune --trace vgg16-cifar10 --set pattern.count=6 --seed 2 --out out/vgg16-p6', '')
       .epilogue(
@@ -45,11 +46,13 @@ export const pruneCommand: CommandModule<object, PruneArgs> = {
   handler: (args) => {
     const arch = loadArch(args.arch, args.set);
     const network = loadTrace(args.trace);
+    // Default weights: the trained ones of the model the trace was imported from, if it remembers one
+    // (given by name, so that a missing or changed model is reported against the trace file).
     const {
       network: pruned,
       stats,
       weights,
-    } = prune(network, arch, { seed: args.seed, weights: args.weights });
+    } = prune(args.trace, arch, { seed: args.seed, weights: args.weights });
     const { size, count, connectivity } = arch.pattern;
     const note =
       `pruned by ousim: pattern.size ${size}, pattern.count ${count}, pattern.connectivity ${connectivity}, ` +
@@ -60,8 +63,9 @@ export const pruneCommand: CommandModule<object, PruneArgs> = {
 
     const out = new OutputFolder(args.out);
     try {
-      out.write('trace.json', writeTrace(pruned));
+      out.write('trace.json', writeTrace(pruned, out.out));
       out.write('patterns.csv', patternStatsCsv(stats));
+      out.write(PATTERN_HISTOGRAM_CSV, patternHistogramCsv(stats));
       out.commit();
     } catch (error) {
       out.discard();

@@ -28,6 +28,7 @@ export interface OnnxTensor {
   rawData: Uint8Array;
   floatData: number[];
   doubleData: number[];
+  int64Data: number[];
   /** The data lives in a file beside the model (not supported for weights). */
   external: boolean;
 }
@@ -60,6 +61,8 @@ export interface OnnxGraph {
   nodes: OnnxNode[];
   initializers: Map<string, OnnxTensor>;
   inputs: OnnxValue[];
+  /** Names of the graph outputs. */
+  outputs: string[];
   valueInfo: Map<string, OnnxValue>;
 }
 
@@ -79,6 +82,7 @@ interface RawTensor {
   raw_data?: Uint8Array;
   float_data?: number[];
   double_data?: number[];
+  int64_data?: unknown[];
   data_location?: number;
 }
 interface RawAttribute {
@@ -88,6 +92,7 @@ interface RawAttribute {
   s?: Uint8Array;
   ints?: unknown[];
   floats?: number[];
+  t?: RawTensor | null;
 }
 interface RawValue {
   name?: string;
@@ -104,6 +109,7 @@ interface RawGraph {
   }[];
   initializer?: RawTensor[];
   input?: RawValue[];
+  output?: RawValue[];
   value_info?: RawValue[];
 }
 
@@ -115,13 +121,15 @@ function tensorOf(t: RawTensor): OnnxTensor {
     rawData: t.raw_data ?? new Uint8Array(0),
     floatData: t.float_data ?? [],
     doubleData: t.double_data ?? [],
+    int64Data: (t.int64_data ?? []).map(num),
     external: t.data_location === EXTERNAL_DATA,
   };
 }
 
 function valueOf(v: RawValue): OnnxValue {
+  // A symbolic dim ('batch', 'height') is kept as its name; protobufjs reads an unset dim_value as 0.
   const dims = v.type?.tensor_type?.shape?.dim?.map((d) =>
-    d.dim_value !== undefined && d.dim_value !== null ? num(d.dim_value) : (d.dim_param ?? -1),
+    d.dim_param ? d.dim_param : d.dim_value !== undefined && d.dim_value !== null ? num(d.dim_value) : -1,
   );
   return { name: v.name ?? '', dims };
 }
@@ -160,11 +168,20 @@ export function decodeOnnx(bytes: Uint8Array, source: string): OnnxGraph {
       attributes,
     };
   });
+  const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', tensorOf(t)]));
+  // Exporters such as Paddle2ONNX keep every weight in a Constant node instead of an initializer:
+  // its tensor is the same parameter, under the node's output name.
+  for (const n of graph.node) {
+    if (n.op_type !== 'Constant' || !n.output?.[0] || initializers.has(n.output[0])) continue;
+    const value = n.attribute?.find((a) => a.name === 'value')?.t;
+    if (value) initializers.set(n.output[0], { ...tensorOf(value), name: n.output[0] });
+  }
   return {
     name: graph.name ?? '',
     nodes,
-    initializers: new Map((graph.initializer ?? []).map((t) => [t.name ?? '', tensorOf(t)])),
+    initializers,
     inputs: (graph.input ?? []).map(valueOf),
+    outputs: (graph.output ?? []).map((v) => v.name ?? ''),
     valueInfo: new Map((graph.value_info ?? []).map((v) => [v.name ?? '', valueOf(v)])),
   };
 }
@@ -207,6 +224,32 @@ export function tensorValues(tensor: OnnxTensor, source: string): Float32Array |
       `holds ${values.length} values, its dims [${tensor.dims.join(', ')}] need ${count}`,
     );
   return values;
+}
+
+export const ONNX_INT64 = 7;
+
+/**
+ * The values of a small constant (shape arithmetic, scales, pads): int64 or float tensors, as
+ * numbers. Undefined when the tensor holds no data.
+ */
+export function constantValues(tensor: OnnxTensor): number[] | undefined {
+  if (tensor.external) return undefined;
+  if (tensor.dataType === ONNX_INT64) {
+    if (tensor.int64Data.length) return tensor.int64Data;
+    if (tensor.rawData.length % 8 !== 0 || tensor.rawData.length === 0) return undefined;
+    const view = new DataView(tensor.rawData.buffer, tensor.rawData.byteOffset, tensor.rawData.byteLength);
+    return Array.from({ length: tensor.rawData.length / 8 }, (_, i) => Number(view.getBigInt64(i * 8, true)));
+  }
+  if (tensor.dataType === ONNX_FLOAT || tensor.dataType === ONNX_DOUBLE) {
+    if (tensor.rawData.length) {
+      const width = tensor.dataType === ONNX_FLOAT ? 4 : 8;
+      if (tensor.rawData.length % width !== 0) return undefined;
+      return Array.from(littleEndian(tensor.rawData, width, '', ''));
+    }
+    const values = tensor.dataType === ONNX_FLOAT ? tensor.floatData : tensor.doubleData;
+    return values.length ? values : undefined;
+  }
+  return undefined;
 }
 
 /** Copy little-endian IEEE floats out of a byte buffer (which may be unaligned). */
