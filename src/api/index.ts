@@ -199,7 +199,9 @@ function prepared(input: NetworkInput, arch: Arch, mapping: string, seed: number
   const prune = mapping !== 'dense' && needsPruning(network);
   return {
     // Trained weights when the trace remembers the model it came from, synthetic ones otherwise.
-    network: prune ? pruneNetwork(network, arch.pattern, seed, traceWeights(network, tracePath)).network : network,
+    network: prune
+      ? pruneNetwork(network, arch.pattern, seed, traceWeights(network, tracePath)).network
+      : network,
     tracePath,
     prunedOnTheFly: prune,
     weights: pruningWeights(network, seed, prune),
