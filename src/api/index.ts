@@ -16,6 +16,7 @@ import { readCsvFile, toCsv, type CsvRow, type CsvValue } from '../output/csv-te
 import { needsPruning, pruningWeights, resolvedConfig } from '../sim/setup.ts';
 import { reprice as repriceResult, simulate as simulateRequest, simulationKey } from '../sim/simulate.ts';
 import type { Fidelity, RunResult } from '../sim/types.ts';
+import type { FigureName, FigureOutcome } from '../figures/make.ts';
 import { createBackend, defaultJobs } from '../sweep/backend.ts';
 import { DEFAULT_COMPARE_TRACES, runCompare, type CompareOutcome } from '../sweep/compare.ts';
 import { mergeSweeps, type MergeReport } from '../sweep/merge.ts';
@@ -38,6 +39,7 @@ import { basename, extname, join, resolve } from 'node:path';
 export { InputError, OUSIM_VERSION as version, writeTrace };
 export type {
   Arch,
+  FigureOutcome,
   Override,
   CompareRow,
   CsvRow,
@@ -480,6 +482,25 @@ export async function report(inDir: string, out: string): Promise<string> {
   // Loaded on demand: the figures pull in vega and resvg, which the other functions do not need.
   const { writeReport } = await import('../report/html.ts');
   return writeReport(inDir, out);
+}
+
+/**
+ * SVG (and PNG unless `png: false`) of every figure the CSVs in `inDir` support, into `outDir`
+ * (`ousim figures`): one outcome per figure, with the files written or why it was skipped.
+ */
+export async function figures(
+  inDir: string,
+  outDir: string,
+  options: { only?: readonly string[]; png?: boolean } = {},
+): Promise<FigureOutcome[]> {
+  // Loaded on demand, as report(): vega and resvg are only needed here.
+  const { FIGURES, makeFigures } = await import('../figures/make.ts');
+  const names: readonly string[] = FIGURES.map((f) => f.name);
+  const unknown = options.only?.find((name) => !names.includes(name));
+  if (unknown)
+    throw new InputError('--only', '', `unknown figure '${unknown}' (figures: ${names.join(', ')})`);
+  const only = options.only && options.only.length > 0 ? (options.only as FigureName[]) : undefined;
+  return makeFigures(inDir, outDir, { only, png: options.png ?? true });
 }
 
 /** CSV text of rows (the writers' own formatting: equal rows, equal bytes). */

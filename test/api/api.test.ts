@@ -77,6 +77,27 @@ describe('api', function () {
     for (const [call, message] of cases) expect(call).to.throw(api.InputError, message);
   });
 
+  it('figures draws what `ousim figures` draws from a run folder, and refuses an unknown figure', async () => {
+    const run = join(dir, 'fig-run');
+    api.writeRun(run, api.simulate('tiny', api.loadArch('paper'), { mapping: 'pattern' }));
+    const outcomes = await api.figures(run, join(dir, 'fig-api'), { png: false });
+    const cli = ousim(['figures', '--in', run, '--out', join(dir, 'fig-cli'), '--no-png']);
+    expect(cli.status, cli.stderr).to.equal(0);
+    const drawn = outcomes.filter((o) => !o.skipped);
+    expect(drawn.length).to.be.greaterThan(0);
+    for (const o of drawn)
+      for (const file of o.files) {
+        const name = file.slice(file.lastIndexOf('/') + 1);
+        expect(readFileSync(file, 'utf8')).to.equal(readFileSync(join(dir, 'fig-cli', name), 'utf8'));
+      }
+    let error: unknown;
+    await api
+      .figures(run, join(dir, 'fig-bad'), { only: ['no-such-figure'] })
+      .catch((e: unknown) => (error = e));
+    expect(error).to.be.instanceOf(api.InputError);
+    expect(existsSync(join(dir, 'fig-bad'))).to.equal(false);
+  });
+
   it('sweep refuses a bad shard before writing anything', async () => {
     const out = join(dir, 'sweep-bad');
     let error: unknown;

@@ -4,9 +4,8 @@
  */
 import { splitList } from '../options.ts';
 import type { Argv, CommandModule } from 'yargs';
-import { FIGURES, makeFigures, type FigureName } from '../../figures/make.ts';
+import { FIGURES } from '../../figures/make.ts';
 import { systemFontsRender } from '../../figures/render.ts';
-import { InputError } from '../../util/errors.ts';
 
 interface FiguresArgs {
   in: string;
@@ -42,19 +41,13 @@ export const figuresCommand: CommandModule<object, FiguresArgs> = {
       ) as unknown as Argv<FiguresArgs>,
   handler: async (args) => {
     const only = splitList(args.only);
-    const unknown = only.find((name) => !NAMES.includes(name));
-    if (unknown)
-      throw new InputError('--only', '', `unknown figure '${unknown}' (figures: ${NAMES.join(', ')})`);
     if (args.png && !systemFontsRender())
       process.stderr.write(
         'ousim figures: resvg found no system font, so PNGs will have no text (the SVGs are fine); ' +
           'install a font package such as fonts-dejavu-core\n',
       );
-    const out = args.out ?? `${args.in}/figures`;
-    const outcomes = await makeFigures(args.in, out, {
-      only: only.length > 0 ? (only as FigureName[]) : undefined,
-      png: args.png,
-    });
+    const { figures } = await import('../../api/index.ts');
+    const outcomes = await figures(args.in, args.out ?? `${args.in}/figures`, { only, png: args.png });
     for (const o of outcomes) {
       if (o.skipped) process.stderr.write(`ousim figures: skipped ${o.name}: ${o.skipped}\n`);
       else process.stdout.write(`${o.files.join('\n')}\n`);

@@ -38,6 +38,7 @@ const mergeCommand: CommandModule<object, { folders: string[]; out: string }> = 
       })
       .example('$0 sweep merge results/sweep-shard-* --out results/sweep', ''),
   handler: (args) => {
+    // The API's mergeSweep is this same function; called directly so that merging does not load the simulator.
     const report = mergeSweeps(args.folders, args.out);
     const complete = report.missing.length === 0;
     process.stdout.write(
