@@ -13,7 +13,7 @@ import { PACKINGS } from '../../src/mapping/pattern/packings.ts';
 import { LayerActivity, emptyWork } from '../../src/sim/activity.ts';
 import type { LayerActivations } from '../../src/workload/activations.ts';
 import { rowGroupPlans } from '../sim/row-groups.ts';
-import { convLayer, fcLayer, randInt, rng, testArch } from './helpers.ts';
+import { convLayer, fcLayer, groupedChannels, randInt, rng, testArch } from './helpers.ts';
 
 const timing = { readCycles: 4, adcCycles: 1, adcs: 1, shiftAddCycles: 1 };
 
@@ -48,9 +48,7 @@ describe('functional check through the data-driven OUs', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const r = rng(c.seed);
-        const groups = c.groups === 'depthwise' ? c.cin : c.groups;
-        const cin = c.groups === 2 ? c.cin * 2 : c.cin;
-        const cout = c.groups === 'depthwise' ? c.cin : c.groups === 2 ? c.cout * 2 : c.cout;
+        const { groups, cin, cout } = groupedChannels(c);
         const kernel = Math.min(c.kernel, c.size);
         const layer = convLayer(r, {
           cin,
