@@ -15,6 +15,33 @@ function csvOf(result: RunResult): string {
   return toCsv(summary) + toCsv(layerRows([result]));
 }
 
+/**
+ * The arch settings both random-arch properties draw: a square crossbar with the OU clipped to it,
+ * ADCs per crossbar, DAC bits, read latency and crossbars per PE, on a 2x2 mesh.
+ */
+function drawnSettings(p: {
+  crossbar: number;
+  ouRows: number;
+  ouCols: number;
+  adcs: number;
+  dacBits: number;
+  readNs: number;
+  crossbarsPerPe: number;
+}): string[] {
+  return [
+    `crossbar.rows=${p.crossbar}`,
+    `crossbar.cols=${p.crossbar}`,
+    `ou.rows=${Math.min(p.ouRows, p.crossbar)}`,
+    `ou.cols=${Math.min(p.ouCols, p.crossbar)}`,
+    `adc.perCrossbar=${p.adcs}`,
+    `dac.bits=${p.dacBits}`,
+    `crossbar.readLatencyNs=${p.readNs}`,
+    `chip.crossbarsPerPe=${p.crossbarsPerPe}`,
+    'chip.meshX=2',
+    'chip.meshY=2',
+  ];
+}
+
 /** Every registered mapper: a new one is held to the fidelity contract the moment it is registered. */
 const mappers = listMappers();
 
@@ -57,19 +84,10 @@ describe('ou and fast fidelity', () => {
         }),
         (p) => {
           const a = arch(
-            `crossbar.rows=${p.crossbar}`,
-            `crossbar.cols=${p.crossbar}`,
-            `ou.rows=${Math.min(p.ouRows, p.crossbar)}`,
-            `ou.cols=${Math.min(p.ouCols, p.crossbar)}`,
-            `adc.perCrossbar=${p.adcs}`,
+            ...drawnSettings(p),
             `crossbar.cellBits=${p.cellBits}`,
-            `dac.bits=${p.dacBits}`,
-            `crossbar.readLatencyNs=${p.readNs}`,
             `adc.latencyNs=${p.adcNs}`,
             `chip.pesPerTile=${p.pesPerTile}`,
-            `chip.crossbarsPerPe=${p.crossbarsPerPe}`,
-            'chip.meshX=2',
-            'chip.meshY=2',
           );
           const network = zooNetwork('tiny', a);
           const ou = run(network, a, p.mapper, 'ou', 1, p.replicationBudget, p.images);
@@ -142,18 +160,9 @@ describe('ou and fast fidelity with captured activations (data-driven)', () => {
         }),
         (p) => {
           const a = arch(
+            ...drawnSettings(p),
             'sparsity.skipZeroRows=true',
-            `crossbar.rows=${p.crossbar}`,
-            `crossbar.cols=${p.crossbar}`,
-            `ou.rows=${Math.min(p.ouRows, p.crossbar)}`,
-            `ou.cols=${Math.min(p.ouCols, p.crossbar)}`,
-            `adc.perCrossbar=${p.adcs}`,
-            `dac.bits=${p.dacBits}`,
             `precision.inputBits=${p.inputBits}`,
-            `crossbar.readLatencyNs=${p.readNs}`,
-            `chip.crossbarsPerPe=${p.crossbarsPerPe}`,
-            'chip.meshX=2',
-            'chip.meshY=2',
           );
           const network = withActivations(zooNetwork('tiny', a), p.zero, p.captureBits, p.seed, p.signed);
           const ou = run(network, a, p.mapper, 'ou', 1, p.replicationBudget);
