@@ -204,16 +204,7 @@ export class OuController extends Component {
     }
     const rows = this.plan.ouRows[this.step];
     const cols = this.plan.ouCols[this.step];
-    const c = this.counts;
-    if (this.step === 0) {
-      // Index look-ups and input selection happen once per input slice.
-      c.indexLookups += this.plan.indexLookupsPerSlice;
-      c.muxSelects += this.plan.muxSelectsPerSlice;
-    }
-    c.ouSteps += 1;
-    c.dacDrives += rows;
-    c.cellReads += rows * cols;
-    c.sampleHolds += cols;
+    this.countRead(rows, cols, this.step === 0);
     this.front = 'reading';
     this.heldStep = this.step;
     // Advance the walk now; the held step remembers what is in flight.
@@ -225,6 +216,20 @@ export class OuController extends Component {
     this.heldIsLast = this.slice === this.slices;
     if (this.heldIsLast) this.step = -1;
     this.sim.schedule(this.readDone, this.now + this.timing.readCycles);
+  }
+
+  /** The actions of one OU read, `rows` wordlines by `cols` bitlines; `sliceStart`: the slice's first read. */
+  private countRead(rows: number, cols: number, sliceStart: boolean): void {
+    const c = this.counts;
+    if (sliceStart) {
+      // Index look-ups and input selection happen once per input slice.
+      c.indexLookups += this.plan.indexLookupsPerSlice;
+      c.muxSelects += this.plan.muxSelectsPerSlice;
+    }
+    c.ouSteps += 1;
+    c.dacDrives += rows;
+    c.cellReads += rows * cols;
+    c.sampleHolds += cols;
   }
 
   private onReadDone(): void {
@@ -281,15 +286,7 @@ export class OuController extends Component {
     const k = this.step;
     const rows = this.runRows[k];
     const cols = this.runCols[k];
-    const c = this.counts;
-    if (this.runFirst[k] === 1) {
-      c.indexLookups += this.plan.indexLookupsPerSlice;
-      c.muxSelects += this.plan.muxSelectsPerSlice;
-    }
-    c.ouSteps += 1;
-    c.dacDrives += rows;
-    c.cellReads += rows * cols;
-    c.sampleHolds += cols;
+    this.countRead(rows, cols, this.runFirst[k] === 1);
     this.stepsRun++;
     this.conversionsRun += cols;
     this.busyCycles += this.runBack[k];

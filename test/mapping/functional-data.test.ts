@@ -12,8 +12,9 @@ import { getMapper, listMappers } from '../../src/mapping/registry.ts';
 import { PACKINGS } from '../../src/mapping/pattern/packings.ts';
 import { LayerActivity, emptyWork } from '../../src/sim/activity.ts';
 import type { LayerActivations } from '../../src/workload/activations.ts';
+import type { ConvLayer } from '../../src/workload/types.ts';
 import { rowGroupPlans } from '../sim/row-groups.ts';
-import { convLayer, fcLayer, randInt, rng, testArch } from './helpers.ts';
+import { convLayer, fcLayer, groupedChannels, randInt, rng, testArch } from './helpers.ts';
 
 const timing = { readCycles: 4, adcCycles: 1, adcs: 1, shiftAddCycles: 1 };
 
@@ -43,14 +44,17 @@ const caseArb = fc.record({
   packing: fc.constantFrom(...PACKINGS.map((p) => p.name)),
 });
 
+/** The layer's input values, all of them non-negative and below 2^bits, as unsigned codes of `bits` bits. */
+function unsignedCodes(layer: ConvLayer, bits: number, input: Int32Array): LayerActivations {
+  return { shape: layer.inShape, bits, scale: 1, signed: false, codes: Uint8Array.from(input) };
+}
+
 describe('functional check through the data-driven OUs', () => {
   it('equals the direct convolution and runs the steps the simulator counts (property)', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const r = rng(c.seed);
-        const groups = c.groups === 'depthwise' ? c.cin : c.groups;
-        const cin = c.groups === 2 ? c.cin * 2 : c.cin;
-        const cout = c.groups === 'depthwise' ? c.cin : c.groups === 2 ? c.cout * 2 : c.cout;
+        const { groups, cin, cout } = groupedChannels(c);
         const kernel = Math.min(c.kernel, c.size);
         const layer = convLayer(r, {
           cin,
@@ -185,13 +189,7 @@ describe('functional check through the data-driven OUs', () => {
     const input = Int32Array.from({ length: 5 * 36 }, () => (r() < 0.4 ? 0 : randInt(r, 1, 15)));
     const sre = getMapper('sre');
     const mapping = sre.mapLayer(layer, arch, {});
-    const act: LayerActivations = {
-      shape: layer.inShape,
-      bits: 4,
-      scale: 1,
-      signed: false,
-      codes: Uint8Array.from(input),
-    };
+    const act = unsignedCodes(layer, 4, input);
     const data = { weights, input };
     const runWith = (layout: ReturnType<typeof sre.layoutLayer>, plans = mapping.crossbars) =>
       mappedOutputDataDriven(
@@ -235,13 +233,7 @@ describe('functional check through the data-driven OUs', () => {
     const weights = Int32Array.from({ length: 6 * 4 * 9 }, () => randInt(r, -100, 100));
     const input = Int32Array.from({ length: 4 * 36 }, () => randInt(r, 1, 15));
     const mapping = getMapper('pattern').mapLayer(layer, arch, {});
-    const act: LayerActivations = {
-      shape: layer.inShape,
-      bits: 4,
-      scale: 1,
-      signed: false,
-      codes: Uint8Array.from(input),
-    };
+    const act = unsignedCodes(layer, 4, input);
     const activity = new LayerActivity(layer, act, mapping, arch, timing);
     // A faulty logic: wordline 0 of every crossbar is never driven.
     const faulty = {

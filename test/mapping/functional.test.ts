@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { checkMapping, directOutput } from '../../src/mapping/functional.ts';
 import { getMapper, listMappers } from '../../src/mapping/registry.ts';
 import { PACKINGS } from '../../src/mapping/pattern/packings.ts';
-import { convLayer, fcLayer, randomData, rng, testArch } from './helpers.ts';
+import { convLayer, fcLayer, groupedChannels, randomData, rng, testArch } from './helpers.ts';
 
 const packings = PACKINGS.map((p) => p.name);
 /** Every registered mapper: a new one is checked the moment it is registered. */
@@ -39,9 +39,7 @@ type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
 
 function build(c: Case) {
   const r = rng(c.seed);
-  const groups = c.groups === 'depthwise' ? c.cin : c.groups;
-  const cin = c.groups === 2 ? c.cin * 2 : c.cin;
-  const cout = c.groups === 'depthwise' ? c.cin : c.groups === 2 ? c.cout * 2 : c.cout;
+  const { groups, cin, cout } = groupedChannels(c);
   const layer = convLayer(r, {
     cin,
     cout,

@@ -91,6 +91,17 @@ export interface ConvKnobs {
   pruneProbability?: number;
 }
 
+/**
+ * The channels of a drawn grouping, each group keeping the drawn counts: 2 groups double cin and
+ * cout; 'depthwise' is one group per input channel (cout = cin).
+ */
+export function groupedChannels(c: { cin: number; cout: number; groups: number | 'depthwise' }) {
+  const groups = c.groups === 'depthwise' ? c.cin : c.groups;
+  const cin = c.groups === 2 ? c.cin * 2 : c.cin;
+  const cout = c.groups === 'depthwise' ? c.cin : c.groups === 2 ? c.cout * 2 : c.cout;
+  return { groups, cin, cout };
+}
+
 export function convLayer(r: Rng, k: ConvKnobs, name = 'conv'): ConvLayer {
   const kernel = k.kernel ?? 3;
   const stride = k.stride ?? 1;

@@ -11,7 +11,7 @@ import type { LayerLayout } from '../../src/mapping/layout.ts';
 import { getMapper, listMappers } from '../../src/mapping/registry.ts';
 import { PACKINGS } from '../../src/mapping/pattern/packings.ts';
 import type { CrossbarPlan, LayerMapping } from '../../src/mapping/types.ts';
-import { convLayer, fcLayer, rng, testArch } from './helpers.ts';
+import { convLayer, fcLayer, groupedChannels, rng, testArch } from './helpers.ts';
 
 /** What the layout says, wordline by wordline and step by step, built without plansFromLayout. */
 function expectAgrees(layout: LayerLayout, mapping: LayerMapping, ou: { rows: number; cols: number }): void {
@@ -90,9 +90,7 @@ describe('wordline inputs, OU first rows and row groups agree with the layouts',
           packing: fc.constantFrom(...PACKINGS.map((p) => p.name)),
         }),
         (c) => {
-          const groups = c.groups === 'depthwise' ? c.cin : c.groups;
-          const cin = c.groups === 2 ? c.cin * 2 : c.cin;
-          const cout = c.groups === 'depthwise' ? c.cin : c.groups === 2 ? c.cout * 2 : c.cout;
+          const { groups, cin, cout } = groupedChannels(c);
           const layer = convLayer(rng(c.seed), {
             cin,
             cout,

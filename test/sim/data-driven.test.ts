@@ -24,7 +24,7 @@ import {
 } from '../../src/sim/activity.ts';
 import type { LayerActivations } from '../../src/workload/activations.ts';
 import { syntheticActivations, syntheticMap } from '../../src/workload/synthetic-activations.ts';
-import type { Network, WeightLayer } from '../../src/workload/types.ts';
+import type { ConvLayer, Network, WeightLayer } from '../../src/workload/types.ts';
 import { convLayer, fcLayer, rng, testArch } from '../mapping/helpers.ts';
 import { rowGroupPlans } from './row-groups.ts';
 import { compareRow } from '../../src/sweep/paper.ts';
@@ -342,6 +342,29 @@ function constantActivations(network: Network, code: number): Network {
   return { ...network, activations: set };
 }
 
+/** A 3x3 conv of stride 1 without padding from `input` (of shape `inShape`) to `cout` channels. */
+function unpaddedConv(
+  name: string,
+  input: string,
+  inShape: [number, number, number],
+  cout: number,
+): ConvLayer {
+  const [cin, h, w] = inShape;
+  return {
+    name,
+    type: 'conv',
+    inputs: [input],
+    inShape,
+    outShape: [cout, h - 2, w - 2],
+    cin,
+    cout,
+    kernel: [3, 3],
+    stride: [1, 1],
+    padding: [0, 0],
+    groups: 1,
+  };
+}
+
 describe('data-driven runs', () => {
   const a = arch('sparsity.skipZeroRows=true', 'ou.rows=4');
   const network = zooNetwork('tiny', a);
@@ -352,32 +375,8 @@ describe('data-driven runs', () => {
       name: 'unpadded',
       inputShape: [3, 10, 10],
       layers: [
-        {
-          name: 'c1',
-          type: 'conv',
-          inputs: ['input'],
-          inShape: [3, 10, 10],
-          outShape: [8, 8, 8],
-          cin: 3,
-          cout: 8,
-          kernel: [3, 3],
-          stride: [1, 1],
-          padding: [0, 0],
-          groups: 1,
-        },
-        {
-          name: 'c2',
-          type: 'conv',
-          inputs: ['c1'],
-          inShape: [8, 8, 8],
-          outShape: [16, 6, 6],
-          cin: 8,
-          cout: 16,
-          kernel: [3, 3],
-          stride: [1, 1],
-          padding: [0, 0],
-          groups: 1,
-        },
+        unpaddedConv('c1', 'input', [3, 10, 10], 8),
+        unpaddedConv('c2', 'c1', [8, 8, 8], 16),
         {
           name: 'fc',
           type: 'fc',
@@ -431,17 +430,7 @@ describe('data-driven runs', () => {
     const fcNet: Network = {
       name: 'fc',
       inputShape: [16, 1, 1],
-      layers: [
-        {
-          name: 'fc',
-          type: 'fc',
-          inputs: ['input'],
-          inShape: [16, 1, 1],
-          outShape: [8, 1, 1],
-          inFeatures: 16,
-          outFeatures: 8,
-        },
-      ],
+      layers: [fcLayer(16, 8)],
     };
     const codes = new Uint8Array(16).fill(4);
     const withData = {

@@ -15,6 +15,43 @@ function csvOf(result: RunResult): string {
   return toCsv(summary) + toCsv(layerRows([result]));
 }
 
+/** The draws both random-arch properties share (each draws its own DAC bits); see drawnSettings. */
+const sharedDraws = {
+  ouRows: fc.constantFrom(2, 4, 8, 16),
+  ouCols: fc.constantFrom(2, 4, 8, 16),
+  adcs: fc.integer({ min: 1, max: 4 }),
+  readNs: fc.constantFrom(0.78125, 3.125, 12.5),
+  crossbar: fc.constantFrom(16, 32, 64),
+  crossbarsPerPe: fc.constantFrom(1, 2, 8),
+};
+
+/**
+ * The arch settings both random-arch properties draw: a square crossbar with the OU clipped to it,
+ * ADCs per crossbar, DAC bits, read latency and crossbars per PE, on a 2x2 mesh.
+ */
+function drawnSettings(p: {
+  crossbar: number;
+  ouRows: number;
+  ouCols: number;
+  adcs: number;
+  dacBits: number;
+  readNs: number;
+  crossbarsPerPe: number;
+}): string[] {
+  return [
+    `crossbar.rows=${p.crossbar}`,
+    `crossbar.cols=${p.crossbar}`,
+    `ou.rows=${Math.min(p.ouRows, p.crossbar)}`,
+    `ou.cols=${Math.min(p.ouCols, p.crossbar)}`,
+    `adc.perCrossbar=${p.adcs}`,
+    `dac.bits=${p.dacBits}`,
+    `crossbar.readLatencyNs=${p.readNs}`,
+    `chip.crossbarsPerPe=${p.crossbarsPerPe}`,
+    'chip.meshX=2',
+    'chip.meshY=2',
+  ];
+}
+
 /** Every registered mapper: a new one is held to the fidelity contract the moment it is registered. */
 const mappers = listMappers();
 
@@ -41,35 +78,21 @@ describe('ou and fast fidelity', () => {
     fc.assert(
       fc.property(
         fc.record({
-          ouRows: fc.constantFrom(2, 4, 8, 16),
-          ouCols: fc.constantFrom(2, 4, 8, 16),
-          adcs: fc.integer({ min: 1, max: 4 }),
+          ...sharedDraws,
           cellBits: fc.constantFrom(1, 2, 4),
           dacBits: fc.constantFrom(1, 2),
-          readNs: fc.constantFrom(0.78125, 3.125, 12.5),
           adcNs: fc.constantFrom(0.78125, 1.5625),
-          crossbar: fc.constantFrom(16, 32, 64),
           pesPerTile: fc.constantFrom(1, 2),
-          crossbarsPerPe: fc.constantFrom(1, 2, 8),
           mapper: fc.constantFrom(...mappers),
           replicationBudget: fc.constantFrom(0, 0, 40, 200),
           images: fc.constantFrom(1, 1, 3),
         }),
         (p) => {
           const a = arch(
-            `crossbar.rows=${p.crossbar}`,
-            `crossbar.cols=${p.crossbar}`,
-            `ou.rows=${Math.min(p.ouRows, p.crossbar)}`,
-            `ou.cols=${Math.min(p.ouCols, p.crossbar)}`,
-            `adc.perCrossbar=${p.adcs}`,
+            ...drawnSettings(p),
             `crossbar.cellBits=${p.cellBits}`,
-            `dac.bits=${p.dacBits}`,
-            `crossbar.readLatencyNs=${p.readNs}`,
             `adc.latencyNs=${p.adcNs}`,
             `chip.pesPerTile=${p.pesPerTile}`,
-            `chip.crossbarsPerPe=${p.crossbarsPerPe}`,
-            'chip.meshX=2',
-            'chip.meshY=2',
           );
           const network = zooNetwork('tiny', a);
           const ou = run(network, a, p.mapper, 'ou', 1, p.replicationBudget, p.images);
@@ -125,15 +148,10 @@ describe('ou and fast fidelity with captured activations (data-driven)', () => {
     fc.assert(
       fc.property(
         fc.record({
-          ouRows: fc.constantFrom(2, 4, 8, 16),
-          ouCols: fc.constantFrom(2, 4, 8, 16),
-          adcs: fc.integer({ min: 1, max: 4 }),
+          ...sharedDraws,
           dacBits: fc.constantFrom(1, 2, 3),
           inputBits: fc.constantFrom(4, 6, 8),
           captureBits: fc.constantFrom(4, 8, 10),
-          readNs: fc.constantFrom(0.78125, 3.125, 12.5),
-          crossbar: fc.constantFrom(16, 32, 64),
-          crossbarsPerPe: fc.constantFrom(1, 2, 8),
           zero: fc.constantFrom(0, 0.3, 0.6, 0.9),
           signed: fc.boolean(),
           seed: fc.integer({ min: 1, max: 1000 }),
@@ -142,18 +160,9 @@ describe('ou and fast fidelity with captured activations (data-driven)', () => {
         }),
         (p) => {
           const a = arch(
+            ...drawnSettings(p),
             'sparsity.skipZeroRows=true',
-            `crossbar.rows=${p.crossbar}`,
-            `crossbar.cols=${p.crossbar}`,
-            `ou.rows=${Math.min(p.ouRows, p.crossbar)}`,
-            `ou.cols=${Math.min(p.ouCols, p.crossbar)}`,
-            `adc.perCrossbar=${p.adcs}`,
-            `dac.bits=${p.dacBits}`,
             `precision.inputBits=${p.inputBits}`,
-            `crossbar.readLatencyNs=${p.readNs}`,
-            `chip.crossbarsPerPe=${p.crossbarsPerPe}`,
-            'chip.meshX=2',
-            'chip.meshY=2',
           );
           const network = withActivations(zooNetwork('tiny', a), p.zero, p.captureBits, p.seed, p.signed);
           const ou = run(network, a, p.mapper, 'ou', 1, p.replicationBudget);
