@@ -165,8 +165,9 @@ export const EXACT_WINDOW_IMAGES = 4;
 export const MAX_PERIOD_IMAGES = 512;
 
 /**
- * Takes a snapshot each time an image enters, compares it with the previous one and, when they
- * match, jumps (`fastForward`) or only records the period (a full simulation, for comparison).
+ * Takes a snapshot each time an image enters, compares it with the last few (a longer period: with the
+ * one its hash points to, one period later) and, when two match exactly, jumps (`fastForward`) or only
+ * records the period (a full simulation, for comparison).
  */
 export class StreamProbe {
   /** The last snapshots, oldest first. */
