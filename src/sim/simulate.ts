@@ -132,6 +132,7 @@ export function simulate(request: RunRequest): RunResult {
               Math.max(...unitList.map((u) => (u.positionsStarted - image * u.positions) / u.positions)),
           },
           request.fastForward ?? true,
+          request.steadyStateWindow,
         )
       : undefined;
   let entered = -1;

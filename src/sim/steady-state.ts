@@ -98,6 +98,33 @@ export function sameState(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
+/**
+ * A 64-bit hash of a snapshot (two 32-bit FNV-1a-style lanes over the values' float64 bits) and its
+ * length. Only a hint: a match is always confirmed by comparing the states exactly.
+ */
+function stateHash(values: readonly number[]): string {
+  const bits = hashScratch(values.length);
+  bits.f64.set(values);
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  const words = bits.u32;
+  for (let i = 0; i < 2 * values.length; i++) {
+    const x = words[i];
+    a = Math.imul(a ^ x, 0x01000193);
+    b = Math.imul(b ^ x, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return `${values.length}:${a >>> 0}:${b >>> 0}`;
+}
+
+let scratch = { f64: new Float64Array(0), u32: new Uint32Array(0) };
+function hashScratch(n: number): { f64: Float64Array; u32: Uint32Array } {
+  if (scratch.f64.length < n) {
+    const f64 = new Float64Array(n);
+    scratch = { f64, u32: new Uint32Array(f64.buffer) };
+  }
+  return scratch;
+}
+
 /** What the probe needs of the model; `parts` are walked in a fixed order. */
 export interface StreamModel {
   sim: Simulator;
@@ -119,18 +146,36 @@ export interface SteadyState {
   skippedImages: number;
 }
 
-/** Images probed for a repeating state before the run gives up and simulates everything. */
-export const MAX_PROBED_IMAGES = 256;
-/** Longest period (in images) looked for: replicated layers may alternate between images. */
-export const MAX_PERIOD_IMAGES = 4;
+/**
+ * Images probed for a repeating state before the run gives up and simulates everything. A deep
+ * bottleneck only slightly slower than the first layer settles late: the layers before it fill their
+ * one image of slack each at (1 - fast pace / slow pace) of an image per image (ResNet-18 ImageNet,
+ * dense, `--replication-budget 40000`: 1.2 % per image, periodic from image 595; docs/simulation.md).
+ */
+export const MAX_PROBED_IMAGES = 2048;
+/** Periods (in images) up to this are compared with the last snapshots at once. */
+export const EXACT_WINDOW_IMAGES = 4;
+/**
+ * Longest period (in images) looked for. Longer than the window, a period is found by a hash of the
+ * snapshot (one per image probed) and verified exactly one period later, against the one snapshot
+ * kept. The bottleneck's cycles per image need not be whole, nor the deep layers' phase repeat every
+ * image: ResNet-18 ImageNet with `--replication-budget 40000` repeats every 7 images (dense) and 240
+ * (pattern).
+ */
+export const MAX_PERIOD_IMAGES = 512;
 
 /**
- * Takes a snapshot each time an image enters, compares it with the previous one and, when they
- * match, jumps (`fastForward`) or only records the period (a full simulation, for comparison).
+ * Takes a snapshot each time an image enters, compares it with the last few (a longer period: with the
+ * one its hash points to, one period later) and, when two match exactly, jumps (`fastForward`) or only
+ * records the period (a full simulation, for comparison).
  */
 export class StreamProbe {
   /** The last snapshots, oldest first. */
   private readonly history: StateWriter[] = [];
+  /** The last image each snapshot hash was seen at (every image probed). */
+  private readonly hashes = new Map<string, number>();
+  /** A snapshot whose hash matched one `period` images earlier: compared exactly one period on. */
+  private candidate: { w: StateWriter; period: number } | undefined;
   private readonly eventIds = new Map<SimEvent, number>();
   found: SteadyState | undefined;
   private active = true;
@@ -138,6 +183,8 @@ export class StreamProbe {
   constructor(
     private readonly model: StreamModel,
     private readonly fastForward: boolean,
+    /** Periods compared at once (the tests shorten it to exercise the hashed path). */
+    private readonly window = EXACT_WINDOW_IMAGES,
   ) {}
 
   /** Whether the probe still wants to hear about images entering. */
@@ -154,26 +201,46 @@ export class StreamProbe {
     const ready = model.completed() >= 1 && model.lead(image) <= 1;
     for (let c = 1; ready && c <= history.length; c++) {
       const earlier = history[history.length - c];
-      if (earlier.image !== image - c || !sameState(earlier.values, w.values)) continue;
-      const period = w.now - earlier.now;
-      this.active = false;
-      // Jump whole periods, to the last moment an image enters; the rest is simulated in full.
-      const periods = this.fastForward && period > 0 ? Math.floor((model.images - 1 - image) / c) : 0;
-      this.found = {
-        fromImage: image - c,
-        periodImages: c,
-        periodCycles: period,
-        skippedImages: periods * c,
-      };
-      if (periods > 0) {
-        const increments = w.counters.map((value, i) => value - earlier.counters[i]);
-        this.shift(new StateShift(periods * period, periods * c, periods, increments), w.counters.length);
-      }
-      return;
+      if (earlier.image === image - c && sameState(earlier.values, w.values))
+        return this.settle(w, earlier, c);
     }
+    // A longer period: the hash said so one period ago; equal states say so now (exact, as above).
+    const candidate = this.candidate;
+    if (candidate && image === candidate.w.image + candidate.period) {
+      this.candidate = undefined;
+      if (ready && sameState(candidate.w.values, w.values))
+        return this.settle(w, candidate.w, candidate.period);
+    }
+    const hash = stateHash(w.values);
+    const seen = this.hashes.get(hash);
+    if (!this.candidate && seen !== undefined) {
+      const period = image - seen;
+      if (period > this.window && period <= MAX_PERIOD_IMAGES) this.candidate = { w, period };
+    }
+    this.hashes.set(hash, image);
     history.push(w);
-    if (history.length > MAX_PERIOD_IMAGES) history.shift();
-    if (image >= MAX_PROBED_IMAGES) this.active = false;
+    if (history.length > this.window) history.shift();
+    if (image >= MAX_PROBED_IMAGES && !this.candidate) this.active = false;
+  }
+
+  /** State `w` equals `earlier`, `c` images before: the schedule is periodic; jump (fastForward). */
+  private settle(w: StateWriter, earlier: StateWriter, c: number): void {
+    const model = this.model;
+    const image = w.image;
+    const period = w.now - earlier.now;
+    this.active = false;
+    // Jump whole periods, to the last moment an image enters; the rest is simulated in full.
+    const periods = this.fastForward && period > 0 ? Math.floor((model.images - 1 - image) / c) : 0;
+    this.found = {
+      fromImage: image - c,
+      periodImages: c,
+      periodCycles: period,
+      skippedImages: periods * c,
+    };
+    if (periods > 0) {
+      const increments = w.counters.map((value, i) => value - earlier.counters[i]);
+      this.shift(new StateShift(periods * period, periods * c, periods, increments), w.counters.length);
+    }
   }
 
   private capture(w: StateWriter): void {

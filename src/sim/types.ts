@@ -25,6 +25,11 @@ export interface RunRequest {
    * image (the same results, slower: the tests compare the two).
    */
   fastForward?: boolean;
+  /**
+   * Periods (in images) the steady-state probe compares at once (default 4); longer ones are found by
+   * hash and verified one period later. Only the tests set it, to exercise that path on short periods.
+   */
+  steadyStateWindow?: number;
   /** Called now and then with the fraction done (0..1), for progress bars. */
   onProgress?: (fraction: number) => void;
 }

@@ -20,7 +20,7 @@ function stream(
   a: Arch,
   mapper: string,
   images: number,
-  options: { fidelity?: Fidelity; fastForward?: boolean; budget?: number } = {},
+  options: { fidelity?: Fidelity; fastForward?: boolean; budget?: number; window?: number } = {},
 ): RunResult {
   return simulate({
     arch: a,
@@ -31,6 +31,7 @@ function stream(
     seed: 1,
     images,
     fastForward: options.fastForward ?? true,
+    steadyStateWindow: options.window,
   });
 }
 
@@ -73,6 +74,24 @@ describe('streams of images: steady-state fast-forward', () => {
       expect(result.layers.some((l) => l.replication > 1)).to.equal(true);
       expect(result.stream.skippedImages).to.be.greaterThan(0);
     }
+  });
+
+  it('finds a period longer than the compared window by hash, verifies it a period later and equals the full simulation', () => {
+    // A window of one image sends this replicated pipeline's 2-image period down the hashed path.
+    const a = arch('chip.meshX=2', 'chip.meshY=2');
+    const network = zooNetwork('tiny', a);
+    const direct = stream(network, a, 'pattern', 20, { budget: 60 });
+    expect(direct.stream.intervalCycles).to.not.equal(direct.cycles);
+    const hashed = stream(network, a, 'pattern', 20, { budget: 60, window: 1 });
+    const full = stream(network, a, 'pattern', 20, { budget: 60, window: 1, fastForward: false });
+    expect(allCsv(hashed)).to.equal(allCsv(full));
+    expect(hashed.stream.skippedImages).to.be.greaterThan(0);
+    // The same period, recognised later: the hash one period after it starts, the check one more on.
+    expect(hashed.stream.intervalCycles).to.equal(direct.stream.intervalCycles);
+    expect(hashed.stream.steadyFromImage).to.be.greaterThan(direct.stream.steadyFromImage);
+    expect(allCsv(stream(network, a, 'pattern', 20, { budget: 60, fastForward: false }))).to.equal(
+      allCsv(direct),
+    );
   });
 
   it('equals the full simulation with packets in flight at the snapshots (layers over many tiles)', () => {
