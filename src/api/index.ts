@@ -13,7 +13,7 @@ import type { MapperOptions } from '../mapping/types.ts';
 import { OutputFolder } from '../output/atomic.ts';
 import { componentRows, layerRows, summaryRows, writeRunOutputs } from '../output/csv.ts';
 import { readCsvFile, toCsv, type CsvRow, type CsvValue } from '../output/csv-text.ts';
-import { needsPruning, pruningWeights, resolvedConfig } from '../sim/setup.ts';
+import { prepareLoadedNetwork, resolvedConfig, type PreparedNetwork } from '../sim/setup.ts';
 import { reprice as repriceResult, simulate as simulateRequest, simulationKey } from '../sim/simulate.ts';
 import type { Fidelity, RunResult } from '../sim/types.ts';
 import type { FigureName, FigureOutcome } from '../figures/make.ts';
@@ -196,18 +196,9 @@ function mapperOptions(options: MappingOptions): MapperOptions {
 }
 
 /** The trace as a run sees it: pruned on the fly when the mapper needs masks and it has none. */
-function prepared(input: NetworkInput, arch: Arch, mapping: string, seed: number) {
+function prepared(input: NetworkInput, arch: Arch, mapping: string, seed: number): PreparedNetwork {
   const { network, tracePath } = networkOf(input);
-  const prune = mapping !== 'dense' && needsPruning(network);
-  return {
-    // Trained weights when the trace remembers the model it came from, synthetic ones otherwise.
-    network: prune
-      ? pruneNetwork(network, arch.pattern, seed, traceWeights(network, tracePath)).network
-      : network,
-    tracePath,
-    prunedOnTheFly: prune,
-    weights: pruningWeights(network, seed, prune),
-  };
+  return prepareLoadedNetwork(network, tracePath, arch, seed, { masks: mapping !== 'dense' });
 }
 
 export interface MappingResult {

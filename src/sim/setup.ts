@@ -42,7 +42,17 @@ export function prepareNetwork(
   options: { masks: boolean } = { masks: true },
 ): PreparedNetwork {
   const tracePath = resolveTracePath(trace);
-  const loaded = loadTrace(tracePath);
+  return prepareLoadedNetwork(loadTrace(tracePath), tracePath, arch, seed, options);
+}
+
+/** prepareNetwork for a network already loaded from `tracePath` (or built in memory, named by it). */
+export function prepareLoadedNetwork(
+  loaded: Network,
+  tracePath: string,
+  arch: Arch,
+  seed: number,
+  options: { masks: boolean } = { masks: true },
+): PreparedNetwork {
   if (!options.masks || !needsPruning(loaded))
     return {
       network: loaded,
