@@ -227,25 +227,21 @@ export class LayerCopy implements Periodic {
   settle(): void {
     const ctx = this.unit.ctx;
     const counts = this.unit.counts;
-    if (this.data) {
-      // Data-driven: OU-step actions were counted vector by vector (fast) or step by step (ou).
-      this.plans.forEach((_, i) => {
-        const pe = ctx.pes[this.placement.crossbarPe[i]];
-        if (ctx.fidelity === 'fast') this.data!.accountCrossbar(i, pe);
-        else {
-          const c = this.controllers[i];
-          pe.accountTotals(c.stepsRun, c.conversionsRun, c.busyCycles);
-        }
-      });
-      if (ctx.fidelity === 'fast') this.data.settleCounts(counts);
-      for (const name of ACTION_NAMES) counts[name] += this.digitalPerVector[name] * this.vectors;
-      return;
-    }
-    this.plans.forEach((plan, i) =>
-      ctx.pes[this.placement.crossbarPe[i]].account(plan.ouCols, this.slices, this.vectors, ctx.ouTiming),
-    );
+    const fast = ctx.fidelity === 'fast';
+    const data = this.data;
+    this.plans.forEach((plan, i) => {
+      const pe = ctx.pes[this.placement.crossbarPe[i]];
+      // Data-driven: the OU work was counted vector by vector (fast) or step by step (ou).
+      if (!data) pe.account(plan.ouCols, this.slices, this.vectors, ctx.ouTiming);
+      else if (fast) data.accountCrossbar(i, pe);
+      else {
+        const c = this.controllers[i];
+        pe.accountTotals(c.stepsRun, c.conversionsRun, c.busyCycles);
+      }
+    });
+    if (data && fast) data.settleCounts(counts);
     for (const name of ACTION_NAMES) {
-      if (this.unit.ctx.fidelity === 'fast') counts[name] += this.ouStepsPerVector[name] * this.vectors;
+      if (fast && !data) counts[name] += this.ouStepsPerVector[name] * this.vectors;
       counts[name] += this.digitalPerVector[name] * this.vectors;
     }
   }
