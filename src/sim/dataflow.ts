@@ -199,8 +199,7 @@ export class LayerUnit extends Component implements Periodic {
   readonly positions: number;
   readonly outputBitsPerPosition: number;
   readonly counts: ActionCounts = emptyCounts();
-  /** Next output position to start: global (image-major), and as (image, position in it). */
-  private next = 0;
+  /** Next output position to start, as (image, position in it); `next` is the global one. */
   private nextImage = 0;
   private nextU = 0;
   private readonly total: number;
@@ -267,6 +266,11 @@ export class LayerUnit extends Component implements Periodic {
   }
 
   /** Output positions of all images. */
+  /** The next output position to start, global (image-major). */
+  private get next(): number {
+    return this.nextImage * this.positions + this.nextU;
+  }
+
   get positionsTotal(): number {
     return this.total;
   }
@@ -282,14 +286,13 @@ export class LayerUnit extends Component implements Periodic {
   /** Start every output position whose inputs have all arrived, in order. */
   private startReadyPositions(now: number): void {
     this.gated = false;
-    while (this.next < this.total && this.inputsReady(this.nextU, this.nextImage)) {
+    while (this.nextImage < this.ctx.images && this.inputsReady(this.nextU, this.nextImage)) {
       const u = this.nextU;
       const image = this.nextImage;
       if (u === 0 && image > 0 && !this.consumersDone(image - 1)) {
         this.gated = true;
         return;
       }
-      this.next++;
       if (++this.nextU === this.positions) {
         this.nextU = 0;
         this.nextImage++;
@@ -375,7 +378,6 @@ export class LayerUnit extends Component implements Periodic {
   }
 
   shift(s: StateShift): void {
-    this.next = s.position(this.next, this.positions);
     this.nextImage += s.images;
     this.lastDone = s.time(this.lastDone);
     for (const edge of this.producers) edge.shift(s);
