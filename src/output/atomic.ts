@@ -10,7 +10,7 @@
  * same `--out` finishes that commit (rolls it forward); staging of a process killed before its
  * commit began is removed.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { crashPoint } from '../util/crash-point.ts';
 import { checkOutFolder, checkPathTo, makeFolder, onDisk, removeStaleStaging, staleStaging, stagingPath } from './folder.ts';
@@ -67,7 +67,7 @@ export class OutputFolder {
     recoverKilledCommits(this.out, this.flag);
     onDisk(this.flag, out, () => {
       rmSync(this.staging, { recursive: true, force: true });
-      makeFolder(this.staging, this.flag);
+      mkdirSync(this.staging);
     });
   }
 
