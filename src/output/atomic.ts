@@ -49,6 +49,8 @@ export interface OutputFolderOptions {
   marker?: string;
   /** The flag named in error messages (default `--out`). */
   flag?: string;
+  /** How long a commit waits for another process's lock on the folder (default 10 s). */
+  lockWaitMs?: number;
 }
 
 export class OutputFolder {
@@ -56,11 +58,13 @@ export class OutputFolder {
   private readonly staging: string;
   private readonly marker: string;
   private readonly flag: string;
+  private readonly lockWaitMs: number;
   private committed = false;
 
   constructor(out: string, options: OutputFolderOptions = {}) {
     this.flag = options.flag ?? '--out';
     this.marker = options.marker ?? 'summary.csv';
+    this.lockWaitMs = options.lockWaitMs ?? COMMIT_WAIT_MS;
     this.out = checkOutFolder(out, this.flag);
     this.staging = stagingPath(this.out);
     makeFolder(dirname(this.out), this.flag);
@@ -83,7 +87,7 @@ export class OutputFolder {
   /** Move every staged file into place, the marker last, holding the folder's lock. */
   commit(): void {
     makeFolder(this.out, this.flag);
-    const lock = lockFolder(this.out, 'commit', { flag: this.flag, waitMs: COMMIT_WAIT_MS });
+    const lock = lockFolder(this.out, 'commit', { flag: this.flag, waitMs: this.lockWaitMs });
     try {
       onDisk(this.flag, this.out, () => {
         writeFileSync(join(this.staging, COMMIT_NOTE), `${JSON.stringify({ marker: this.marker })}\n`);
