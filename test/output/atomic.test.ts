@@ -157,7 +157,7 @@ describe('output commands keep what they do not write (command line)', function 
     expect(visible(out)).to.include.members(['energy-breakdown.svg', 'trace.json', 'patterns.csv']);
   });
 
-  it('a read-only --out is one line naming the path, exit 2', () => {
+  it('a read-only --out is one line naming the path, exit 2', function () {
     // As root, permissions do not stop a write: use a folder of sysfs, which refuses new files.
     const readOnly = process.getuid?.() === 0 ? '/sys/kernel' : join(dir, 'ro');
     if (readOnly !== '/sys/kernel') {
