@@ -13,7 +13,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { crashPoint } from '../util/crash-point.ts';
-import { checkOutFolder, checkPathTo, makeFolder, onDisk, removeStaleStaging, staleStaging, stagingPath } from './folder.ts';
+import {
+  checkOutFolder,
+  checkPathTo,
+  makeFolder,
+  onDisk,
+  removeStaleStaging,
+  staleStaging,
+  stagingPath,
+} from './folder.ts';
 import { lockFolder } from './lock.ts';
 
 /** The note a commit leaves in its staging folder before it moves the first file. */

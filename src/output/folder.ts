@@ -68,7 +68,8 @@ export function checkPathTo(target: string, given: string, flag: string, kind: '
   if (existsSync(target)) {
     const isDir = statSync(target).isDirectory();
     if (kind === 'folder' && !isDir) throw new InputError(flag, '', `'${given}' is a file, not a folder`);
-    if (kind === 'file' && isDir) throw new InputError(flag, '', `'${given}' is a folder; name the file to write`);
+    if (kind === 'file' && isDir)
+      throw new InputError(flag, '', `'${given}' is a folder; name the file to write`);
     return;
   }
   for (let parent = dirname(target); ; parent = dirname(parent)) {

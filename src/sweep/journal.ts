@@ -137,7 +137,11 @@ function readJournal(path: string, rules: JournalRules | undefined): Opened {
   const header = table.header.length > 0 ? table.header : undefined;
   if (!rules) return { header, rows: table.rows, tornBytes: Buffer.byteLength(torn), needsNewline: false };
   const notOurs = (problem: string) =>
-    new InputError(path, '', `${problem}; not a sweep.csv this sweep wrote (left as it is): pick another --out`);
+    new InputError(
+      path,
+      '',
+      `${problem}; not a sweep.csv this sweep wrote (left as it is): pick another --out`,
+    );
 
   if (header && header[header.length - 1] !== rules.keyColumn)
     throw notOurs(`its last column is '${header[header.length - 1]}', not ${rules.keyColumn}`);

@@ -112,7 +112,10 @@ export function pointKeyOf(
  * Why a CSV row is not a row this sweep wrote (undefined when it is): no key, or a key that is not
  * this point's under this manifest.
  */
-export function rowProblem(manifest: SweepManifest, row: Readonly<Record<string, string>>): string | undefined {
+export function rowProblem(
+  manifest: SweepManifest,
+  row: Readonly<Record<string, string>>,
+): string | undefined {
   const key = row[POINT_KEY_COLUMN];
   if (key === undefined || key === '') return `no ${POINT_KEY_COLUMN}`;
   const point = Number(row.point);

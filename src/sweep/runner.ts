@@ -159,7 +159,16 @@ export async function runSweep(
   // One writer per folder: a second sweep into it (or a commit) is refused while this one runs.
   const lock = lockFolder(out, 'sweep');
   try {
-    return await sweepInFolder(out, manifest, myGroups, { points, axes, shard, groups }, backend, progress, log, started);
+    return await sweepInFolder(
+      out,
+      manifest,
+      myGroups,
+      { points, axes, shard, groups },
+      backend,
+      progress,
+      log,
+      started,
+    );
   } finally {
     lock.release();
   }

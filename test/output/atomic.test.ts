@@ -109,11 +109,17 @@ describe('output folders', () => {
     const out = join(dir, 'locked');
     mkdirSync(out);
     const lock = lockFolder(out, 'sweep');
-    expect(() => lockFolder(out, 'sweep')).to.throw(InputError, new RegExp(`pid ${process.pid} on ${hostTag()}`));
+    expect(() => lockFolder(out, 'sweep')).to.throw(
+      InputError,
+      new RegExp(`pid ${process.pid} on ${hostTag()}`),
+    );
     lock.release();
     expect(existsSync(join(out, LOCK_FILE))).to.equal(false);
 
-    writeFileSync(join(out, LOCK_FILE), JSON.stringify({ pid: deadPid(), host: hostTag(), command: 'sweep' }));
+    writeFileSync(
+      join(out, LOCK_FILE),
+      JSON.stringify({ pid: deadPid(), host: hostTag(), command: 'sweep' }),
+    );
     lockFolder(out, 'sweep').release();
     expect(visible(out)).to.deep.equal([]);
 
@@ -129,7 +135,10 @@ describe('output folders', () => {
   it('a commit into a folder another live process holds waits, then refuses without moving anything', () => {
     const out = join(dir, 'held');
     mkdirSync(out);
-    writeFileSync(join(out, LOCK_FILE), JSON.stringify({ pid: process.ppid, host: hostTag(), command: 'sweep' }));
+    writeFileSync(
+      join(out, LOCK_FILE),
+      JSON.stringify({ pid: process.ppid, host: hostTag(), command: 'sweep' }),
+    );
     const folder = new OutputFolder(out, { lockWaitMs: 100 });
     folder.write('summary.csv', 'x\n');
     expect(() => folder.commit()).to.throw(InputError, /in use by ousim sweep/);

@@ -99,7 +99,9 @@ describe('killed at each step of a commit, then rerun', function () {
       killedAt(point, 'merge', out, ...shards);
       const report = mergeSweeps(shards, out);
       expect(report.missing).to.deep.equal([]);
-      expect(readFileSync(join(out, SWEEP_CSV), 'utf8')).to.equal(readFileSync(join(whole, SWEEP_CSV), 'utf8'));
+      expect(readFileSync(join(out, SWEEP_CSV), 'utf8')).to.equal(
+        readFileSync(join(whole, SWEEP_CSV), 'utf8'),
+      );
       expect(existsSync(join(out, MANIFEST_FILE))).to.equal(true);
       expect(readdirSync(out).filter((f) => f.startsWith('.'))).to.deep.equal([]);
     });

@@ -210,7 +210,8 @@ describe('two identical sweeps started at once into one --out (separate processe
         );
       });
       const deadline = Date.now() + 30000;
-      while (readdirSync(barrier).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      while (readdirSync(barrier).length < 2 && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 10));
       writeFileSync(join(barrier, 'go'), '');
       const results = await Promise.all(runs);
       const codes = results.map((r) => r.code).sort();
