@@ -281,6 +281,7 @@ async function sweepInFolder(
   report.seconds = (performance.now() - started) / 1000;
   if (report.repriced > 0)
     log(`sweep: ${report.repriced} point(s) re-priced from another point's counts (column repriced=true)`);
+  report.failed.sort((a, b) => a.point - b.point); // in point order, not in order of finishing
   for (const f of report.failed) log(`sweep: ${describePoint(points[f.point])} failed: ${f.message}`);
   return report;
 }

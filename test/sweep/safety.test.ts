@@ -174,6 +174,24 @@ describe('sweep folders: torn and foreign files, keys, locks', () => {
     expect(() => mergeSweeps([edited], join(dir, 'm'))).to.throw(InputError, /point 1/);
   });
 
+  it('names each failed point on its own line and keeps the other rows, bad input or not', async () => {
+    for (const failAsInput of [false, true]) {
+      const out = join(dir, `fail-${failAsInput}`);
+      const log: string[] = [];
+      const backend = fakeBackend({ failMapping: 'pattern', failAsInput });
+      const report = await runSweep(options(out), backend, undefined, (l) => log.push(l));
+      expect(report.failed.map((f) => f.point)).to.deep.equal([6, 7, 8, 9, 10, 11]);
+      expect(report.failed.every((f) => f.badInput === failAsInput)).to.equal(true);
+      const failures = log.filter((l) => l.includes('failed'));
+      expect(failures).to.have.length(6);
+      expect(failures[0]).to.match(
+        /^sweep: sweep point 6 \(trace=tiny mapping=pattern adc\.bits=4 ou\.rows=4\) failed: /,
+      );
+      expect(failures[0]).to.contain(failAsInput ? 'x: y: too big' : 'boom');
+      expect(readCsv(read(out), out).rows.map((r) => r.mapping)).to.deep.equal(Array(6).fill('dense'));
+    }
+  });
+
   it('one sweep per folder at a time: a second one in this process is refused in one line', async () => {
     const out = join(dir, 'busy');
     const [first, second] = await Promise.allSettled([
