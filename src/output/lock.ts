@@ -9,7 +9,7 @@
 import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../util/errors.ts';
-import { hostTag, isAlive, onDisk, stagingPath } from './folder.ts';
+import { hostTag, isAlive, onDisk, removeStaleStaging, stagingPath } from './folder.ts';
 
 export const LOCK_FILE = '.ousim-lock';
 
@@ -62,6 +62,9 @@ function tryLockFolder(
 ): FolderLock | { owner: LockOwner | undefined } {
   const path = join(dir, LOCK_FILE);
   if (held.has(path)) return { owner: { pid: process.pid, host: hostTag(), command } };
+  // Our own half-made lock files, if a process was killed while taking or taking over the lock.
+  removeStaleStaging(dir, LOCK_FILE);
+  removeStaleStaging(dir, `${LOCK_FILE}-stale`);
   const mine = stagingPath(path);
   const me: LockOwner = { pid: process.pid, host: hostTag(), command };
   onDisk(flag, dir, () => writeFileSync(mine, `${JSON.stringify(me)}\n`));
@@ -79,7 +82,10 @@ function tryLockFolder(
       }
       const owner = readOwner(path);
       if (owner === 'gone') continue; // released in the meantime: try again
-      if (!owner || owner.host !== hostTag() || isAlive(owner.pid)) return { owner: owner || undefined };
+      if (!owner || owner.host !== hostTag() || (owner.pid !== process.pid && isAlive(owner.pid)))
+        return { owner: owner || undefined };
+      // A dead owner, or this very pid without this process holding the lock: an earlier process
+      // that had the same pid (a container restarts its pids) and was killed.
       takeOverStale(path, owner);
     }
     return { owner: undefined };

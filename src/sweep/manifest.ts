@@ -13,10 +13,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../util/errors.ts';
+import { removeStaleStaging } from '../output/folder.ts';
 import { parseWith } from '../config/validate.ts';
 import type { Axis } from './grid.ts';
 
 export const MANIFEST_FILE = 'sweep.json';
+/** The rows (runner.ts exports it as SWEEP_CSV). */
+export const SWEEP_CSV_FILE = 'sweep.csv';
 export const MANIFEST_FORMAT = 'ousim-sweep';
 /** 2: `traces` (content hashes) and the `point_key` column. */
 export const MANIFEST_VERSION = 2;
@@ -61,6 +64,14 @@ function stableJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * Staging files of the sweep's own writes (sweep.csv, sweep.json) left by killed processes; called
+ * holding the folder's lock. Other staging in the folder (a `figures` output inside it) is not ours.
+ */
+export function removeStaleSweepFiles(out: string): void {
+  for (const name of [SWEEP_CSV_FILE, MANIFEST_FILE]) removeStaleStaging(out, name);
 }
 
 export function readManifest(path: string): SweepManifest | undefined {

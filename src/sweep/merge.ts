@@ -16,13 +16,14 @@ import { InputError } from '../util/errors.ts';
 import { crashPoint } from '../util/crash-point.ts';
 import { csvDocument, readCsv, splitTornLine } from '../output/csv-text.ts';
 import { writeFileAtomic } from '../output/atomic.ts';
-import { checkOutFolder, makeFolder, onDisk, removeStaleStaging } from '../output/folder.ts';
+import { checkOutFolder, makeFolder, onDisk } from '../output/folder.ts';
 import { lockFolder } from '../output/lock.ts';
 import {
   MANIFEST_FILE,
   manifestJson,
   POINT_KEY_COLUMN,
   readManifest,
+  removeStaleSweepFiles,
   rowProblem,
   sweepDifference,
   type SweepManifest,
@@ -79,7 +80,7 @@ export function mergeSweeps(folders: readonly string[], out: string): MergeRepor
   const lock = lockFolder(target, 'sweep merge');
   let keptFromOut = 0;
   try {
-    removeStaleStaging(target);
+    removeStaleSweepFiles(target);
     const targetManifest = join(target, MANIFEST_FILE);
     const existing = readManifest(targetManifest);
     if (existing && (sweepDifference(existing, merged) || existing.shard !== merged.shard))

@@ -25,7 +25,7 @@ import {
 } from './grid.ts';
 import { RowJournal } from './journal.ts';
 import { writeFileAtomic } from '../output/atomic.ts';
-import { checkOutFolder, makeFolder, removeStaleStaging } from '../output/folder.ts';
+import { checkOutFolder, makeFolder } from '../output/folder.ts';
 import { lockFolder } from '../output/lock.ts';
 import { resolveTracePath } from '../workload/trace.ts';
 import { sha256File } from '../workload/file-ref.ts';
@@ -39,8 +39,10 @@ import {
   pointKeyOf,
   POINT_KEY_COLUMN,
   readManifest,
+  removeStaleSweepFiles,
   rowProblem,
   stableHash,
+  SWEEP_CSV_FILE,
   sweepDifference,
   type SweepManifest,
 } from './manifest.ts';
@@ -49,7 +51,7 @@ import { formatShard, inShard, WHOLE, type Shard } from './shard.ts';
 import type { SimulationTask } from './experiment.ts';
 import { inputErrorOf, problemOf, type TaskOutcome } from './outcome.ts';
 
-export const SWEEP_CSV = 'sweep.csv';
+export const SWEEP_CSV = SWEEP_CSV_FILE;
 
 export interface SweepOptions {
   traces: string[];
@@ -193,7 +195,7 @@ async function sweepInFolder(
 ): Promise<SweepReport> {
   const mine = myGroups.reduce((n, group) => n + group.length, 0);
   // Staging files of a killed finish or manifest write (we hold the lock: no one else's are live).
-  removeStaleStaging(out);
+  removeStaleSweepFiles(out);
   // Read and check everything before the first write: a refused folder is left exactly as it was.
   const existing = checkFolder(out, manifest);
   const journal = new RowJournal(join(out, SWEEP_CSV), {

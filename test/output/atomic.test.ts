@@ -116,12 +116,12 @@ describe('output folders', () => {
     lock.release();
     expect(existsSync(join(out, LOCK_FILE))).to.equal(false);
 
-    writeFileSync(
-      join(out, LOCK_FILE),
-      JSON.stringify({ pid: deadPid(), host: hostTag(), command: 'sweep' }),
-    );
-    lockFolder(out, 'sweep').release();
-    expect(visible(out)).to.deep.equal([]);
+    // A killed owner; and this pid, not held by this process (an earlier process with the same pid).
+    for (const pid of [deadPid(), process.pid]) {
+      writeFileSync(join(out, LOCK_FILE), JSON.stringify({ pid, host: hostTag(), command: 'sweep' }));
+      lockFolder(out, 'sweep').release();
+      expect(visible(out)).to.deep.equal([]);
+    }
 
     const remote = JSON.stringify({ pid: deadPid(), host: 'another-host', command: 'sweep' });
     writeFileSync(join(out, LOCK_FILE), remote);

@@ -88,6 +88,8 @@ describe('killed at each step of a commit, then rerun', function () {
     const report = await runSweep(killTestOptions(out), fakeBackend());
     expect(report.alreadyDone).to.equal(24);
     expect(files(out)).to.deep.equal(files(whole));
+    // The killed process's staged copy and its lock are gone.
+    expect(readdirSync(out).filter((f) => f.startsWith('.'))).to.deep.equal([]);
   });
 
   for (const point of ['write-staged:sweep.json', 'merge:manifest-written', 'write-staged:sweep.csv'])
