@@ -103,20 +103,32 @@ export function pointKeyOf(
   params: Readonly<Record<string, unknown>>,
 ): string {
   const values = manifest.axes.map(({ key }) => [key, String(params[key])]);
-  const trace = String(params.trace);
   return stableHash({
-    format: MANIFEST_FORMAT,
-    version: MANIFEST_VERSION,
-    ousimVersion: manifest.ousimVersion,
-    archHash: manifest.archHash,
-    seed: manifest.seed,
-    fidelity: manifest.fidelity,
-    images: manifest.images ?? 1,
-    traceHash: manifest.traces[trace] ?? '',
-    axes: describeAxes(manifest.axes),
+    sweep: sweepHashOf(manifest),
+    traceHash: manifest.traces[String(params.trace)] ?? '',
     point: String(point),
     values,
   }).slice(0, POINT_KEY_LENGTH);
+}
+
+/** The part of every point's key that the whole sweep shares, hashed once per manifest. */
+const sweepHashes = new WeakMap<SweepManifest, string>();
+function sweepHashOf(manifest: SweepManifest): string {
+  let hash = sweepHashes.get(manifest);
+  if (hash === undefined) {
+    hash = stableHash({
+      format: MANIFEST_FORMAT,
+      version: MANIFEST_VERSION,
+      ousimVersion: manifest.ousimVersion,
+      archHash: manifest.archHash,
+      seed: manifest.seed,
+      fidelity: manifest.fidelity,
+      images: manifest.images ?? 1,
+      axes: manifest.axes,
+    });
+    sweepHashes.set(manifest, hash);
+  }
+  return hash;
 }
 
 /**
