@@ -10,10 +10,14 @@ import fc from 'fast-check';
 describe('mocha configuration', () => {
   it('runs only the file named on the command line', function () {
     this.timeout(120000);
-    const run = spawnSync('npx', ['mocha', 'test/output/csv-text.test.ts'], {
-      encoding: 'utf8',
-      env: { ...process.env, FORCE_COLOR: '0' },
-    });
+    const run = spawnSync(
+      process.execPath,
+      ['node_modules/mocha/bin/mocha.js', 'test/output/csv-text.test.ts'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, FORCE_COLOR: '0' },
+      },
+    );
     const closing = /(\d+) passed, (\d+) failed/.exec(run.stdout);
     expect(closing, run.stdout + run.stderr).to.not.equal(null);
     const tests = (readFileSync('test/output/csv-text.test.ts', 'utf8').match(/^\s*it\(/gm) ?? []).length;

@@ -16,6 +16,7 @@ export const ACTION_NAMES = [
   'indexLookups',
   'muxSelects',
   'activationOps',
+  'tileOutputs',
 ] as const;
 
 export type ActionName = (typeof ACTION_NAMES)[number];
@@ -60,6 +61,7 @@ export const ENERGY_PARTS = [
   'noc',
   'index',
   'activation',
+  'tile_output',
   'leakage',
 ] as const;
 

@@ -63,6 +63,7 @@ export function priceEnergy(
   // The pattern mapping's overhead: index look-ups and input-selection multiplexers.
   energy.index = counts.indexLookups * e.indexPjPerLookup + counts.muxSelects * e.muxPjPerSelect;
   energy.activation = counts.activationOps * e.activationPj;
+  energy.tile_output = counts.tileOutputs * e.tileOutputPj;
   energy.leakage = staticPowerMw(inventory, arch, options) * cycles * arch.clockNs;
   return energy;
 }

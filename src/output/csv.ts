@@ -76,7 +76,11 @@ function summaryRow(r: RunResult): CsvRow {
   };
 }
 
-/** One row per (network, mapping, layer). Layer energy excludes leakage (a chip-wide figure). */
+/**
+ * One row per (network, mapping, layer). energy_leakage_pj is the static energy attributed to the
+ * layer (its crossbars and its share of its tiles, simulate.ts priceLayerEnergy); the chip-level part
+ * (leakage.chipOtherMw) is in summary.csv only.
+ */
 export function layerRows(results: readonly RunResult[]): CsvRow[] {
   const rows: CsvRow[] = [];
   for (const r of results) {

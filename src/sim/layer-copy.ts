@@ -216,6 +216,7 @@ export class LayerCopy implements Periodic {
     }
     counts.shiftAdds += this.psumAdds;
     counts.activationOps += this.unit.outputActivationOps;
+    counts.tileOutputs += this.unit.outputActivationOps;
     ctx.tiles[this.placement.homeTile].activationOps.add(this.unit.outputActivationOps);
     this.unit.finishPosition(g, ready + ctx.activationCycles);
   }

@@ -182,12 +182,14 @@ export function simulate(request: RunRequest): RunResult {
 
   // pricing
   const inventory = inventoryOf(placement, mappings);
+  const shares = tileShares(placement);
   const layers = network.layers.map((layer) => {
     const unit = units.get(layer.name) as LayerUnit;
     const mapped = mappingOf.get(layer.name);
     const copies = mapped ? placement.copies[mapped.index] : [];
+    const share = mapped ? shares[mapped.index] : 0;
     return {
-      ...layerResult(unit, mapped?.mapping, copies, arch, inventory, stream),
+      ...layerResult(unit, mapped?.mapping, copies, share, arch, inventory, stream),
       ...dataDrivenFigures(unit, mapped?.mapping, network.activations, arch),
     };
   });
@@ -252,8 +254,13 @@ export function reprice(result: RunResult, arch: Arch): RunResult {
   const area = priceArea(result.inventory, arch);
   const layers = result.layers.map((layer) => ({
     ...layer,
-    energy: priceEnergy(layer.counts, 0, result.inventory, arch, { chipLevel: false }),
+    energy: priceLayerEnergy(layer, result.cycles, arch),
   }));
+  if (arch.leakage.powerGating) {
+    // Gated: each layer's share leaks over its own span only; the chip-level part over the whole run.
+    energy.leakage = arch.leakage.chipOtherMw * result.cycles * arch.clockNs;
+    for (const layer of layers) energy.leakage += layer.energy.leakage;
+  }
   const warnings = result.warnings.filter((w) => !w.startsWith('adc:'));
   const lossless = losslessAdcBits(arch);
   if (arch.adc.bits < lossless)
@@ -301,6 +308,36 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/**
+ * Static energy is attributed to the weight layers that occupy the hardware: a layer leaks for its
+ * crossbars and its share of each tile it sits on (tileShare), over the whole run, or, with
+ * leakage.powerGating, only from its first OU step to its last output (its tiles' idle time gated).
+ */
+function priceLayerEnergy(layer: LayerResult, runCycles: number, arch: Arch) {
+  const share: HardwareInventory = {
+    tiles: layer.tileShare,
+    pes: 0,
+    crossbars: layer.crossbars,
+    indexBits: 0,
+    muxes: 0,
+  };
+  const powered = arch.leakage.powerGating ? Math.max(0, layer.endCycle - layer.startCycle) : runCycles;
+  return priceEnergy(layer.counts, powered, share, arch, { chipLevel: false });
+}
+
+/** Per mapping: its crossbars' share of their tiles (1 / occupied crossbars of the tile, summed). */
+function tileShares(placement: ChipPlacement): number[] {
+  const perTile = new Map<number, number>();
+  for (const copies of placement.copies)
+    for (const copy of copies)
+      for (const tile of copy.crossbarTile) perTile.set(tile, (perTile.get(tile) ?? 0) + 1);
+  return placement.copies.map((copies) => {
+    let share = 0;
+    for (const copy of copies) for (const tile of copy.crossbarTile) share += 1 / (perTile.get(tile) as number);
+    return share;
+  });
+}
+
 function inventoryOf(placement: ChipPlacement, mappings: readonly LayerMapping[]): HardwareInventory {
   let indexBits = 0;
   let muxes = 0;
@@ -321,6 +358,7 @@ function layerResult(
   unit: LayerUnit,
   mapping: LayerMapping | undefined,
   copies: readonly CopyPlacement[],
+  tileShare: number,
   arch: Arch,
   inventory: HardwareInventory,
   stream: StreamFigures,
@@ -349,6 +387,7 @@ function layerResult(
     macs: mapping?.macs ?? 0,
     crossbars,
     tiles,
+    tileShare,
     cellsUsed: cells,
     utilisation: crossbars > 0 ? cells / (crossbars * arch.crossbar.rows * arch.crossbar.cols) : 0,
     blocks: mapping?.blocks ?? 0,

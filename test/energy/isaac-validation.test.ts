@@ -76,6 +76,10 @@ describe('isaac preset against ISAAC Table I', () => {
     expect(perIma(report.peakPowerMw.crossbar)).to.be.closeTo(2.4, 1e-9);
     expect(perIma(report.peakPowerMw.shift_add)).to.be.closeTo(0.2, 1e-9);
     expect(perIma(report.peakPowerMw.register)).to.be.closeTo(1.24 + 0.23, 1e-9);
+    // Per tile: shift-and-add 0.05 mW + output register 1.68 mW, active power priced per output.
+    expect(report.peakPowerMw.tile_output / 168).to.be.closeTo(0.05 + 1.68, 1e-9);
+    // The only static power left: HyperTransport's 10.4 W.
+    expect(report.peakPowerMw.leakage).to.be.closeTo(10400, 1e-6);
     // The ADC table's 8-bit row (1.67 pJ, derived at 1.2 GS/s) at 1.28 GS/s: within 7% of 2 mW each.
     expect(perIma(report.peakPowerMw.adc) / 8).to.be.within(2, 2 * 1.07);
   });
