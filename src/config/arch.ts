@@ -78,6 +78,16 @@ export const ArchSchema = z
           .describe('connectivity pruning ratio: kernels before / kernels after'),
       })
       .strict(),
+    inputSelect: z
+      .object({
+        indexLatencyNs: nonNegative(
+          "index-table look-up in front of each OU step of a mapping that has one (pattern, sre), ns; added to the step's front stage",
+        ),
+        muxLatencyNs: nonNegative(
+          "input-selection multiplexer in front of the DACs of a mapping that has them (pattern, sre), ns; added to each OU step's front stage",
+        ),
+      })
+      .strict(),
     shiftAdd: z.object({ latencyNs: nonNegative('one shift-and-add of an OU result, ns') }).strict(),
     buffer: z
       .object({

@@ -4,12 +4,13 @@
  * wire (edges between layers), run, finish (counts settled), then pricing outside the simulator.
  */
 import { createHash } from 'node:crypto';
-import { adcConversionCycles, losslessAdcBits, toCycles, type Arch } from '../config/arch.ts';
+import { losslessAdcBits, toCycles, type Arch } from '../config/arch.ts';
 import { Component, Simulator } from '../engine/index.ts';
 import { addCounts, emptyCounts, type ActionCounts, type HardwareInventory } from '../energy/actions.ts';
 import { adcPrice } from '../energy/adc.ts';
 import { priceArea, priceEnergy, totalEnergy } from '../energy/price.ts';
 import { MeshNoc } from '../hardware/noc.ts';
+import { layerOuTiming } from '../hardware/ou-pipeline.ts';
 import { ProcessingElement } from '../hardware/pe.ts';
 import { Tile } from '../hardware/tile.ts';
 import { mapNetwork } from '../mapping/registry.ts';
@@ -65,12 +66,7 @@ export function simulate(request: RunRequest): RunResult {
     tiles,
     pes,
     arbiter: new Arbiter(sim, chip),
-    ouTiming: {
-      readCycles: toCycles(arch, arch.crossbar.readLatencyNs),
-      adcCycles: adcConversionCycles(arch),
-      adcs: arch.adc.perCrossbar,
-      shiftAddCycles: toCycles(arch, arch.shiftAdd.latencyNs),
-    },
+    ouTiming: layerOuTiming(arch),
     activationCycles: toCycles(arch, arch.activation.latencyNs),
     activations: network.activations,
     images,
