@@ -73,6 +73,8 @@ function summaryRow(r: RunResult): CsvRow {
     adc_lossless_bits: r.adcLosslessBits,
     ...countColumns(r.counts),
     ...streamColumns(r, macs, r.energyPj, true),
+    // Added last so that scripts reading columns by position keep working.
+    extra_output_register_bits: r.inventory.extraOutputRegisterBits ?? 0,
   };
 }
 

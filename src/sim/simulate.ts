@@ -8,7 +8,7 @@ import { losslessAdcBits, toCycles, type Arch } from '../config/arch.ts';
 import { Component, Simulator } from '../engine/index.ts';
 import { addCounts, emptyCounts, type ActionCounts, type HardwareInventory } from '../energy/actions.ts';
 import { adcPrice } from '../energy/adc.ts';
-import { priceArea, priceEnergy, totalEnergy } from '../energy/price.ts';
+import { extraOutputRegisterBits, priceArea, priceEnergy, totalEnergy } from '../energy/price.ts';
 import { MeshNoc } from '../hardware/noc.ts';
 import { layerOuTiming } from '../hardware/ou-pipeline.ts';
 import { ProcessingElement } from '../hardware/pe.ts';
@@ -177,7 +177,7 @@ export function simulate(request: RunRequest): RunResult {
   sim.finish();
 
   // pricing
-  const inventory = inventoryOf(placement, mappings);
+  const inventory = inventoryOf(placement, mappings, arch);
   const shares = tileShares(placement);
   const layers = network.layers.map((layer) => {
     const unit = units.get(layer.name) as LayerUnit;
@@ -334,12 +334,19 @@ function tileShares(placement: ChipPlacement): number[] {
   });
 }
 
-function inventoryOf(placement: ChipPlacement, mappings: readonly LayerMapping[]): HardwareInventory {
+function inventoryOf(
+  placement: ChipPlacement,
+  mappings: readonly LayerMapping[],
+  arch: Arch,
+): HardwareInventory {
   let indexBits = 0;
   let muxes = 0;
+  let extraOutputRegister = 0;
   for (const m of mappings) {
     indexBits += m.indexBits * m.replication;
     muxes += m.muxes * m.replication;
+    for (const plan of m.crossbars)
+      extraOutputRegister += extraOutputRegisterBits(plan.outputsPerVector, arch) * m.replication;
   }
   return {
     tiles: placement.tilesUsed,
@@ -347,6 +354,7 @@ function inventoryOf(placement: ChipPlacement, mappings: readonly LayerMapping[]
     crossbars: placement.crossbarsUsed,
     indexBits,
     muxes,
+    extraOutputRegisterBits: extraOutputRegister,
   };
 }
 
