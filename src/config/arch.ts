@@ -166,7 +166,7 @@ export const ArchSchema = z
         powerGating: z
           .boolean()
           .describe(
-            'false: every used tile (and crossbar) leaks for the whole run; true: idle units are power-gated, so the static power of a layer\'s share of its tiles and crossbars is charged only from its first OU step to its last output (the chip-level part always)',
+            "false: every used tile (and crossbar) leaks for the whole run; true: idle units are power-gated, so the static power of a layer's share of its tiles and crossbars is charged only from its first OU step to its last output (the chip-level part always)",
           ),
       })
       .strict(),

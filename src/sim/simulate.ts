@@ -329,7 +329,8 @@ function tileShares(placement: ChipPlacement): number[] {
       for (const tile of copy.crossbarTile) perTile.set(tile, (perTile.get(tile) ?? 0) + 1);
   return placement.copies.map((copies) => {
     let share = 0;
-    for (const copy of copies) for (const tile of copy.crossbarTile) share += 1 / (perTile.get(tile) as number);
+    for (const copy of copies)
+      for (const tile of copy.crossbarTile) share += 1 / (perTile.get(tile) as number);
     return share;
   });
 }
