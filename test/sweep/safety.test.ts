@@ -8,6 +8,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -190,6 +191,31 @@ describe('sweep folders: torn and foreign files, keys, locks', () => {
       expect(failures[0]).to.contain(failAsInput ? 'x: y: too big' : 'boom');
       expect(readCsv(read(out), out).rows.map((r) => r.mapping)).to.deep.equal(Array(6).fill('dense'));
     }
+  });
+
+  it('sweep and merge into a regular file, a dangling symlink, "" or / : one line naming the path', async () => {
+    const file = join(dir, 'file');
+    writeFileSync(file, 'mine\n');
+    const dangling = join(dir, 'dangling');
+    symlinkSync(join(dir, 'nowhere'), dangling);
+    const cases: [string, RegExp][] = [
+      [file, /is a file, not a folder/],
+      [dangling, /is a symlink to .*nowhere', which does not exist/],
+      ['', /is empty/],
+      ['/', /root of the file system/],
+    ];
+    for (const [out, problem] of cases) {
+      const backend = fakeBackend();
+      const message = await refusal(runSweep(options(out), backend));
+      expect(message, out)
+        .to.match(problem)
+        .and.to.match(/^--out: /);
+      expect(message.split('\n')).to.have.length(1);
+      expect(backend.simulatedTasks).to.have.length(0);
+      expect(() => mergeSweeps([whole], out), out).to.throw(InputError, problem);
+    }
+    expect(readFileSync(file, 'utf8')).to.equal('mine\n');
+    expect(existsSync(join(dir, 'nowhere'))).to.equal(false);
   });
 
   it('one sweep per folder at a time: a second one in this process is refused in one line', async () => {
