@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { silentLogger } from '../util/logger.ts';
 import type { Component } from './component.ts';
 import { EngineError } from './errors.ts';
+import { CalendarQueue } from './calendar-queue.ts';
 import type { SimEvent } from './event.ts';
 import { HeapQueue } from './heap-queue.ts';
 import { MAX_CYCLE } from './priority.ts';
@@ -13,8 +14,11 @@ import { StatsRegistry } from './stats.ts';
 export type Phase = 'build' | 'wire' | 'run' | 'finish';
 
 export interface SimulatorOptions {
-  /** Event queue implementation (default 'heap', the fast one; 'reference' is js-sdsl). */
-  queue?: QueueKind;
+  /**
+   * Event queue implementation (default 'calendar', the fastest; 'heap' the typed-array heap,
+   * 'reference' js-sdsl; all three dispatch in the same order), or a queue to use as it is.
+   */
+  queue?: QueueKind | EventQueue<SimEvent>;
   /** The run seed from which every component's random stream is derived (default 1). */
   seed?: number;
   /** Logger (default: silent). */
@@ -50,7 +54,7 @@ export class Simulator {
   private readonly isLive = (event: SimEvent, seq: number): boolean => event.seq === seq;
 
   constructor(options: SimulatorOptions = {}) {
-    this.queue = options.queue === 'reference' ? new ReferenceQueue() : new HeapQueue();
+    this.queue = typeof options.queue === 'object' ? options.queue : newQueue(options.queue ?? 'calendar');
     this.seed = options.seed ?? 1;
     this.log = options.log ?? silentLogger;
   }
@@ -305,4 +309,9 @@ export class Simulator {
       this.staleEntries -= this.queue.retain(this.isLive);
     }
   }
+}
+
+function newQueue(kind: QueueKind): EventQueue<SimEvent> {
+  if (kind === 'reference') return new ReferenceQueue();
+  return kind === 'heap' ? new HeapQueue() : new CalendarQueue();
 }
