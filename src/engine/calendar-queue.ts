@@ -42,6 +42,9 @@ export class CalendarQueue<T> implements EventQueue<T> {
   private windowCount = 0;
   /** No bucket before base + firstBound holds an entry (a lower bound, advanced lazily). */
   private firstBound = 0;
+  /** The first entry's slot (NONE: not known, find it again) and its bucket's offset from base. */
+  private front = NONE;
+  private frontOffset = 0;
   private readonly later = new HeapQueue<T>(64);
   private nextSeq = 0;
 
@@ -78,9 +81,10 @@ export class CalendarQueue<T> implements EventQueue<T> {
       this.moveBase(cycle);
       return item;
     }
-    const offset = this.firstOffset();
+    const slot = this.frontSlot();
+    const offset = this.frontOffset;
     const bucket = (this.baseBucket + offset) & MASK;
-    const slot = this.heads[bucket];
+    this.front = NONE;
     const item = this.items[slot];
     this.items[slot] = undefined; // do not keep the payload alive
     const next = this.links[slot];
@@ -99,22 +103,23 @@ export class CalendarQueue<T> implements EventQueue<T> {
 
   peek(): T | undefined {
     if (this.windowCount === 0) return this.later.peek();
-    return this.items[this.heads[(this.baseBucket + this.firstOffset()) & MASK]];
+    return this.items[this.frontSlot()];
   }
 
   peekCycle(): number {
     if (this.windowCount === 0) return this.later.peekCycle();
-    return this.base + this.firstOffset();
+    this.frontSlot();
+    return this.base + this.frontOffset;
   }
 
   peekPriority(): number {
     if (this.windowCount === 0) return this.later.peekPriority();
-    return this.priorities[this.heads[(this.baseBucket + this.firstOffset()) & MASK]];
+    return this.priorities[this.frontSlot()];
   }
 
   peekSeq(): number {
     if (this.windowCount === 0) return this.later.peekSeq();
-    return this.seqs[this.heads[(this.baseBucket + this.firstOffset()) & MASK]];
+    return this.seqs[this.frontSlot()];
   }
 
   clear(): void {
@@ -122,6 +127,7 @@ export class CalendarQueue<T> implements EventQueue<T> {
   }
 
   retain(keep: (item: T, seq: number) => boolean): number {
+    this.front = NONE;
     let dropped = 0;
     for (let bucket = 0; bucket < WINDOW; bucket++) {
       let prev = NONE;
@@ -161,12 +167,15 @@ export class CalendarQueue<T> implements EventQueue<T> {
     this.moveBase(this.base + delta);
   }
 
-  /** Offset from base of the first non-empty bucket (the window holds an entry). */
-  private firstOffset(): number {
+  /** The first entry's slot (the window holds an entry); sets frontOffset. */
+  private frontSlot(): number {
+    if (this.front !== NONE) return this.front;
     let offset = this.firstBound;
     while (this.heads[(this.baseBucket + offset) & MASK] === NONE) offset++;
     this.firstBound = offset;
-    return offset;
+    this.frontOffset = offset;
+    this.front = this.heads[(this.baseBucket + offset) & MASK];
+    return this.front;
   }
 
   /** Links a new entry into its bucket, after the entries of its priority and lower. */
@@ -182,6 +191,7 @@ export class CalendarQueue<T> implements EventQueue<T> {
       this.heads[bucket] = slot;
       this.tails[bucket] = slot;
       this.links[slot] = NONE;
+      if (offset <= this.frontOffset) this.front = NONE;
     } else if (this.priorities[tail] <= priority) {
       this.links[tail] = slot;
       this.links[slot] = NONE;
@@ -194,8 +204,12 @@ export class CalendarQueue<T> implements EventQueue<T> {
         at = this.links[at];
       }
       this.links[slot] = at;
-      if (prev === NONE) this.heads[bucket] = slot;
-      else this.links[prev] = slot;
+      if (prev === NONE) {
+        this.heads[bucket] = slot;
+        if (offset <= this.frontOffset) this.front = NONE;
+      } else {
+        this.links[prev] = slot;
+      }
     }
     this.windowCount++;
     if (offset < this.firstBound) this.firstBound = offset;
@@ -215,6 +229,7 @@ export class CalendarQueue<T> implements EventQueue<T> {
 
   /** Sets base to `cycle` with an empty window, then fills the window from the heap. */
   private moveBase(cycle: number): void {
+    this.front = NONE;
     this.base = cycle;
     this.baseBucket = cycle % WINDOW;
     this.firstBound = 0;
@@ -229,6 +244,7 @@ export class CalendarQueue<T> implements EventQueue<T> {
 
   /** Every bucket entry into the heap, `delta` cycles later, keeping its seq; the window is left empty. */
   private drainWindow(delta: number): void {
+    this.front = NONE;
     for (let bucket = 0; bucket < WINDOW; bucket++) {
       const cycle = this.base + ((bucket - this.baseBucket) & MASK) + delta;
       for (let slot = this.heads[bucket]; slot !== NONE; slot = this.links[slot]) {

@@ -138,7 +138,14 @@ export class Simulator {
         `event '${event.name}' is already scheduled at cycle ${event.when}; use reschedule()`,
       );
     }
-    this.checkCycle(event, cycle, 'schedule');
+    // The usual case, a whole cycle after now while running, needs none of checkCycle's questions.
+    if (!(
+      cycle > this.currentCycle &&
+      cycle <= MAX_CYCLE &&
+      this.currentPhase === 'run' &&
+      Number.isInteger(cycle)
+    ))
+      this.checkCycle(event, cycle, 'schedule');
     event.seq = this.queue.push(event, cycle, event.priority);
     event.when = cycle;
     event.scheduled = true;
@@ -177,8 +184,8 @@ export class Simulator {
 
   /**
    * Runs events in (cycle, priority, seq) order. Events are dispatched in nondecreasing
-   * (cycle, priority) because scheduling before the running event is refused. until the queue is empty, stop() is called, or the
-   * next event lies after `untilCycle`. On the first call it wires and starts the components.
+   * (cycle, priority) because scheduling before the running event is refused, until the queue is
+   * empty, stop() is called, or the next event lies after `untilCycle`. On the first call it wires and starts the components.
    * Returns the final cycle: the cycle of the last event run, or `untilCycle` if events remain
    * after it (time then advances to `untilCycle`, so a later run() continues seamlessly).
    */
@@ -195,20 +202,25 @@ export class Simulator {
     // A stop() requested before the loop (from a component's start(), say) is honoured too.
     this.start();
     const queue = this.queue;
-    while (queue.size > 0 && !this.stopRequested) {
-      const seq = queue.peekSeq();
-      if ((queue.peek() as SimEvent).seq !== seq) {
-        queue.pop(); // descheduled or rescheduled since this entry was pushed
-        this.staleEntries--;
-        continue;
-      }
+    while (!this.stopRequested) {
       const cycle = queue.peekCycle();
+      if (cycle === Infinity) break; // empty
       if (cycle > untilCycle) {
+        if ((queue.peek() as SimEvent).seq !== queue.peekSeq()) {
+          queue.pop(); // stale: only live events may move time to untilCycle
+          this.staleEntries--;
+          continue;
+        }
         if (untilCycle > this.currentCycle) this.currentPriority = 0;
         this.currentCycle = untilCycle;
         break;
       }
+      const seq = queue.peekSeq();
       const event = queue.pop() as SimEvent;
+      if (event.seq !== seq) {
+        this.staleEntries--; // descheduled or rescheduled since this entry was pushed
+        continue;
+      }
       this.currentCycle = cycle;
       this.currentPriority = event.priority;
       event.scheduled = false;
