@@ -9,6 +9,7 @@ import { relative, isAbsolute } from 'node:path';
 import { OUSIM_VERSION } from '../util/version.ts';
 import { projectRoot } from '../util/paths.ts';
 import { isPrunable, pruneNetwork } from '../workload/prune.ts';
+import { cachedPrune, pruneKey } from '../workload/prune-cache.ts';
 import { loadTrace, resolveTracePath } from '../workload/trace.ts';
 import { traceWeights } from '../workload/weights/files.ts';
 import type { Network } from '../workload/types.ts';
@@ -62,8 +63,11 @@ export function prepareLoadedNetwork(
     };
   // Trained weights when the trace remembers the model it came from, synthetic ones otherwise.
   const weights = traceWeights(loaded, tracePath);
+  // Pruned once per trace content, pruning keys, weights and seed (src/workload/prune-cache.ts).
+  const key = pruneKey(loaded, arch.pattern, seed, loaded.source?.sha256);
   return {
-    network: pruneNetwork(loaded, arch.pattern, seed, weights).network,
+    network: cachedPrune(loaded, key, () => pruneNetwork(loaded, arch.pattern, seed, weights).network)
+      .network,
     tracePath,
     prunedOnTheFly: true,
     weights: pruningWeights(loaded, seed, true),
