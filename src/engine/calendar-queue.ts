@@ -35,6 +35,11 @@ export class CalendarQueue<T> implements EventQueue<T> {
   /** First and last slot of each bucket (NONE when empty), indexed by cycle modulo WINDOW. */
   private readonly heads = new Int32Array(WINDOW).fill(NONE);
   private readonly tails = new Int32Array(WINDOW).fill(NONE);
+  /**
+   * One bit per bucket, set while it holds an entry: finding the first entry skips 32 empty cycles
+   * per word (the `fast` fidelity's events are often thousands of cycles apart).
+   */
+  private readonly occupied = new Uint32Array(WINDOW / 32);
   private base = 0;
   /** base % WINDOW: the bucket of cycle `base`. */
   private baseBucket = 0;
@@ -89,7 +94,10 @@ export class CalendarQueue<T> implements EventQueue<T> {
     this.items[slot] = undefined; // do not keep the payload alive
     const next = this.links[slot];
     this.heads[bucket] = next;
-    if (next === NONE) this.tails[bucket] = NONE;
+    if (next === NONE) {
+      this.tails[bucket] = NONE;
+      this.occupied[bucket >>> 5] &= ~(1 << (bucket & 31));
+    }
     this.freeSlots[this.freeCount++] = slot;
     this.windowCount--;
     this.firstBound = next === NONE ? 1 : 0;
@@ -147,6 +155,7 @@ export class CalendarQueue<T> implements EventQueue<T> {
         slot = next;
       }
       this.tails[bucket] = prev;
+      if (prev === NONE) this.occupied[bucket >>> 5] &= ~(1 << (bucket & 31));
     }
     return dropped + this.later.retain(keep);
   }
@@ -171,7 +180,17 @@ export class CalendarQueue<T> implements EventQueue<T> {
   private frontSlot(): number {
     if (this.front !== NONE) return this.front;
     let offset = this.firstBound;
-    while (this.heads[(this.baseBucket + offset) & MASK] === NONE) offset++;
+    let bucket = (this.baseBucket + offset) & MASK;
+    for (;;) {
+      const bits = this.occupied[bucket >>> 5] >>> (bucket & 31); // this bucket and the rest of its word
+      if (bits !== 0) {
+        offset += 31 - Math.clz32(bits & -bits); // the lowest set bit
+        break;
+      }
+      const rest = 32 - (bucket & 31);
+      offset += rest;
+      bucket = (bucket + rest) & MASK;
+    }
     this.firstBound = offset;
     this.frontOffset = offset;
     this.front = this.heads[(this.baseBucket + offset) & MASK];
@@ -191,6 +210,7 @@ export class CalendarQueue<T> implements EventQueue<T> {
       this.heads[bucket] = slot;
       this.tails[bucket] = slot;
       this.links[slot] = NONE;
+      this.occupied[bucket >>> 5] |= 1 << (bucket & 31);
       if (offset <= this.frontOffset) this.front = NONE;
     } else if (this.priorities[tail] <= priority) {
       this.links[tail] = slot;
@@ -255,6 +275,7 @@ export class CalendarQueue<T> implements EventQueue<T> {
       this.heads[bucket] = NONE;
       this.tails[bucket] = NONE;
     }
+    this.occupied.fill(0);
     this.windowCount = 0;
   }
 
