@@ -102,8 +102,12 @@ export function cachedPrune(
   network: Network,
   key: string,
   prune: () => Network,
-  dir = cacheDir(),
+  options: { given?: PrunedMasks; dir?: string } = {},
 ): { network: Network; masks: PrunedMasks } {
+  // Masks handed over by a sweep's main thread, which pruned this network once for all its workers.
+  if (options.given?.key === key)
+    return { network: applyMasks(network, options.given), masks: options.given };
+  const dir = 'dir' in options ? options.dir : cacheDir();
   const file = dir === undefined ? undefined : join(dir, 'pruned', `${key}.bin`);
   if (file) {
     const masks = readEntry(file, key);
