@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { loadArch } from '../config/arch.ts';
+import { mapperNeedsMasks } from '../mapping/registry.ts';
 import type { RunResult } from '../sim/types.ts';
 import type { SweepBackend } from './runner.ts';
 import type { PrunedMasks } from '../workload/prune-cache.ts';
@@ -91,9 +92,9 @@ export function createBackend(jobs: number): ClosableBackend {
 function pruneOnceForWorkers(): (task: SimulationTask) => SimulationTask {
   const prepared = new Map<string, PrunedMasks | undefined>();
   return (task) => {
-    if (task.mapping === 'dense') return task; // dense needs no masks (experiment.ts)
     let arch;
     try {
+      if (!mapperNeedsMasks(task.mapping, task.mapperOptions)) return task; // as runTask decides
       arch = loadArch(task.arch, task.overrides);
     } catch {
       return task;
