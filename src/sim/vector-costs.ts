@@ -11,7 +11,10 @@ import type { CrossbarPlan } from '../mapping/types.ts';
  * Counts by OU-step sequence: crossbars with the same plan share its `ouRows` array (see
  * vectorMatrix in src/hardware/ou-pipeline.ts), so each distinct plan is counted once per run.
  */
-const vectorCounts = new WeakMap<Uint16Array, { plan: CrossbarPlan; slices: number; counts: ActionCounts }[]>();
+const vectorCounts = new WeakMap<
+  Uint16Array,
+  { plan: CrossbarPlan; slices: number; counts: ActionCounts }[]
+>();
 
 /** OU-step actions of one input vector on one crossbar (all input slices); shared: do not modify. */
 export function crossbarVectorCounts(plan: CrossbarPlan, slices: number): Readonly<ActionCounts> {
