@@ -10,6 +10,7 @@ import { jsonNamesIn } from '../util/json-files.ts';
 import { InputError } from '../util/errors.ts';
 import { parseWith } from './validate.ts';
 import { applyOverrides, type Override } from './overrides.ts';
+import { checkArchLimits } from './limits.ts';
 import { projectRoot } from '../util/paths.ts';
 
 const int = (min: number, description: string) => z.number().int().min(min).describe(description);
@@ -206,7 +207,16 @@ export function loadArch(nameOrPath: string, overrides: readonly Override[] = []
   const source = overrides.length ? `${path} (with --set)` : path;
   const arch = parseWith(ArchSchema, withOverrides, source);
   checkArch(arch, source);
+  archSources.set(arch, source);
   return arch;
+}
+
+// The file (and --set) each loaded arch came from, for errors found later in a run.
+const archSources = new WeakMap<Arch, string>();
+
+/** Where `arch` was loaded from (`paper.json (with --set)`), for messages; its name if built by hand. */
+export function archSource(arch: Arch): string {
+  return archSources.get(arch) ?? `arch '${arch.name}'`;
 }
 
 /** Cross-field constraints that a per-field schema cannot express. */
@@ -244,6 +254,7 @@ export function checkArch(arch: Arch, source: string): void {
       'adc.model',
       `unknown ADC model '${arch.adc.model}' (tables in arch/adc/: ${adcModels.join(', ')})`,
     );
+  checkArchLimits(arch, source);
 }
 
 /** Folder of the ADC energy/area tables that `adc.model` names (src/energy/adc.ts reads them). */
