@@ -3,10 +3,10 @@
  * unit) and gives the TypeScript type. Keys named in docs/design.md §4b keep their names: sweeps, scripts
  * and users address them with `--set key=value`.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { jsonNamesIn } from '../util/json-files.ts';
+import { jsonNamesIn, readJsonFile } from '../util/json-files.ts';
 import { InputError } from '../util/errors.ts';
 import { parseWith } from './validate.ts';
 import { applyOverrides, type Override } from './overrides.ts';
@@ -181,20 +181,8 @@ export function listArchPresets(): string[] {
   return jsonNamesIn(ARCH_DIR);
 }
 
-/** Read a JSON file, with a clear InputError when it is missing or not JSON. */
-export function readJsonFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(path, '', 'cannot read the file');
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new InputError(path, '', `not valid JSON (${(error as Error).message})`);
-  }
-}
+// Kept here for the modules that import it from the arch (traces, ADC tables).
+export { readJsonFile };
 
 /**
  * Load and validate an arch preset, apply `--set` overrides, then check the constraints

@@ -281,7 +281,7 @@ export class Simulator {
     if (cycle > MAX_CYCLE) {
       throw new CycleLimitError(
         event.owner.path,
-        `cannot ${action} event '${event.name}' at cycle ${cycle}: past the last cycle ${MAX_CYCLE}`,
+        `cannot ${action} event '${event.name}' at cycle ${cycle}: cycles are integers in [0, ${MAX_CYCLE}]`,
       );
     }
     if (!Number.isInteger(cycle)) {

@@ -23,7 +23,8 @@ function longestLatency(arch: Arch): { key: string; cycles: number } {
   };
   visit(arch, '');
   const adc = Math.ceil((arch.adc.latencyNs + arch.adc.nsPerBit * arch.adc.bits) / arch.clockNs - 1e-9);
-  if (adc > best.cycles) best = { key: arch.adc.nsPerBit > 0 ? 'adc.nsPerBit' : 'adc.latencyNs', cycles: adc };
+  if (adc > best.cycles)
+    best = { key: arch.adc.nsPerBit > 0 ? 'adc.nsPerBit' : 'adc.latencyNs', cycles: adc };
   return best;
 }
 
