@@ -28,6 +28,9 @@ export const MAX_BITS = 64;
 /** Structures the simulator builds one object per unit of (PEs, crossbars, ports, mesh sides). */
 export const MAX_HARDWARE_COUNT = 65536;
 
+/** Tiles of the mesh (meshX x meshY): the NoC keeps four links' state per tile. */
+export const MAX_MESH_TILES = 2 ** 20;
+
 /** Every numeric leaf of the arch as [dotted key, value]. */
 function numericLeaves(value: unknown, prefix = ''): [string, number][] {
   if (typeof value === 'number') return [[prefix, value]];
@@ -73,6 +76,13 @@ export function checkArchLimits(arch: Arch, source: string): void {
   for (const key of ['meshX', 'meshY', 'pesPerTile', 'crossbarsPerPe'] as const)
     atMost(source, `chip.${key}`, arch.chip[key], MAX_HARDWARE_COUNT, countWhy);
   atMost(source, 'buffer.ports', arch.buffer.ports, MAX_HARDWARE_COUNT, countWhy);
+  atMost(
+    source,
+    'chip.meshY',
+    arch.chip.meshX * arch.chip.meshY,
+    MAX_MESH_TILES,
+    `tiles of a ${arch.chip.meshX}x${arch.chip.meshY} mesh; the NoC keeps state per link`,
+  );
   atMost(source, 'adc.perCrossbar', arch.adc.perCrossbar, arch.crossbar.cols, 'more ADCs than bitlines');
 
   const clock = `at clockNs = ${arch.clockNs} ns`;

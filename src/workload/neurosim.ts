@@ -20,8 +20,9 @@ export function importNeuroSim(text: string, name: string, source: string): Netw
     .split(/\r?\n/)
     .map((line, i) => ({ line: i + 1, cells: line.split(',').map((c) => c.trim()) }))
     .filter((r) => r.cells.some((c) => c !== ''))
-    // A header row (non-numeric first cell) is allowed and skipped.
-    .filter((r, i) => !(i === 0 && Number.isNaN(Number(r.cells[0]))));
+    // A header row (column names: no cell is a number) is allowed and skipped; a data row with a
+    // typo in its first cell is not a header, it is refused below.
+    .filter((r, i) => !(i === 0 && r.cells.every((c) => !/^\d+$/.test(c))));
   if (rows.length === 0) throw new InputError(source, '', 'no layer rows');
 
   const values = rows.map(({ line, cells }) => {

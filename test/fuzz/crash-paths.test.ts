@@ -83,7 +83,12 @@ const jsonValue = fc.oneof(
 function withLeaf(doc: unknown, path: (string | number)[], value: unknown): unknown {
   const copy = structuredClone(doc) as Record<string | number, unknown>;
   let node = copy;
-  for (const part of path.slice(0, -1)) node = node[part] as Record<string | number, unknown>;
+  for (const part of path.slice(0, -1)) {
+    const next = node[part];
+    // An earlier text edit may have changed the document's shape: nothing to edit then.
+    if (typeof next !== 'object' || next === null) return copy;
+    node = next as Record<string | number, unknown>;
+  }
   const leaf = path[path.length - 1];
   if (value === undefined) delete node[leaf];
   else node[leaf] = value;
