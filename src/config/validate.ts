@@ -24,7 +24,12 @@ function shown(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `a list of ${value.length}`;
   if (typeof value === 'object') return 'an object';
-  const text = typeof value === 'string' ? JSON.stringify(value) : String(value);
+  const text =
+    typeof value === 'string'
+      ? JSON.stringify(value)
+      : typeof value === 'number' || typeof value === 'boolean'
+        ? String(value)
+        : typeof value;
   return text.length > 40 ? `${text.slice(0, 37)}...` : text;
 }
 
@@ -75,7 +80,7 @@ export function firstIssue<S extends z.ZodType>(
 ): { ok: true; data: z.output<S> } | { ok: false; issue: Issue } {
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return { ok: true, data: result.data };
-  return { ok: false, issue: result.error.issues[0] as Issue };
+  return { ok: false, issue: result.error.issues[0] };
 }
 
 /**

@@ -8,5 +8,6 @@ export const MAX_LAYER_BYTES = 4 * 2 ** 30;
 
 /** Gigabytes, for messages. */
 export function gigabytes(bytes: number): string {
-  return `${(bytes / 2 ** 30).toPrecision(2)} GB`;
+  const gb = bytes / 2 ** 30;
+  return `${gb >= 10 ? Math.round(gb) : gb.toPrecision(2)} GB`;
 }

@@ -80,7 +80,7 @@ const jsonValue = fc.oneof(
 );
 
 /** A document with one leaf set to `value`, deleted (undefined), or one key added. */
-function withLeaf(doc: unknown, path: (string | number)[], value: unknown): unknown {
+function withLeaf(doc: unknown, path: readonly (string | number)[], value: unknown): unknown {
   const copy = structuredClone(doc) as Record<string | number, unknown>;
   let node = copy;
   for (const part of path.slice(0, -1)) {
