@@ -29,7 +29,12 @@ function longestLatency(arch: Arch): { key: string; cycles: number } {
 }
 
 /** Run `simulate`; a run past the engine's last cycle becomes an InputError naming the longest latency. */
-export function withinCycleLimit(arch: Arch, network: string, simulate: () => RunResult): RunResult {
+export function withinCycleLimit(
+  arch: Arch,
+  network: string,
+  images: number,
+  simulate: () => RunResult,
+): RunResult {
   let result: RunResult;
   try {
     result = simulate();
@@ -39,8 +44,9 @@ export function withinCycleLimit(arch: Arch, network: string, simulate: () => Ru
     throw new InputError(
       archSource(arch),
       key,
-      `trace '${network}' needs more than ${MAX_CYCLE.toExponential(2)} cycles, the most ousim counts exactly ` +
-        `(${key} is ${cycles} cycles at clockNs = ${arch.clockNs} ns); raise clockNs or lower the latencies`,
+      `trace '${network}'${images > 1 ? ` (${images} images)` : ''} needs more than ${MAX_CYCLE.toExponential(2)} cycles, the most ousim counts exactly ` +
+        `(${key} is ${cycles} cycles at clockNs = ${arch.clockNs} ns); raise clockNs or lower the latencies` +
+        (images > 1 ? ', or stream fewer images' : ''),
     );
   }
   checkFinite(result, arch, network);

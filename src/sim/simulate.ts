@@ -29,7 +29,8 @@ import type { LayerResult, RunRequest, RunResult, StreamFigures } from './types.
 const PROGRESS_STRIDE = 1 << 18;
 
 export function simulate(request: RunRequest): RunResult {
-  return withinCycleLimit(request.arch, request.network.name, () => simulateUnchecked(request));
+  const { arch, network, images } = request;
+  return withinCycleLimit(arch, network.name, images ?? 1, () => simulateUnchecked(request));
 }
 
 function simulateUnchecked(request: RunRequest): RunResult {
