@@ -169,7 +169,7 @@ describe('fuzz: bad input ends in a result or one InputError, never a crash', fu
           return simulate('tiny', arch, options);
         }, ['--set', `${PAPER} (with --set)`]);
       }),
-      params(1000),
+      params(2000),
     );
   });
 
@@ -197,7 +197,7 @@ describe('fuzz: bad input ends in a result or one InputError, never a crash', fu
         writeFileSync(file, text);
         expectSafe(() => simulate('tiny', loadArch(file), options), [file]);
       }),
-      params(800),
+      params(1600),
     );
   });
 
@@ -229,7 +229,7 @@ describe('fuzz: bad input ends in a result or one InputError, never a crash', fu
         writeFileSync(file, text);
         expectSafe(() => simulate(file, arch, options), [file]);
       }),
-      params(800),
+      params(1600),
     );
   });
 
@@ -280,7 +280,7 @@ describe('fuzz: bad input ends in a result or one InputError, never a crash', fu
         if (rows.some((r) => r.some((c) => !/^\d+$/.test(c.trim()))))
           expect(outcome, text).to.equal('refused');
       }),
-      params(800),
+      params(1600),
     );
   });
 
