@@ -29,6 +29,8 @@ const KEY_ORDER = [
   'adc.perCrossbar',
   'leakage',
   'replication-budget',
+  'skip-zero-ous',
+  'inputSelect',
 ];
 
 function keyRank(key: string): number {

@@ -3,10 +3,7 @@
  * (all fields, the OU step arrays included) of whole networks, for `dense`, `sre` and every packing of
  * `pattern`, is hashed and compared with hashes recorded from the code BEFORE the speed-up of the
  * pattern mapper (commit 3081a4b); `sre`'s from its first, plain version (commit 895f720), before its
- * typed-array speed-up. A change of the mapping's results must update these on purpose: the
- * pattern hashes of the three seeded networks were re-recorded (PRINT_SNAPSHOTS=1) when layers whose
- * rows are nearly full got an evened-out placement instead of plain first-fit (issue 15,
- * test/mapping/placement-balance.test.ts).
+ * typed-array speed-up. A change of the mapping's results must update these on purpose.
  *
  * The networks' pruning is made here from a seeded PRNG (test/mapping/helpers.ts), not by
  * src/workload/prune.ts, so that a change of the pruner does not move the snapshots: the layer
