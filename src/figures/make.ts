@@ -131,12 +131,22 @@ function build(name: FigureName, table: CsvTable, input: string): Built {
   }
 }
 
+/** A sweep.json to draw from; one of an older ousim (or damaged) is ignored: the columns tell. */
+function readManifestIfCurrent(path: string): ReturnType<typeof readManifest> {
+  try {
+    return readManifest(path);
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
+  }
+}
+
 /**
  * The keys a sweep varied: from its sweep.json when present (axes with more than one value),
  * else the columns between `point` and `repriced` that hold more than one value.
  */
 export function sweptKeys(table: CsvTable, input: string): string[] {
-  const manifest = readManifest(join(input, MANIFEST_FILE));
+  const manifest = readManifestIfCurrent(join(input, MANIFEST_FILE));
   if (manifest) return manifest.axes.filter((a) => a.values.length > 1).map((a) => a.key);
   const start = table.header.indexOf('point');
   const end = table.header.indexOf('repriced');

@@ -19,3 +19,17 @@ export class InputError extends Error {
 
 /** Exit code for bad input (docs/design.md §6). */
 export const EXIT_BAD_INPUT = 2;
+
+/**
+ * A command that ran but did not fully succeed (sweep points that failed, each already named on
+ * stderr): the CLI prints `message` alone, without a stack trace, and exits with `exitCode`.
+ */
+export class CommandFailed extends Error {
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.name = 'CommandFailed';
+    this.exitCode = exitCode;
+  }
+}
