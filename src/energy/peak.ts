@@ -15,7 +15,8 @@ import {
   type EnergyBreakdown,
   type HardwareInventory,
 } from './actions.ts';
-import { ouStepActions, ouStepPeriodCycles, vectorRegisterBits } from './ou-step.ts';
+import { ouStepPeriodCycles } from '../hardware/ou-pipeline.ts';
+import { ouStepActions, vectorRegisterBits } from './ou-step.ts';
 import { priceArea, priceEnergy } from './price.ts';
 
 /** Ports of a 2D-mesh router (north, south, east, west, local): flit-hops it can make per cycle. */

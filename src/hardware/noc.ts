@@ -11,6 +11,7 @@
  */
 import { Component, type Simulator } from '../engine/index.ts';
 import type { Counter } from '../engine/stats.ts';
+import type { ActionCounts } from '../energy/actions.ts';
 import type { StateShift, StateWriter } from '../sim/steady-state.ts';
 
 /** Directions of the four outgoing links of a router. */
@@ -64,10 +65,11 @@ export class MeshNoc extends Component {
   }
 
   /**
-   * Sends a packet of `flits` flits from tile `from` to tile `to`, its head ready at cycle `ready`;
-   * returns the cycle its tail has arrived. Same tile: arrives at `ready`, nothing counted.
+   * Sends a packet of `flits` flits from tile `from` to tile `to` for `account` (its flit-hops are
+   * charged there), its head ready at cycle `ready`; returns the cycle its tail has arrived. Same
+   * tile: arrives at `ready`, nothing counted.
    */
-  send(from: number, to: number, flits: number, ready: number): number {
+  send(from: number, to: number, flits: number, ready: number, account: ActionCounts): number {
     if (from === to || flits === 0) return ready;
     this.packets.add(1);
     let x = from % this.meshX;
@@ -92,6 +94,7 @@ export class MeshNoc extends Component {
       else y--;
     }
     this.flitHops.add(flits * hops);
+    account.nocFlitHops += flits * hops;
     this.linkBusy.add(flits * hops);
     // The tail follows the head by flits - 1 cycles on the last link.
     return head + flits - 1;

@@ -18,6 +18,8 @@
  * recurrence one event per OU step; tests prove they agree).
  */
 
+import { adcConversionCycles, toCycles, type Arch } from '../config/arch.ts';
+
 const NEG = -Infinity;
 
 /** A 2x2 max-plus matrix [[a, b], [c, d]]. */
@@ -70,6 +72,25 @@ export interface OuTiming {
   adcCycles: number;
   adcs: number;
   shiftAddCycles: number;
+}
+
+/** A crossbar's OU-pipeline parameters, read from the arch here and nowhere else. */
+export function ouTimingOf(arch: Arch): OuTiming {
+  return {
+    readCycles: toCycles(arch, arch.crossbar.readLatencyNs),
+    adcCycles: adcConversionCycles(arch),
+    adcs: arch.adc.perCrossbar,
+    shiftAddCycles: toCycles(arch, arch.shiftAdd.latencyNs),
+  };
+}
+
+/**
+ * Cycles between two full OU steps (`ou.cols` bitlines) of one crossbar in steady state: the slower
+ * of the two pipeline stages (front: DAC + read + S&H; back: `ceil(ou.cols / adcs)` ADC rounds).
+ */
+export function ouStepPeriodCycles(arch: Arch): number {
+  const timing = ouTimingOf(arch);
+  return Math.max(timing.readCycles, backStageCycles(arch.ou.cols, timing.adcs, timing.adcCycles), 1);
 }
 
 /**

@@ -173,18 +173,14 @@ function emit(unit: LayerUnit, position: number, ready: number): number {
   const bits = unit.outputBitsPerPosition;
   const flits = Math.ceil(bits / ctx.arch.noc.flitBits);
   const home = ctx.tiles[unit.tile];
-  const counts = unit.counts;
-  const stored = home.write(bits, ready);
-  counts.bufferWriteBits += bits;
+  const account = unit.counts;
+  const stored = home.write(bits, ready, account);
   let last = stored;
   for (const edge of unit.consumers) {
     const to = edge.to.tile;
     let at = stored;
-    if (to !== unit.tile) {
-      counts.nocFlitHops += flits * ctx.noc.hops(unit.tile, to);
-      at = ctx.tiles[to].write(bits, ctx.noc.send(unit.tile, to, flits, stored));
-      counts.bufferWriteBits += bits;
-    }
+    if (to !== unit.tile)
+      at = ctx.tiles[to].write(bits, ctx.noc.send(unit.tile, to, flits, stored, account), account);
     edge.deliver(at, position);
     if (at > last) last = at;
   }
@@ -328,8 +324,7 @@ export class LayerUnit extends Component implements Periodic {
   /** Weight layer: read the window from the buffer and hand it to one copy's crossbars. */
   private startVector(u: number, image: number, now: number): void {
     const copy = this.copies[u % this.copies.length];
-    const ready = this.ctx.tiles[copy.placement.homeTile].read(this.inputBitsPerVector, now);
-    this.counts.bufferReadBits += this.inputBitsPerVector;
+    const ready = this.ctx.tiles[copy.placement.homeTile].read(this.inputBitsPerVector, now, this.counts);
     if (ready < this.firstStart) this.firstStart = ready;
     copy.accept(u, ready, image);
   }
@@ -337,11 +332,9 @@ export class LayerUnit extends Component implements Periodic {
   /** Pooling / residual add / concatenation in the tile's activation unit. */
   private computeElementwise(u: number, image: number, now: number): void {
     const tile = this.ctx.tiles[this.tile];
-    const ready = tile.read(this.inputBitsPerVector, now);
-    this.counts.bufferReadBits += this.inputBitsPerVector;
+    const ready = tile.read(this.inputBitsPerVector, now, this.counts);
     if (ready < this.firstStart) this.firstStart = ready;
-    this.counts.activationOps += this.activationOpsPerPosition;
-    tile.activationOps.add(this.activationOpsPerPosition);
+    tile.activate(this.activationOpsPerPosition, this.counts);
     this.finishPosition(image * this.positions + u, ready + this.ctx.activationCycles);
   }
 
@@ -354,8 +347,7 @@ export class LayerUnit extends Component implements Periodic {
 
   /** The network's output stays in the last tile's buffer. */
   private storeFinal(ready: number): number {
-    this.counts.bufferWriteBits += this.outputBitsPerPosition;
-    return this.ctx.tiles[this.tile].write(this.outputBitsPerPosition, ready);
+    return this.ctx.tiles[this.tile].write(this.outputBitsPerPosition, ready, this.counts);
   }
 
   /** Weight layers: the merged counts of all copies and crossbars at the end of the run. */

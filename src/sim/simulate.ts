@@ -4,12 +4,13 @@
  * wire (edges between layers), run, finish (counts settled), then pricing outside the simulator.
  */
 import { createHash } from 'node:crypto';
-import { adcConversionCycles, losslessAdcBits, toCycles, type Arch } from '../config/arch.ts';
+import { losslessAdcBits, toCycles, type Arch } from '../config/arch.ts';
 import { Component, Simulator } from '../engine/index.ts';
 import { addCounts, emptyCounts, type ActionCounts, type HardwareInventory } from '../energy/actions.ts';
 import { adcPrice } from '../energy/adc.ts';
 import { priceArea, priceEnergy, totalEnergy } from '../energy/price.ts';
 import { MeshNoc } from '../hardware/noc.ts';
+import { ouTimingOf } from '../hardware/ou-pipeline.ts';
 import { ProcessingElement } from '../hardware/pe.ts';
 import { Tile } from '../hardware/tile.ts';
 import { mapNetwork } from '../mapping/registry.ts';
@@ -65,12 +66,7 @@ export function simulate(request: RunRequest): RunResult {
     tiles,
     pes,
     arbiter: new Arbiter(sim, chip),
-    ouTiming: {
-      readCycles: toCycles(arch, arch.crossbar.readLatencyNs),
-      adcCycles: adcConversionCycles(arch),
-      adcs: arch.adc.perCrossbar,
-      shiftAddCycles: toCycles(arch, arch.shiftAdd.latencyNs),
-    },
+    ouTiming: ouTimingOf(arch),
     activationCycles: toCycles(arch, arch.activation.latencyNs),
     activations: network.activations,
     images,
@@ -151,7 +147,7 @@ export function simulate(request: RunRequest): RunResult {
   const preloaded = new Set<number>();
   for (const edge of input.consumers) {
     // Counted once per tile that holds a copy of the image.
-    if (!preloaded.has(edge.to.tile)) edge.to.counts.bufferWriteBits += imageBits * images;
+    if (!preloaded.has(edge.to.tile)) tiles[edge.to.tile].preload(imageBits * images, edge.to.counts);
     preloaded.add(edge.to.tile);
     edge.openAll();
   }

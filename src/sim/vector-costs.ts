@@ -1,33 +1,11 @@
 /**
- * The actions one input vector costs on one crossbar, straight from the mapping. The `fast`
- * fidelity adds these per vector; the `ou` fidelity counts the same actions one OU step at a time,
- * and the conservation tests hold the two (and the mapping) to the same totals.
+ * The digital actions one input vector costs on one crossbar and one layer, outside its OU steps
+ * (those are charged through src/energy/ou-step.ts by the crossbar timing), straight from the mapping.
  */
 import type { Arch } from '../config/arch.ts';
 import { emptyCounts, type ActionCounts } from '../energy/actions.ts';
+import { vectorRegisterBits } from '../energy/ou-step.ts';
 import type { CrossbarPlan } from '../mapping/types.ts';
-
-/** OU-step actions of one input vector on one crossbar (all input slices). */
-export function crossbarVectorCounts(plan: CrossbarPlan, slices: number): ActionCounts {
-  const counts = emptyCounts();
-  for (let i = 0; i < plan.ouRows.length; i++) {
-    const rows = plan.ouRows[i];
-    const cols = plan.ouCols[i];
-    counts.ouSteps += 1;
-    counts.dacDrives += rows;
-    counts.cellReads += rows * cols;
-    counts.sampleHolds += cols;
-    counts.adcConversions += cols;
-    counts.shiftAdds += cols;
-  }
-  // Look-ups and input selection happen with the first OU step of a slice: none if every step is skipped.
-  if (plan.ouRows.length > 0) {
-    counts.indexLookups = plan.indexLookupsPerSlice;
-    counts.muxSelects = plan.muxSelectsPerSlice;
-  }
-  for (const key of Object.keys(counts) as (keyof ActionCounts)[]) counts[key] *= slices;
-  return counts;
-}
 
 /**
  * Digital work of one input vector on one crossbar, outside the OU steps, counted in both fidelities:
@@ -36,8 +14,7 @@ export function crossbarVectorCounts(plan: CrossbarPlan, slices: number): Action
  */
 export function crossbarDigitalCounts(plan: CrossbarPlan, arch: Arch): ActionCounts {
   const counts = emptyCounts();
-  counts.registerBits =
-    plan.inputsPerVector * arch.precision.inputBits + plan.outputsPerVector * arch.precision.partialSumBits;
+  counts.registerBits = vectorRegisterBits(arch, plan.inputsPerVector, plan.outputsPerVector);
   counts.shiftAdds = (plan.offsetCorrectionsPerVector ?? 0) + (plan.inputSumAddsPerVector ?? 0);
   return counts;
 }
