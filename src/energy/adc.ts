@@ -123,3 +123,11 @@ export function adcPriceFor(model: string, bits: number): AdcPrice {
 export function adcPrice(arch: Pick<Arch, 'adc'>): AdcPrice {
   return adcPriceFor(arch.adc.model, arch.adc.bits);
 }
+
+/**
+ * The adc.* keys (besides latencyNs, nsPerBit and perCrossbar, which are timing keys) that the
+ * ADC's conversion time reads: its resolution when the conversion time grows with it (nsPerBit > 0).
+ */
+export function adcTimingKeys(arch: Pick<Arch, 'adc'>): string[] {
+  return arch.adc.nsPerBit > 0 ? ['adc.bits'] : [];
+}

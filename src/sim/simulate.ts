@@ -3,7 +3,6 @@
  * queue, then price the counted actions. Phases follow the engine's lifecycle: build (components),
  * wire (edges between layers), run, finish (counts settled), then pricing outside the simulator.
  */
-import { createHash } from 'node:crypto';
 import { losslessAdcBits, toCycles, type Arch } from '../config/arch.ts';
 import { Component, Simulator } from '../engine/index.ts';
 import { addCounts, emptyCounts, type ActionCounts, type HardwareInventory } from '../energy/actions.ts';
@@ -24,6 +23,8 @@ import { lineBufferWarnings } from './line-buffers.ts';
 import { placeLayers, type ChipPlacement, type CopyPlacement } from './placement.ts';
 import { StreamProbe, type SteadyState } from './steady-state.ts';
 import type { LayerResult, RunRequest, RunResult, StreamFigures } from './types.ts';
+
+export { simulationKey } from './simulation-key.ts';
 
 /** How many cycles the run loop advances between progress reports. */
 const PROGRESS_STRIDE = 1 << 18;
@@ -268,33 +269,6 @@ export function reprice(result: RunResult, arch: Arch): RunResult {
     layers,
     warnings,
   };
-}
-
-/**
- * A stable hash of everything in `arch` that changes what is simulated (counts and cycles). Two
- * archs with the same key differ only in prices (energy, area, leakage, the ADC model, and the ADC's
- * resolution when its conversion time does not depend on it, `adc.nsPerBit` = 0) and can share one
- * simulation through reprice().
- */
-export function simulationKey(arch: Arch, options: { pruning: boolean } = { pruning: true }): string {
-  const { energy: _e, area: _a, leakage: _l, sources: _s, name: _n, description: _d, ...rest } = arch;
-  const { bits, model: _m, ...adc } = rest.adc;
-  const timedAdc = adc.nsPerBit > 0 ? { ...adc, bits } : adc;
-  // The pattern.* keys only steer pruning: without it (a masked trace, the dense mapper) they do nothing.
-  const { pattern, ...simulated } = { ...rest, adc: timedAdc };
-  return createHash('sha256')
-    .update(stableJson(options.pruning ? { ...simulated, pattern } : simulated))
-    .digest('hex')
-    .slice(0, 16);
-}
-
-function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
 }
 
 function inventoryOf(placement: ChipPlacement, mappings: readonly LayerMapping[]): HardwareInventory {
