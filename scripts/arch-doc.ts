@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { ArchSchema, listAdcModels, listArchPresets, loadArch } from '../src/config/arch.ts';
+import { ArchSchema, listAdcTables, listArchPresets, loadArch } from '../src/config/arch.ts';
 import { loadAdcTable } from '../src/energy/adc.ts';
 import { fullChipReport } from '../src/energy/peak.ts';
 import { PRICE_RULES } from '../src/energy/price-table.ts';
@@ -73,7 +73,7 @@ export function pricingSection(): string {
 
 export function adcSection(): string {
   const out: string[] = [];
-  for (const model of listAdcModels()) {
+  for (const model of listAdcTables()) {
     const table = loadAdcTable(model);
     out.push(`**\`${model}\`** (arch/adc/${model}.json): ${table.description}`, '');
     out.push(`| bits | ${table.entries.map((e) => e.bits).join(' | ')} |`);

@@ -18,7 +18,8 @@
  * recurrence one event per OU step; tests prove they agree).
  */
 
-import { adcConversionCycles, toCycles, type Arch } from '../config/arch.ts';
+import { toCycles, type Arch } from '../config/arch.ts';
+import { adcConversionCyclesOf } from '../energy/adc.ts';
 
 const NEG = -Infinity;
 
@@ -78,7 +79,7 @@ export interface OuTiming {
 export function ouTimingOf(arch: Arch): OuTiming {
   return {
     readCycles: toCycles(arch, arch.crossbar.readLatencyNs),
-    adcCycles: adcConversionCycles(arch),
+    adcCycles: adcConversionCyclesOf(arch),
     adcs: arch.adc.perCrossbar,
     shiftAddCycles: toCycles(arch, arch.shiftAdd.latencyNs),
   };

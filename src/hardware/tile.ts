@@ -4,6 +4,7 @@
  * Every access and operation is charged to the account of the layer that asks for it (its action
  * counts), here and nowhere else, so the tile's statistics and the layers' counts cannot drift apart.
  */
+import { toCycles, type Arch } from '../config/arch.ts';
 import { Component, Resource, indexedName, type Simulator } from '../engine/index.ts';
 import type { Counter } from '../engine/stats.ts';
 import type { ActionCounts } from '../energy/actions.ts';
@@ -13,6 +14,20 @@ export interface BufferTiming {
   ports: number;
   bitsPerCycle: number;
   latencyCycles: number;
+}
+
+/** The tile buffer's parameters, read from the arch here and nowhere else. */
+export function bufferTimingOf(arch: Arch): BufferTiming {
+  return {
+    ports: arch.buffer.ports,
+    bitsPerCycle: arch.buffer.bitsPerCycle,
+    latencyCycles: toCycles(arch, arch.buffer.latencyNs),
+  };
+}
+
+/** The activation / pooling unit's latency per output vector, cycles (read here and nowhere else). */
+export function activationCyclesOf(arch: Arch): number {
+  return toCycles(arch, arch.activation.latencyNs);
 }
 
 export class Tile extends Component {

@@ -171,7 +171,7 @@ export class NetworkInput {
 function emit(unit: LayerUnit, position: number, ready: number): number {
   const ctx = unit.ctx;
   const bits = unit.outputBitsPerPosition;
-  const flits = Math.ceil(bits / ctx.arch.noc.flitBits);
+  const flits = ctx.noc.flitsFor(bits);
   const home = ctx.tiles[unit.tile];
   const account = unit.counts;
   const stored = home.write(bits, ready, account);

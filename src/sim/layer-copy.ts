@@ -116,7 +116,7 @@ export class LayerCopy implements Periodic {
     this.readyAt[0] = ready;
     for (let k = 1; k < this.inputTiles.length; k++) {
       const tile = this.inputTiles[k];
-      const flits = Math.ceil(this.inputBitsToTile[k] / ctx.arch.noc.flitBits);
+      const flits = ctx.noc.flitsFor(this.inputBitsToTile[k]);
       this.readyAt[k] = ctx.noc.send(home, tile, flits, ready, this.unit.counts);
     }
   }
@@ -144,7 +144,7 @@ export class LayerCopy implements Periodic {
     let ready = now;
     for (let k = 1; k < this.inputTiles.length; k++) {
       const tile = this.inputTiles[k];
-      const flits = Math.ceil(this.psumBitsFromTile[k] / ctx.arch.noc.flitBits);
+      const flits = ctx.noc.flitsFor(this.psumBitsFromTile[k]);
       const at = ctx.noc.send(tile, this.placement.homeTile, flits, now, counts);
       if (at > ready) ready = at;
     }
