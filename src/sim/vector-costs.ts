@@ -3,7 +3,7 @@
  * (those are charged through src/energy/ou-step.ts by the crossbar timing), straight from the mapping.
  */
 import type { Arch } from '../config/arch.ts';
-import { emptyCounts, type ActionCounts } from '../energy/actions.ts';
+import { ACTION_NAMES, emptyCounts, type ActionCounts, type ActionName } from '../energy/actions.ts';
 import { vectorRegisterBits } from '../energy/ou-step.ts';
 import type { CrossbarPlan } from '../mapping/types.ts';
 
@@ -14,6 +14,7 @@ import type { CrossbarPlan } from '../mapping/types.ts';
  */
 export function crossbarDigitalCounts(plan: CrossbarPlan, arch: Arch): ActionCounts {
   const counts = emptyCounts();
+  for (const { action, perVector } of vectorActions) counts[action] += perVector(plan, arch);
   counts.registerBits = vectorRegisterBits(arch, plan.inputsPerVector, plan.outputsPerVector);
   counts.shiftAdds = (plan.offsetCorrectionsPerVector ?? 0) + (plan.inputSumAddsPerVector ?? 0);
   return counts;
@@ -28,4 +29,24 @@ export function partialSumAdds(crossbars: readonly CrossbarPlan[], outputs: numb
   let partialSums = 0;
   for (const plan of crossbars) partialSums += plan.outputsPerVector;
   return Math.max(0, partialSums - outputs);
+}
+
+/** How many of an action one input vector makes on one crossbar, from its plan. */
+export type VectorActionCount = (plan: CrossbarPlan, arch: Arch) => number;
+
+const vectorActions: { action: ActionName; perVector: VectorActionCount }[] = [];
+
+/**
+ * A plug-in's per-vector action of a crossbar (docs/extending.md, "A new priced action"): counted
+ * for every input vector of every crossbar in both fidelities, like the register traffic above.
+ * `action` must be registered (registerAction). Returns the function that removes it again (tests).
+ */
+export function registerVectorAction(action: ActionName, perVector: VectorActionCount): () => void {
+  if (!ACTION_NAMES.includes(action)) throw new Error(`registerVectorAction: unknown action '${action}'`);
+  const entry = { action, perVector };
+  vectorActions.push(entry);
+  return () => {
+    const at = vectorActions.indexOf(entry);
+    if (at >= 0) vectorActions.splice(at, 1);
+  };
 }
