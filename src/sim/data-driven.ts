@@ -11,9 +11,9 @@ import type { OuData } from '../hardware/ou-controller.ts';
 import type { OuPipeline } from '../hardware/ou-pipeline.ts';
 import type { ProcessingElement } from '../hardware/pe.ts';
 import type { LayerMapping } from '../mapping/types.ts';
-import { isWeightLayer } from '../workload/types.ts';
+import { isWeightLayer, type Layer } from '../workload/types.ts';
 import { LayerActivity, WindowReader, emptyWork, requireWordlines, type VectorWork } from './activity.ts';
-import type { LayerUnit } from './dataflow.ts';
+import type { DataflowContext } from './context.ts';
 import type { StateShift, StateWriter } from './steady-state.ts';
 
 /** One LayerActivity / WindowReader per mapped layer, shared by its copies. */
@@ -31,11 +31,9 @@ export class DataDrivenCopy {
   private readonly conversions: Float64Array;
   private readonly busy: Float64Array;
   /** The data-driven mode of a copy of `mapping`, or undefined when the layer runs without data. */
-  static create(unit: LayerUnit, mapping: LayerMapping): DataDrivenCopy | undefined {
-    const ctx = unit.ctx;
-    const act = ctx.activations?.get(unit.layer.name);
-    if (!ctx.arch.sparsity.skipZeroRows || !act || !isWeightLayer(unit.layer)) return undefined;
-    const layer = unit.layer;
+  static create(ctx: DataflowContext, layer: Layer, mapping: LayerMapping): DataDrivenCopy | undefined {
+    const act = ctx.activations?.get(layer.name);
+    if (!ctx.arch.sparsity.skipZeroRows || !act || !isWeightLayer(layer)) return undefined;
     for (const plan of mapping.crossbars) requireWordlines(plan, layer);
     if (ctx.fidelity === 'fast') {
       let activity = activities.get(mapping);

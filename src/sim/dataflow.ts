@@ -24,47 +24,20 @@
  * arbiter then handles every copy done in that cycle at ARBITER, in a fixed order (copy index), so the
  * shared buffers and links are booked in the same order whichever fidelity produced the completions.
  */
-import type { Arch } from '../config/arch.ts';
-import { Component, SimEvent, indexedName, type Simulator } from '../engine/index.ts';
+import { Component, SimEvent, indexedName } from '../engine/index.ts';
 import { ACTION_NAMES, emptyCounts, type ActionCounts } from '../energy/actions.ts';
-import type { OuTiming } from '../hardware/ou-pipeline.ts';
-import type { MeshNoc } from '../hardware/noc.ts';
-import type { ProcessingElement } from '../hardware/pe.ts';
-import type { Tile } from '../hardware/tile.ts';
 import type { LayerMapping } from '../mapping/types.ts';
 import { snakeCase } from '../util/case.ts';
-import type { ActivationSet } from '../workload/activations.ts';
 import type { Layer, PoolLayer, Shape3 } from '../workload/types.ts';
-import type { Arbiter } from './arbiter.ts';
-import type { ImageLedger } from './image-ledger.ts';
+import type { DataflowContext } from './context.ts';
 import { LayerCopy } from './layer-copy.ts';
 import type { CopyPlacement } from './placement.ts';
 import { ARRIVAL_PRIORITY } from './priorities.ts';
 import { lastNeededFn, outputPositions } from './receptive-field.ts';
 import type { Periodic, StateShift, StateWriter } from './steady-state.ts';
 import { TimedQueue } from './timed-queue.ts';
-import type { Fidelity } from './types.ts';
 
-/** Shared hardware and constants every unit needs. */
-export interface DataflowContext {
-  sim: Simulator;
-  arch: Arch;
-  fidelity: Fidelity;
-  noc: MeshNoc;
-  tiles: Tile[];
-  /** PEs by global index (parents of the `ou` fidelity's crossbar controllers). */
-  pes: readonly ProcessingElement[];
-  arbiter: Arbiter;
-  ouTiming: OuTiming;
-  activationCycles: number;
-  /** Captured input activations by weight layer (data-driven simulation), when the network has them. */
-  activations?: ActivationSet;
-  /** Images streamed through the pipeline, and when each is complete. */
-  images: number;
-  ledger: ImageLedger;
-  /** Called when the network's first layer starts the first position of an image (steady-state probe). */
-  onImageEntered?: (image: number) => void;
-}
+export type { DataflowContext } from './context.ts';
 
 /** One producer -> consumer stream of output positions (global positions: image-major). */
 export class Edge implements Periodic {

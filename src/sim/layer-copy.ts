@@ -4,12 +4,13 @@
  * form in the `fast` fidelity, OU controllers in the `ou` fidelity), then merges partial sums at its
  * home tile and hands the output position back to its layer.
  */
-import { SimEvent, indexedName } from '../engine/index.ts';
+import { SimEvent, indexedName, type Component } from '../engine/index.ts';
 import { ACTION_NAMES, addCounts, emptyCounts, type ActionCounts } from '../energy/actions.ts';
 import { OuPipeline } from '../hardware/ou-pipeline.ts';
 import type { LayerMapping } from '../mapping/types.ts';
+import type { Layer } from '../workload/types.ts';
 import { crossbarTiming, type CrossbarTiming } from './crossbar-timing.ts';
-import type { LayerUnit } from './dataflow.ts';
+import type { DataflowContext } from './context.ts';
 import type { CopyPlacement } from './placement.ts';
 import { DataDrivenCopy } from './data-driven.ts';
 import { COMPLETE_PRIORITY } from './priorities.ts';
@@ -18,10 +19,25 @@ import { skipZeroSteps } from './sparsity.ts';
 import { TimedQueue } from './timed-queue.ts';
 import { crossbarDigitalCounts, partialSumAdds } from './vector-costs.ts';
 
+/** What a copy needs from its layer (LayerUnit, src/sim/dataflow.ts). */
+export interface CopyHost extends Component {
+  readonly ctx: DataflowContext;
+  readonly layer: Layer;
+  /** The layer's action account. */
+  readonly counts: ActionCounts;
+  /** Output positions per image, and the layer's copies. */
+  readonly positions: number;
+  readonly copies: readonly unknown[];
+  readonly inputBitsPerVector: number;
+  readonly outputActivationOps: number;
+  /** Global output position `g` is computed at `ready`: send it on. */
+  finishPosition(g: number, ready: number): void;
+}
+
 /** One copy of a weight layer's crossbars, working through the vectors dealt to it. */
 export class LayerCopy implements Periodic {
   readonly placement: CopyPlacement;
-  private readonly unit: LayerUnit;
+  private readonly unit: CopyHost;
   /** Its crossbars' timing: closed form (`fast`) or OU-step events (`ou`), one interface. */
   private readonly timing: CrossbarTiming;
   /** Digital actions of one vector outside the OU steps (both fidelities count these in bulk). */
@@ -43,13 +59,13 @@ export class LayerCopy implements Periodic {
   /** Cycles per vector of the copy's slowest crossbar when vectors come back to back. */
   readonly cyclesPerVector: number;
 
-  constructor(unit: LayerUnit, mapping: LayerMapping, placement: CopyPlacement) {
+  constructor(unit: CopyHost, mapping: LayerMapping, placement: CopyPlacement) {
     this.unit = unit;
     this.placement = placement;
     const ctx = unit.ctx;
     const slices = mapping.inputSlices;
     const { skipZeroRows, zeroInputFraction } = ctx.arch.sparsity;
-    const data = DataDrivenCopy.create(unit, mapping);
+    const data = DataDrivenCopy.create(ctx, unit.layer, mapping);
     const zeroFraction = skipZeroRows && !data ? (unit.layer.zeroInputFraction ?? zeroInputFraction) : 0;
     const plans = mapping.crossbars.map((mapped, i) =>
       skipZeroSteps(
