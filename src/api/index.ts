@@ -6,7 +6,7 @@
  */
 import { listArchPresets, loadArch as loadArchFile, resolveArchPath, type Arch } from '../config/arch.ts';
 import { parseOverride, type Override } from '../config/overrides.ts';
-import { mapNetwork, listMappers } from '../mapping/registry.ts';
+import { mapNetwork, listMappers, mapperNeedsMasks } from '../mapping/registry.ts';
 import { findPacking } from '../mapping/pattern/mapper.ts';
 import { layerRow, summaryRow, type LayerRow, type SummaryRow } from '../mapping/report.ts';
 import type { MapperOptions } from '../mapping/types.ts';
@@ -184,6 +184,8 @@ export interface MappingOptions {
   packing?: string;
   /** Total crossbars allowed for replicating the slowest layers (default 0: none). */
   replicationBudget?: number;
+  /** `dense` mapper: do not activate OUs whose weights are all pruned (default false). */
+  skipZeroOus?: boolean;
   /** Seed of the on-the-fly pruning of an unpruned trace (default 1). */
   seed?: number;
 }
@@ -192,13 +194,21 @@ function mapperOptions(options: MappingOptions): MapperOptions {
   const budget = options.replicationBudget ?? 0;
   if (!Number.isInteger(budget) || budget < 0)
     throw new InputError('replicationBudget', '', `expected a whole number >= 0, got ${budget}`);
-  return { packing: options.packing, replicationBudget: budget };
+  const skip = options.skipZeroOus ? { skipZeroOus: true } : {};
+  return { packing: options.packing, replicationBudget: budget, ...skip };
 }
 
 /** The trace as a run sees it: pruned on the fly when the mapper needs masks and it has none. */
-function prepared(input: NetworkInput, arch: Arch, mapping: string, seed: number): PreparedNetwork {
+function prepared(
+  input: NetworkInput,
+  arch: Arch,
+  mapping: string,
+  seed: number,
+  mOptions: MapperOptions,
+): PreparedNetwork {
   const { network, tracePath } = networkOf(input);
-  return prepareLoadedNetwork(network, tracePath, arch, seed, { masks: mapping !== 'dense' });
+  const masks = mapperNeedsMasks(mapping, mOptions);
+  return prepareLoadedNetwork(network, tracePath, arch, seed, { masks });
 }
 
 export interface MappingResult {
@@ -211,7 +221,7 @@ export interface MappingResult {
 export function map(network: NetworkInput, arch: Arch, options: MappingOptions = {}): MappingResult {
   const mapping = options.mapping ?? 'pattern';
   const mOptions = { ...mapperOptions(options), packing: findPacking(options.packing).name };
-  const { network: net } = prepared(network, arch, mapping, options.seed ?? 1);
+  const { network: net } = prepared(network, arch, mapping, options.seed ?? 1, mOptions);
   const layers = mapNetwork(net, arch, mapping, mOptions).map((m) => layerRow(net.name, m, arch));
   const packing = mapping === 'pattern' ? (mOptions.packing ?? '') : '';
   return { layers, summary: summaryRow(net, mapping, packing, layers, arch) };
@@ -279,7 +289,7 @@ export function simulate(network: NetworkInput, arch: Arch, options: SimulateOpt
   if (!Number.isSafeInteger(seed)) throw new InputError('seed', '', 'expected a whole number');
   const mOptions = mapperOptions(options);
   const stream = streamOptions(options);
-  const net = prepared(network, arch, mapping, seed);
+  const net = prepared(network, arch, mapping, seed, mOptions);
   const result = simulateRequest({
     arch,
     network: net.network,

@@ -68,15 +68,26 @@ export function withMappingOptions<T>(y: Argv<T>) {
       default: 0,
       describe:
         'total crossbar budget; early layers are replicated within it to balance the layer pipeline (0 = off)',
+    })
+    .option('skip-zero-ous', {
+      type: 'boolean',
+      describe:
+        'dense mapper: do not activate OUs whose weights are all pruned (a "traditional + zero-skip" baseline)',
     });
 }
 
 /** MapperOptions from the flags of withMappingOptions. */
-export function mapperOptionsOf(args: { packing?: string; 'replication-budget'?: number }): MapperOptions {
+export function mapperOptionsOf(args: {
+  packing?: string;
+  'replication-budget'?: number;
+  'skip-zero-ous'?: boolean;
+}): MapperOptions {
   const budget = args['replication-budget'] ?? 0;
   if (!Number.isInteger(budget) || budget < 0)
     throw new InputError('--replication-budget', '', `expected a whole number >= 0, got ${budget}`);
-  return { packing: args.packing, replicationBudget: budget };
+  // Only when asked for, so that config.resolved.json is unchanged without the flag.
+  const skip = args['skip-zero-ous'] ? { skipZeroOus: true } : {};
+  return { packing: args.packing, replicationBudget: budget, ...skip };
 }
 
 /** `--images` and `--fast-forward`: a stream of images through the layer pipeline (run, compare, sweep). */

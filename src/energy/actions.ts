@@ -16,6 +16,7 @@ const BUILTIN_ACTIONS = [
   'indexLookups',
   'muxSelects',
   'activationOps',
+  'tileOutputs',
 ] as const;
 
 export type BuiltinAction = (typeof BUILTIN_ACTIONS)[number];
@@ -62,6 +63,12 @@ export interface HardwareInventory {
   indexBits: number;
   /** Input-selection multiplexers of the pattern mapping. */
   muxes: number;
+  /**
+   * Output-register bits the mapping needs beyond the PE's built-in output register (one partial sum
+   * per weight column group per crossbar, peRegisterBits): a crossbar that produces more partial sums
+   * per input vector (pattern: filters of several bands) holds each in its register. Absent: none.
+   */
+  extraOutputRegisterBits?: number;
 }
 
 const BUILTIN_PARTS = [
@@ -75,6 +82,7 @@ const BUILTIN_PARTS = [
   'noc',
   'index',
   'activation',
+  'tile_output',
   'leakage',
 ] as const;
 

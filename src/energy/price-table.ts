@@ -146,6 +146,15 @@ export const PRICE_RULES: readonly PriceRule[] = [
     // The outputs the crossbars finish at full rate.
     peak: (ctx) => ctx.vectorsPerPeriod * ctx.outputsPerVector,
   },
+  {
+    component: 'tile shift-and-add + output register',
+    actions: ['tileOutputs'],
+    part: 'tile_output',
+    pj: (arch) => arch.energy.tileOutputPj,
+    price: '`energy.tileOutputPj`',
+    // Every output the crossbars finish at full rate is merged and held once.
+    peak: (ctx) => ctx.vectorsPerPeriod * ctx.outputsPerVector,
+  },
 ];
 
 /** Ports of a 2D-mesh router (north, south, east, west, local): flit-hops it can make per cycle. */

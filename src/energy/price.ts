@@ -67,6 +67,15 @@ export function totalEnergy(energy: Readonly<EnergyBreakdown>): number {
 }
 
 /**
+ * Output-register bits a crossbar needs beyond its share of the PE's built-in output register: it
+ * holds one partial sum per output it produces per input vector (plan.outputsPerVector).
+ */
+export function extraOutputRegisterBits(outputsPerVector: number, arch: Arch): number {
+  const builtIn = Math.floor(arch.crossbar.cols / columnsPerWeight(arch));
+  return Math.max(0, outputsPerVector - builtIn) * arch.precision.partialSumBits;
+}
+
+/**
  * Register bits of one PE: the input register holds one full-precision input vector per crossbar,
  * the output register one partial sum per weight column group per crossbar. (With ISAAC's numbers
  * this gives its 2 KB and 256 B, Table I.)
@@ -103,7 +112,8 @@ export function tileAreaParts(arch: Arch): Record<AreaPart, number> {
 /**
  * Area a run needs: crossbar_area_mm2 counts the occupied crossbar arrays only (the paper's
  * "crossbar area"); chip_area_mm2 counts every used tile whole (a tile is built with all its PEs),
- * the pattern mapping's index storage and multiplexers, and the rest of the chip.
+ * the pattern mapping's index storage and multiplexers, the output-register bits the mapping needs
+ * beyond the PEs' built-in ones, and the rest of the chip.
  */
 export function priceArea(
   inventory: HardwareInventory,
@@ -115,6 +125,7 @@ export function priceArea(
   for (const part of AREA_PARTS) parts[part] = inventory.tiles * tile[part];
   parts.index = (inventory.indexBits * arch.area.indexUm2PerBit) / UM2_PER_MM2;
   parts.mux = (inventory.muxes * arch.area.muxUm2) / UM2_PER_MM2;
+  parts.register += ((inventory.extraOutputRegisterBits ?? 0) * arch.area.registerUm2PerBit) / UM2_PER_MM2;
   parts.chip_other = options.chipLevel === false ? 0 : arch.area.chipOtherMm2;
   let chip = 0;
   for (const part of AREA_PARTS) chip += parts[part];

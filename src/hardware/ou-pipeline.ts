@@ -20,6 +20,7 @@
 
 import { toCycles, type Arch } from '../config/arch.ts';
 import { adcConversionCyclesOf } from '../energy/adc.ts';
+import type { CrossbarPlan } from '../mapping/types.ts';
 
 const NEG = -Infinity;
 
@@ -69,20 +70,11 @@ export function backStageCycles(cols: number, adcs: number, adcCycles: number): 
 
 /** Timing constants of one crossbar's OU pipeline, in cycles. */
 export interface OuTiming {
+  /** Front stage: input selection (if any) + DAC drive + read + sample-and-hold. */
   readCycles: number;
   adcCycles: number;
   adcs: number;
   shiftAddCycles: number;
-}
-
-/** A crossbar's OU-pipeline parameters, read from the arch here and nowhere else. */
-export function ouTimingOf(arch: Arch): OuTiming {
-  return {
-    readCycles: toCycles(arch, arch.crossbar.readLatencyNs),
-    adcCycles: adcConversionCyclesOf(arch),
-    adcs: arch.adc.perCrossbar,
-    shiftAddCycles: toCycles(arch, arch.shiftAdd.latencyNs),
-  };
 }
 
 /**
@@ -90,8 +82,35 @@ export function ouTimingOf(arch: Arch): OuTiming {
  * of the two pipeline stages (front: DAC + read + S&H; back: `ceil(ou.cols / adcs)` ADC rounds).
  */
 export function ouStepPeriodCycles(arch: Arch): number {
-  const timing = ouTimingOf(arch);
+  const timing = layerOuTiming(arch);
   return Math.max(timing.readCycles, backStageCycles(arch.ou.cols, timing.adcs, timing.adcCycles), 1);
+}
+
+/**
+ * OU timing of a layer's crossbars, its parameters read from the arch here and nowhere else (the
+ * ADC's conversion time through the ADC slot, src/energy/adc.ts). A mapping that selects its inputs (index look-ups and
+ * input-selection multiplexers: pattern, sre) has the look-up and the mux in front of the DAC drive
+ * of every OU step, in series with it: they lengthen the front stage (`inputSelect.*LatencyNs`,
+ * summed with `crossbar.readLatencyNs` before rounding up to whole cycles). Decided per layer (any of
+ * its crossbars selecting), so that every crossbar of a layer has the same timing in all fidelities.
+ */
+export function layerOuTiming(arch: Arch, crossbars: readonly CrossbarPlan[] = []): OuTiming {
+  let lookups = false;
+  let muxes = false;
+  for (const plan of crossbars) {
+    if (plan.indexLookupsPerSlice > 0) lookups = true;
+    if (plan.muxSelectsPerSlice > 0) muxes = true;
+  }
+  const frontNs =
+    arch.crossbar.readLatencyNs +
+    (lookups ? arch.inputSelect.indexLatencyNs : 0) +
+    (muxes ? arch.inputSelect.muxLatencyNs : 0);
+  return {
+    readCycles: toCycles(arch, frontNs),
+    adcCycles: adcConversionCyclesOf(arch),
+    adcs: arch.adc.perCrossbar,
+    shiftAddCycles: toCycles(arch, arch.shiftAdd.latencyNs),
+  };
 }
 
 /**

@@ -24,6 +24,14 @@ export function getMapper(name: string): LayoutMapper {
   return mapper;
 }
 
+/**
+ * Whether a mapper's work depends on the pruning masks (so an unpruned trace must be pruned first):
+ * every mapper but plain `dense`, whose placement and work ignore which weights are zero.
+ */
+export function mapperNeedsMasks(mapperName: string, options: MapperOptions = {}): boolean {
+  return mapperName !== 'dense' || options.skipZeroOus === true;
+}
+
 /** One LayerMapping per weight layer, in network order; replication applied when budgeted. */
 export function mapNetwork(
   network: Network,

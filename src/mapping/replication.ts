@@ -13,12 +13,12 @@
  */
 import type { Arch } from '../config/arch.ts';
 import { tileAreaParts } from '../energy/price.ts';
-import { OuPipeline, ouTimingOf } from '../hardware/ou-pipeline.ts';
+import { OuPipeline, layerOuTiming } from '../hardware/ou-pipeline.ts';
 import type { LayerMapping } from './types.ts';
 
 /** Cycles per vector of a mapping's slowest crossbar, vectors back to back. */
 export function cyclesPerVector(mapping: LayerMapping, arch: Arch): number {
-  const timing = ouTimingOf(arch);
+  const timing = layerOuTiming(arch, mapping.crossbars);
   let max = 0;
   for (const plan of mapping.crossbars) {
     const cycles = new OuPipeline(plan.ouCols, mapping.inputSlices, timing).cyclesPerVector;

@@ -113,6 +113,8 @@ export interface MapperOptions {
   replicationBudget?: number;
   /** Chip-area budget (mm2) for replication instead of crossbars (compare --budget-by area). */
   replicationAreaMm2?: number;
+  /** `dense` only: do not activate OUs whose weights are all pruned ("traditional + zero-skip"). */
+  skipZeroOus?: boolean;
 }
 
 /** A mapper registered by name (`dense`, `pattern`, ...). */

@@ -6,7 +6,7 @@
 import type { Arch } from '../config/arch.ts';
 import { Component, type Simulator } from '../engine/index.ts';
 import { MeshNoc, nocTimingOf } from '../hardware/noc.ts';
-import { ouTimingOf } from '../hardware/ou-pipeline.ts';
+import { layerOuTiming } from '../hardware/ou-pipeline.ts';
 import { ProcessingElement } from '../hardware/pe.ts';
 import { Tile, activationCyclesOf, bufferTimingOf } from '../hardware/tile.ts';
 import type { LayerMapping } from '../mapping/types.ts';
@@ -70,7 +70,7 @@ export function buildLayers(
     tiles,
     pes,
     arbiter,
-    ouTiming: ouTimingOf(arch),
+    ouTiming: layerOuTiming(arch),
     activationCycles: activationCyclesOf(arch),
     activations: network.activations,
     images,

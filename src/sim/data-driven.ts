@@ -8,7 +8,7 @@
 import type { ActionCounts } from '../energy/actions.ts';
 import { chargeOuSteps, chargeSliceSelection } from '../energy/ou-step.ts';
 import type { OuData } from '../hardware/ou-controller.ts';
-import type { OuPipeline } from '../hardware/ou-pipeline.ts';
+import type { OuPipeline, OuTiming } from '../hardware/ou-pipeline.ts';
 import type { ProcessingElement } from '../hardware/pe.ts';
 import type { LayerMapping } from '../mapping/types.ts';
 import { isWeightLayer, type Layer } from '../workload/types.ts';
@@ -31,14 +31,19 @@ export class DataDrivenCopy {
   private readonly conversions: Float64Array;
   private readonly busy: Float64Array;
   /** The data-driven mode of a copy of `mapping`, or undefined when the layer runs without data. */
-  static create(ctx: DataflowContext, layer: Layer, mapping: LayerMapping): DataDrivenCopy | undefined {
+  static create(
+    ctx: DataflowContext,
+    layer: Layer,
+    mapping: LayerMapping,
+    timing: OuTiming,
+  ): DataDrivenCopy | undefined {
     const act = ctx.activations?.get(layer.name);
     if (!ctx.arch.sparsity.skipZeroRows || !act || !isWeightLayer(layer)) return undefined;
     for (const plan of mapping.crossbars) requireWordlines(plan, layer);
     if (ctx.fidelity === 'fast') {
       let activity = activities.get(mapping);
       if (!activity)
-        activities.set(mapping, (activity = new LayerActivity(layer, act, mapping, ctx.arch, ctx.ouTiming)));
+        activities.set(mapping, (activity = new LayerActivity(layer, act, mapping, ctx.arch, timing)));
       return new DataDrivenCopy(mapping, activity, undefined);
     }
     let reader = readers.get(mapping);

@@ -6,7 +6,7 @@
  */
 import { SimEvent, indexedName, type Component } from '../engine/index.ts';
 import { ACTION_NAMES, addCounts, emptyCounts, type ActionCounts } from '../energy/actions.ts';
-import { OuPipeline } from '../hardware/ou-pipeline.ts';
+import { OuPipeline, layerOuTiming } from '../hardware/ou-pipeline.ts';
 import type { LayerMapping } from '../mapping/types.ts';
 import type { Layer } from '../workload/types.ts';
 import { crossbarTiming, type CrossbarTiming } from './crossbar-timing.ts';
@@ -65,7 +65,9 @@ export class LayerCopy implements Periodic {
     const ctx = unit.ctx;
     const slices = mapping.inputSlices;
     const { skipZeroRows, zeroInputFraction } = ctx.arch.sparsity;
-    const data = DataDrivenCopy.create(ctx, unit.layer, mapping);
+    // Input selection (pattern, sre) lengthens the front stage of every crossbar of the layer.
+    const timing = layerOuTiming(ctx.arch, mapping.crossbars);
+    const data = DataDrivenCopy.create(ctx, unit.layer, mapping, timing);
     const zeroFraction = skipZeroRows && !data ? (unit.layer.zeroInputFraction ?? zeroInputFraction) : 0;
     const plans = mapping.crossbars.map((mapped, i) =>
       skipZeroSteps(
@@ -76,12 +78,12 @@ export class LayerCopy implements Periodic {
         ctx.arch.ou.rows,
       ),
     );
-    const pipelines = plans.map((plan) => new OuPipeline(plan.ouCols, slices, ctx.ouTiming));
+    const pipelines = plans.map((plan) => new OuPipeline(plan.ouCols, slices, timing));
     this.cyclesPerVector = pipelines.reduce((max, p) => Math.max(max, p.cyclesPerVector), 0);
     for (const plan of plans) addCounts(this.digitalPerVector, crossbarDigitalCounts(plan, ctx.arch));
     this.timing = crossbarTiming(ctx.fidelity, {
       sim: ctx.sim,
-      ouTiming: ctx.ouTiming,
+      ouTiming: timing,
       plans,
       pes: plans.map((_plan, i) => ctx.pes[placement.crossbarPe[i]]),
       pipelines,
@@ -165,6 +167,8 @@ export class LayerCopy implements Periodic {
       if (at > ready) ready = at;
     }
     counts.shiftAdds += this.psumAdds;
+    // The home tile's shift-and-add merges each output and its output register holds it.
+    counts.tileOutputs += this.unit.outputActivationOps;
     ctx.tiles[this.placement.homeTile].activate(this.unit.outputActivationOps, counts);
     this.unit.finishPosition(g, ready + ctx.activationCycles);
   }

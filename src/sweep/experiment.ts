@@ -8,6 +8,7 @@
  */
 import { loadArch, type Arch } from '../config/arch.ts';
 import type { Override } from '../config/overrides.ts';
+import { mapperNeedsMasks } from '../mapping/registry.ts';
 import type { MapperOptions } from '../mapping/types.ts';
 import type { Fidelity, RunResult } from '../sim/types.ts';
 import type { Network } from '../workload/types.ts';
@@ -51,7 +52,8 @@ export function loadExperimentNetwork(trace: string, arch: Arch, seed: number, m
 export function runTask(task: SimulationTask): RunResult {
   const arch = loadArch(task.arch, task.overrides);
   // The dense mapper's work does not depend on the masks (test/sim/conservation.test.ts): no pruning.
-  const network = loadExperimentNetwork(task.trace, arch, task.seed, task.mapping !== 'dense');
+  const masks = mapperNeedsMasks(task.mapping, task.mapperOptions);
+  const network = loadExperimentNetwork(task.trace, arch, task.seed, masks);
   return simulate({
     arch,
     network,

@@ -11,6 +11,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Arch } from '../config/arch.ts';
+import { mapperNeedsMasks } from '../mapping/registry.ts';
 import type { Fidelity, RunResult } from '../sim/types.ts';
 import { InputError } from '../util/errors.ts';
 import { OUSIM_VERSION } from '../util/version.ts';
@@ -296,7 +297,9 @@ function groupBySimulation(
   const groups = new Map<string, Group>();
   for (const p of points) {
     // Dense work ignores the masks, and a masked trace is not pruned: then pattern.* changes nothing.
-    const pruning = p.task.mapping !== 'dense' && traceInfo.get(p.task.trace)?.needsPruning !== false;
+    const pruning =
+      mapperNeedsMasks(p.task.mapping, p.task.mapperOptions) &&
+      traceInfo.get(p.task.trace)?.needsPruning !== false;
     const key = JSON.stringify([p.task.trace, p.task.mapping, backend.simulationKey(p.arch, { pruning })]);
     const group = groups.get(key);
     if (group) group.push(p);
