@@ -19,6 +19,14 @@ import { skipZeroSteps } from './sparsity.ts';
 import { TimedQueue } from './timed-queue.ts';
 import { crossbarDigitalCounts, partialSumAdds } from './vector-costs.ts';
 
+/**
+ * Windows a copy holds at once, from the buffer read until its crossbars are all done (back-pressure,
+ * docs/simulation.md): the PE input registers are double-buffered, one window being computed while
+ * the next is loaded. A layer reads window u only once its copy has room, so it cannot book the
+ * buffer port and the NoC links far ahead of the crossbars that will use them.
+ */
+export const WINDOWS_IN_FLIGHT = 2;
+
 /** What a copy needs from its layer (LayerUnit, src/sim/dataflow.ts). */
 export interface CopyHost extends Component {
   readonly ctx: DataflowContext;
@@ -32,6 +40,8 @@ export interface CopyHost extends Component {
   readonly outputActivationOps: number;
   /** Global output position `g` is computed at `ready`: send it on. */
   finishPosition(g: number, ready: number): void;
+  /** The copy drained vectors: a layer held back by back-pressure may go on. */
+  windowsFreed(): void;
 }
 
 /** One copy of a weight layer's crossbars, working through the vectors dealt to it. */
@@ -43,6 +53,8 @@ export class LayerCopy implements Periodic {
   /** Digital actions of one vector outside the OU steps (both fidelities count these in bulk). */
   private readonly digitalPerVector: ActionCounts = emptyCounts();
   private vectors = 0;
+  /** Windows accepted and not yet drained (at most WINDOWS_IN_FLIGHT). */
+  private held = 0;
   /** Vectors whose crossbars are all done, at these cycles, in order (global positions). */
   readonly done = new TimedQueue();
   /** Tiles holding this copy's crossbars, home first; per crossbar, its index in that list. */
@@ -123,8 +135,14 @@ export class LayerCopy implements Periodic {
    */
   accept(u: number, ready: number, image = 0): void {
     this.vectors++;
+    this.held++;
     this.multicastWindow(ready);
     this.timing.start(u, image * this.unit.positions + u, ready, this.readyAt, this.tileOf);
+  }
+
+  /** The copy can take another window now (back-pressure: see WINDOWS_IN_FLIGHT). */
+  get hasRoom(): boolean {
+    return this.held < WINDOWS_IN_FLIGHT;
   }
 
   /** Home tile's crossbars have the window at `ready`; remote tiles once it has crossed the NoC. */
@@ -147,12 +165,15 @@ export class LayerCopy implements Periodic {
   /** Called by the arbiter: finish every vector done by now. */
   drain(now: number): void {
     const done = this.done;
+    const held = this.held;
     while (done.size > 0 && done.headTime <= now) {
       const u = done.headValue;
       done.shift();
+      this.held--;
       this.finishVector(u, now);
     }
     if (done.size > 0) this.unit.sim.schedule(this.complete, done.headTime);
+    if (this.held < held) this.unit.windowsFreed();
   }
 
   /** Merge partial sums at the home tile, activate, send the output position (global `g`) on. */
@@ -192,6 +213,7 @@ export class LayerCopy implements Periodic {
       w.position(this.done.valueAt(k), n);
     }
     w.counter(this.vectors);
+    w.raw(this.held);
   }
 
   shift(s: StateShift): void {
