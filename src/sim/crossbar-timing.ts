@@ -194,8 +194,17 @@ class OuStepTiming implements CrossbarTiming {
   }
 }
 
-/** OU-step actions of one input vector on one crossbar (every static step of every input slice). */
-export function chargeVector(counts: ActionCounts, plan: CrossbarPlan, slices: number): void {
+/**
+ * Wordlines driven, cells read and bitlines converted by one slice of an OU-step sequence, by its
+ * `ouRows` array: crossbars with the same plan share it (see vectorMatrix in
+ * src/hardware/ou-pipeline.ts), so each distinct plan is summed once per run.
+ */
+const sliceSums = new WeakMap<ArrayLike<number>, { ouCols: ArrayLike<number>; sums: number[] }[]>();
+
+function sliceWork(plan: CrossbarPlan): number[] {
+  let known = sliceSums.get(plan.ouRows);
+  const hit = known?.find((e) => e.ouCols === plan.ouCols);
+  if (hit) return hit.sums;
   let driven = 0;
   let cells = 0;
   let conversions = 0;
@@ -204,6 +213,15 @@ export function chargeVector(counts: ActionCounts, plan: CrossbarPlan, slices: n
     cells += plan.ouRows[i] * plan.ouCols[i];
     conversions += plan.ouCols[i];
   }
+  const sums = [driven, cells, conversions];
+  if (!known) sliceSums.set(plan.ouRows, (known = []));
+  known.push({ ouCols: plan.ouCols, sums });
+  return sums;
+}
+
+/** OU-step actions of one input vector on one crossbar (every static step of every input slice). */
+export function chargeVector(counts: ActionCounts, plan: CrossbarPlan, slices: number): void {
+  const [driven, cells, conversions] = sliceWork(plan);
   chargeOuSteps(counts, plan.ouRows.length, driven, cells, conversions, slices);
   // Input selection happens with the first OU step of a slice: none if the crossbar has no step.
   if (plan.ouRows.length > 0) chargeSliceSelection(counts, plan, slices);

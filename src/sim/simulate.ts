@@ -4,7 +4,7 @@
  * counted actions (results.ts). Phases follow the engine's lifecycle: build, wire, run, finish
  * (counts settled), then pricing outside the simulator.
  */
-import { Simulator } from '../engine/index.ts';
+import { Formula, Simulator } from '../engine/index.ts';
 import { mapNetwork } from '../mapping/registry.ts';
 import { buildChip, buildLayers } from './build.ts';
 import { placeLayers } from './placement.ts';
@@ -22,7 +22,9 @@ export function simulate(request: RunRequest): RunResult {
     throw new Error(`simulate: images must be a whole number >= 1, got ${images}`);
   const mappings = mapNetwork(network, arch, request.mapper, request.mapperOptions);
   const placement = placeLayers(mappings, arch);
-  const sim = new Simulator({ seed: request.seed });
+  const sim = new Simulator({ seed: request.seed, queue: request.queue });
+  const eventsHelp = 'events dispatched (a steady-state jump skips the periods it extrapolates)';
+  sim.stats.register(new Formula('simulator', 'events', 'events', eventsHelp, () => sim.eventsDispatched));
   const chip = buildChip(sim, arch, placement);
   const layers = buildLayers(sim, chip, request, mappings, placement, images);
   const run = runToEnd(sim, chip, layers, request, images);
