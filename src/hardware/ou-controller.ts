@@ -7,6 +7,7 @@
 import { Component, SimEvent, indexedName, type Simulator } from '../engine/index.ts';
 import type { CrossbarPlan } from '../mapping/types.ts';
 import type { ActionCounts } from '../energy/actions.ts';
+import { chargeOuStep, chargeSliceSelection } from '../energy/ou-step.ts';
 import type { WindowReader } from '../sim/activity.ts';
 import type { StateShift, StateWriter } from '../sim/steady-state.ts';
 import { TimedQueue } from '../sim/timed-queue.ts';
@@ -218,18 +219,13 @@ export class OuController extends Component {
     this.sim.schedule(this.readDone, this.now + this.timing.readCycles);
   }
 
-  /** The actions of one OU read, `rows` wordlines by `cols` bitlines; `sliceStart`: the slice's first read. */
+  /**
+   * The actions of one OU step, `rows` wordlines by `cols` bitlines, charged when its read starts;
+   * `sliceStart`: the slice's first step, which also selects the slice's inputs.
+   */
   private countRead(rows: number, cols: number, sliceStart: boolean): void {
-    const c = this.counts;
-    if (sliceStart) {
-      // Index look-ups and input selection happen once per input slice.
-      c.indexLookups += this.plan.indexLookupsPerSlice;
-      c.muxSelects += this.plan.muxSelectsPerSlice;
-    }
-    c.ouSteps += 1;
-    c.dacDrives += rows;
-    c.cellReads += rows * cols;
-    c.sampleHolds += cols;
+    if (sliceStart) chargeSliceSelection(this.counts, this.plan);
+    chargeOuStep(this.counts, rows, cols);
   }
 
   private onReadDone(): void {
@@ -238,10 +234,7 @@ export class OuController extends Component {
   }
 
   private startConversion(): void {
-    const cols = this.data ? this.runCols[this.heldStep] : this.plan.ouCols[this.heldStep];
     const back = this.data ? this.runBack[this.heldStep] : this.backCycles[this.heldStep];
-    this.counts.adcConversions += cols;
-    this.counts.shiftAdds += cols;
     this.converting = true;
     this.convertingIsLast = this.heldIsLast;
     this.sim.schedule(this.convDone, this.now + back);
