@@ -4,7 +4,7 @@
  */
 import { Component, Resource, indexedName, type Simulator } from '../engine/index.ts';
 import type { Counter } from '../engine/stats.ts';
-import type { StateShift, StateWriter } from '../sim/steady-state.ts';
+import type { StateShift, StateWriter } from '../engine/snapshot.ts';
 
 export interface BufferTiming {
   ports: number;

@@ -16,88 +16,15 @@
  * Crossbars are numbered column tile by column tile; crossbars of one column tile share a
  * `columnGroup` (their partial sums add up). OU issue order: row chunks outer, column chunks inner.
  */
+import { z } from 'zod';
 import type { Arch } from '../config/arch.ts';
 import type { WeightLayer } from '../workload/types.ts';
 import { weightEncoding, type WeightEncoding } from './encoding.ts';
 import { layerGeometry, mappingBase } from './geometry.ts';
-import { pushRegionSteps, type Band, type LayerLayout, type Region } from './layout.ts';
+import type { Band, LayerLayout, Region } from './layout.ts';
+import { crossbarPlan, regionStepCount, stepArrays, writeRegionSteps, type PlanSteps } from './plans.ts';
+import { tileLayer, tileOccupancy, tilesByCrossbar, tileWordlineInputs, type DenseTiling } from './tiling.ts';
 import type { CrossbarPlan, LayerMapping, LayoutMapper } from './types.ts';
-
-/** One rectangle of a group's weight matrix placed on one crossbar. */
-export interface Tile {
-  crossbar: number;
-  group: number;
-  /** Matrix rows [row0, row0 + h) and columns [col0, col0 + w) of the group's matrix. */
-  row0: number;
-  col0: number;
-  h: number;
-  w: number;
-  /** Where the tile sits on its crossbar. */
-  xbarRow: number;
-  xbarCol: number;
-  columnGroup: number;
-}
-
-export interface DenseTiling {
-  tiles: Tile[];
-  crossbars: number;
-  groupRows: number;
-  groupCols: number;
-}
-
-/** The im2col tiling (also the starting point of the `sre` mapper). */
-export function tileLayer(layer: WeightLayer, arch: Arch, enc: WeightEncoding): DenseTiling {
-  const g = layerGeometry(layer);
-  const R = arch.crossbar.rows;
-  const C = arch.crossbar.cols;
-  const r = g.cinPerGroup * g.kernelSize;
-  const c = g.coutPerGroup * enc.colsPerWeight;
-  const tiles: Tile[] = [];
-  if (g.groups > 1 && r <= R && c <= C) {
-    const perCrossbar = Math.min(Math.floor(R / r), Math.floor(C / c));
-    for (let group = 0; group < g.groups; group++) {
-      const crossbar = Math.floor(group / perCrossbar);
-      const slot = group % perCrossbar;
-      tiles.push({
-        crossbar,
-        group,
-        row0: 0,
-        col0: 0,
-        h: r,
-        w: c,
-        xbarRow: slot * r,
-        xbarCol: slot * c,
-        columnGroup: crossbar,
-      });
-    }
-    return { tiles, crossbars: Math.ceil(g.groups / perCrossbar), groupRows: r, groupCols: c };
-  }
-  let crossbar = 0;
-  let columnGroup = 0;
-  for (let group = 0; group < g.groups; group++) {
-    for (let col0 = 0; col0 < c; col0 += C, columnGroup++) {
-      for (let row0 = 0; row0 < r; row0 += R) {
-        const h = Math.min(R, r - row0);
-        const w = Math.min(C, c - col0);
-        tiles.push({ crossbar: crossbar++, group, row0, col0, h, w, xbarRow: 0, xbarCol: 0, columnGroup });
-      }
-    }
-  }
-  return { tiles, crossbars: crossbar, groupRows: r, groupCols: c };
-}
-
-/** Filters a column range [col0, col0+w) of a group matrix touches. */
-export function filtersIn(col0: number, w: number, cpw: number): number {
-  return Math.floor((col0 + w - 1) / cpw) - Math.floor(col0 / cpw) + 1;
-}
-
-/** Columns in [col0, col0+w) that hold sub-column k = enc.correctionColumn. */
-export function correctionColumnsIn(col0: number, w: number, enc: WeightEncoding): number {
-  if (enc.correctionColumn < 0) return 0;
-  let n = 0;
-  for (let col = col0; col < col0 + w; col++) if (col % enc.colsPerWeight === enc.correctionColumn) n++;
-  return n;
-}
 
 /**
  * Crossbar plans straight from the tiling (the fast path: no per-cell data). Plans of identical
@@ -105,65 +32,38 @@ export function correctionColumnsIn(col0: number, w: number, enc: WeightEncoding
  * rows) share their wordline inputs.
  */
 function densePlans(tiling: DenseTiling, arch: Arch, enc: WeightEncoding): CrossbarPlan[] {
-  const byCrossbar: Tile[][] = Array.from({ length: tiling.crossbars }, () => []);
-  for (const tile of tiling.tiles) byCrossbar[tile.crossbar].push(tile);
-  const shared = new Map<string, [Uint16Array, Uint16Array, Uint16Array]>();
+  const shared = new Map<string, PlanSteps>();
   const sharedInputs = new Map<string, Int32Array>();
-  const cinPerGroupRows = tiling.groupRows;
-  return byCrossbar.map((tiles) => {
+  return tilesByCrossbar(tiling).map((tiles) => {
     const key = tiles.map((t) => `${t.h}x${t.w}@${t.xbarRow}`).join(',');
     let steps = shared.get(key);
     if (!steps) {
-      const rows: number[] = [];
-      const cols: number[] = [];
-      const firstRows: number[] = [];
-      for (const t of tiles)
-        pushRegionSteps(t.h, t.w, arch.ou.rows, arch.ou.cols, rows, cols, firstRows, t.xbarRow);
-      steps = [Uint16Array.from(rows), Uint16Array.from(cols), Uint16Array.from(firstRows)];
+      let n = 0;
+      for (const t of tiles) n += regionStepCount(t.h, t.w, arch.ou);
+      const arrays = stepArrays(n);
+      let at = 0;
+      for (const t of tiles) at = writeRegionSteps(t.h, t.w, arch.ou, t.xbarRow, arrays, at);
+      steps = { ouRows: arrays.rows, ouCols: arrays.cols, ouFirstRow: arrays.firstRows };
       shared.set(key, steps);
     }
-    // Wordline inputs (layout.ts InputId): row i of a tile carries matrix row row0 + i of its group.
     const inputsKey = tiles.map((t) => `${t.group}:${t.row0}:${t.h}@${t.xbarRow}`).join(',');
     let wordlineInputs = sharedInputs.get(inputsKey);
     if (!wordlineInputs) {
-      wordlineInputs = new Int32Array(arch.crossbar.rows).fill(-1);
-      for (const t of tiles) {
-        const base = t.group * cinPerGroupRows + t.row0;
-        for (let i = 0; i < t.h; i++) wordlineInputs[t.xbarRow + i] = base + i;
-      }
+      wordlineInputs = tileWordlineInputs(tiles, arch.crossbar.rows, tiling.groupRows);
       sharedInputs.set(inputsKey, wordlineInputs);
     }
-    let rowsUsed = 0;
-    let colsUsed = 0;
-    let cellsUsed = 0;
-    let outputs = 0;
-    let corrections = 0;
-    let sumAdds = 0;
-    for (const t of tiles) {
-      rowsUsed += t.h;
-      colsUsed += t.w;
-      cellsUsed += t.h * t.w;
-      outputs += filtersIn(t.col0, t.w, enc.colsPerWeight);
-      const tileCorrections = correctionColumnsIn(t.col0, t.w, enc);
-      corrections += tileCorrections;
-      if (tileCorrections > 0) sumAdds += t.h - 1;
-    }
-    return {
-      ouRows: steps[0],
-      ouCols: steps[1],
-      ouFirstRow: steps[2],
-      wordlineInputs,
-      rowsUsed,
-      colsUsed,
-      cellsUsed,
-      columnGroup: tiles[0].columnGroup,
-      outputsPerVector: outputs,
-      inputsPerVector: rowsUsed,
+    const used = tileOccupancy(tiles, enc);
+    return crossbarPlan(steps, wordlineInputs, tiles[0].columnGroup, {
+      rowsUsed: used.rowsUsed,
+      colsUsed: used.colsUsed,
+      cellsUsed: used.cellsUsed,
+      outputsPerVector: used.outputs,
+      inputsPerVector: used.rowsUsed,
       indexLookupsPerSlice: 0,
       muxSelectsPerSlice: 0,
-      offsetCorrectionsPerVector: corrections,
-      inputSumAddsPerVector: sumAdds,
-    };
+      offsetCorrectionsPerVector: used.corrections,
+      inputSumAddsPerVector: used.sumAdds,
+    });
   });
 }
 
@@ -224,6 +124,9 @@ export function mapDense(layer: WeightLayer, arch: Arch, mapperName: string): La
 export const denseMapper: LayoutMapper = {
   name: 'dense',
   description: 'traditional im2col: zeros of pruned weights stored and computed',
+  // Pruned weights are stored as zeros: the placement and the work do not depend on the masks.
+  needsMasks: false,
+  options: z.object({}),
   mapLayer: (layer, arch) => mapDense(layer, arch, 'dense'),
   layoutLayer: (layer, arch) => denseLayout(layer, arch),
 };
