@@ -7,7 +7,7 @@ import type { Arch } from '../config/arch.ts';
 import { InputError } from '../util/errors.ts';
 import { isWeightLayer, type Network } from '../workload/types.ts';
 import { denseMapper } from './dense.ts';
-import { optionSpecs, type MapperOptionSpec } from './options.ts';
+import { optionSpecs, readMapperOptions, type MapperOptionSpec } from './options.ts';
 import { patternMapper } from './pattern/mapper.ts';
 import { replicate, replicateWithinArea } from './replication.ts';
 import { sreMapper } from './sre/mapper.ts';
@@ -42,6 +42,9 @@ registerMapper(denseMapper);
 registerMapper(patternMapper);
 registerMapper(sreMapper);
 
+/** The mapper of `run` and `map` when `--mapping` is not given: the project's subject. */
+export const DEFAULT_MAPPER = 'pattern';
+
 export function listMappers(): string[] {
   return MAPPERS.map((m) => m.name);
 }
@@ -56,6 +59,27 @@ export function getMapper(name: string): LayoutMapper {
 /** Every registered mapper's own options (each one's flags), in registration order. */
 export function mapperOptionSpecs(): MapperOptionSpec[] {
   return MAPPERS.flatMap(optionSpecs);
+}
+
+/**
+ * Every registered mapper's own options out of `options`, checked, defaults filled in (registry
+ * order): what `ousim map` records, whichever mapper it runs.
+ */
+export function resolvedMapperOptions(options: MapperOptions): MapperOptions {
+  const resolved: MapperOptions = {};
+  for (const mapper of MAPPERS) Object.assign(resolved, readMapperOptions(mapper, options));
+  return resolved;
+}
+
+/**
+ * The values of `mapper`'s own string options under `options` (defaults filled in), joined by '/':
+ * the `packing` column of `ousim map`'s summary.csv (pattern: its packing; '' for a mapper without).
+ */
+export function mapperChoices(mapper: string, options: MapperOptions): string {
+  const own = readMapperOptions(getMapper(mapper), options) as Record<string, unknown>;
+  return Object.values(own)
+    .filter((v) => typeof v === 'string')
+    .join('/');
 }
 
 /** Whether `mapper` under `options` needs the pruning masks (an unpruned trace is then pruned first). */

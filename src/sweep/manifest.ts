@@ -23,6 +23,10 @@ const ManifestSchema = z
     seed: z.number(),
     fidelity: z.string(),
     images: z.number().int().min(2).optional().describe('images per point, when more than one'),
+    mapperOptions: z
+      .record(z.string(), z.union([z.number(), z.boolean(), z.string()]))
+      .optional()
+      .describe("the mappers' own options (--packing, ...), when any was given"),
     axes: z.array(
       z.object({ key: z.string(), values: z.array(z.union([z.number(), z.boolean(), z.string()])) }),
     ),
@@ -73,6 +77,8 @@ export function sweepDifference(a: SweepManifest, b: SweepManifest): string | un
   for (const field of fields)
     if (a[field] !== b[field]) return `${field}: ${String(a[field])} vs ${String(b[field])}`;
   if ((a.images ?? 1) !== (b.images ?? 1)) return `images: ${a.images ?? 1} vs ${b.images ?? 1}`;
+  const options = (m: SweepManifest) => stableJson(m.mapperOptions ?? {});
+  if (options(a) !== options(b)) return `mapper options: ${options(a)} vs ${options(b)}`;
   if (stableJson(a.axes) !== stableJson(b.axes))
     return `axes: ${describeAxes(a.axes)} vs ${describeAxes(b.axes)}`;
   return undefined;
