@@ -80,7 +80,8 @@ export function readMapperOptions<S extends z.ZodObject>(
 /**
  * Every combination of the mapper's enum and boolean options (the others at their defaults): what
  * the tests run each mapper under, so that a new option value is checked without editing them.
- * Each comes with a label (`pattern/merge`, or the mapper's name alone when it has no such option).
+ * Each comes with a label: the mapper's name, `/<value>` per enum option (`pattern/merge`) and
+ * `/<key>` per boolean option that is on (`dense/skipZeroOus`).
  */
 export function optionVariants(mapper: Pick<Mapper, 'name' | 'options'>): {
   label: string;
@@ -88,15 +89,20 @@ export function optionVariants(mapper: Pick<Mapper, 'name' | 'options'>): {
 }[] {
   let variants: { label: string; options: MapperOptions }[] = [{ label: mapper.name, options: {} }];
   for (const spec of optionSpecs(mapper)) {
-    const values: (string | boolean)[] | undefined =
-      spec.choices ?? (spec.type === 'boolean' ? [false, true] : undefined);
-    if (!values) continue;
-    variants = variants.flatMap((v) =>
-      values.map((value) => ({
-        label: `${v.label}/${spec.type === 'boolean' ? `${spec.key}=${String(value)}` : String(value)}`,
-        options: { ...v.options, [spec.key]: value },
-      })),
-    );
+    if (spec.choices) {
+      const choices = spec.choices;
+      variants = variants.flatMap((v) =>
+        choices.map((value) => ({
+          label: `${v.label}/${value}`,
+          options: { ...v.options, [spec.key]: value },
+        })),
+      );
+    } else if (spec.type === 'boolean') {
+      variants = variants.flatMap((v) => [
+        { label: v.label, options: { ...v.options, [spec.key]: false } },
+        { label: `${v.label}/${spec.key}`, options: { ...v.options, [spec.key]: true } },
+      ]);
+    }
   }
   return variants;
 }
