@@ -12,12 +12,20 @@ import {
   mapNetwork,
   mapperChoices,
   mapperNeedsMasks,
+  registerMapper,
   resolvedMapperOptions,
 } from '../mapping/registry.ts';
 import { layerRow, summaryRow, type LayerRow, type SummaryRow } from '../mapping/report.ts';
-import type { MapperOptions } from '../mapping/types.ts';
+import type { LayoutMapper, MapperOptions } from '../mapping/types.ts';
 import { OutputFolder } from '../output/atomic.ts';
-import { componentRows, layerRows, summaryRows, writeRunOutputs } from '../output/csv.ts';
+import {
+  componentRows,
+  layerRows,
+  registerLayerColumn,
+  summaryRows,
+  writeRunOutputs,
+  type LayerColumn,
+} from '../output/csv.ts';
 import { readCsvFile, toCsv, type CsvRow, type CsvValue } from '../output/csv-text.ts';
 import { prepareLoadedNetwork, resolvedConfig, type PreparedNetwork } from '../sim/setup.ts';
 import { reprice as repriceResult, simulate as simulateRequest, simulationKey } from '../sim/simulate.ts';
@@ -47,7 +55,8 @@ import { sha256File } from '../workload/file-ref.ts';
 import { hasWeightData, traceWeights, weightsFrom } from '../workload/weights/files.ts';
 import { basename, extname, join, resolve } from 'node:path';
 
-export { InputError, OUSIM_VERSION as version, writeTrace };
+// Extension points (docs/extending.md): a mapper, a layers.csv column.
+export { InputError, OUSIM_VERSION as version, registerLayerColumn, registerMapper, writeTrace };
 export type {
   Arch,
   FigureOutcome,
@@ -55,7 +64,10 @@ export type {
   CompareRow,
   CsvRow,
   Fidelity,
+  LayerColumn,
   LayerRow,
+  LayoutMapper,
+  MapperOptions,
   MergeReport,
   Network,
   PatternStats,
