@@ -76,7 +76,7 @@ export function resolvedMapperOptions(options: MapperOptions): MapperOptions {
  * the `packing` column of `ousim map`'s summary.csv (pattern: its packing; '' for a mapper without).
  */
 export function mapperChoices(mapper: string, options: MapperOptions): string {
-  const own = readMapperOptions(getMapper(mapper), options) as Record<string, unknown>;
+  const own: Record<string, unknown> = readMapperOptions(getMapper(mapper), options);
   return Object.values(own)
     .filter((v) => typeof v === 'string')
     .join('/');

@@ -64,7 +64,9 @@ describe('extending: a new mapper (toy, registered from the test folder)', funct
     expect(toySummary.mapping).to.equal('toy');
     expect(num(toySummary, 'crossbars')).to.be.greaterThan(num(denseSummary, 'crossbars'));
     expect(rows(toy.out, 'layers.csv').every((r) => r.scheme === 'toy')).to.equal(true);
-    const config = JSON.parse(readFileSync(join(toy.out, 'config.resolved.json'), 'utf8'));
+    const config = JSON.parse(readFileSync(join(toy.out, 'config.resolved.json'), 'utf8')) as {
+      mapperOptions: Record<string, unknown>;
+    };
     expect(config.mapperOptions).to.include({ toyColumns: 32 });
     expect(toy.stdout).to.contain('toy');
   });
