@@ -205,10 +205,12 @@ export interface MappingOptions {
   mapping?: string;
   /** Packing of the pattern mapper: merge-stack (default), merge, stack, band. */
   packing?: string;
-  /** Any registered mapper's own options by key (the CLI's mapper flags), besides `packing`. */
+  /** Any registered mapper's own options by key (the CLI's mapper flags), besides `packing` and `skipZeroOus`. */
   mapperOptions?: Readonly<Record<string, unknown>>;
   /** Total crossbars allowed for replicating the slowest layers (default 0: none). */
   replicationBudget?: number;
+  /** `dense` mapper: do not activate OUs whose weights are all pruned (default false). */
+  skipZeroOus?: boolean;
   /** Seed of the on-the-fly pruning of an unpruned trace (default 1). */
   seed?: number;
 }
@@ -219,7 +221,10 @@ function mapperOptions(options: MappingOptions): MapperOptions {
     throw new InputError('replicationBudget', '', `expected a whole number >= 0, got ${budget}`);
   const own: MapperOptions = { ...options.mapperOptions };
   if (options.packing !== undefined) own.packing = options.packing;
-  return { ...own, replicationBudget: budget };
+  const result: MapperOptions = { ...own, replicationBudget: budget };
+  // dense's option, typed here because the API had it before mappers declared their own.
+  if (options.skipZeroOus) result.skipZeroOus = true;
+  return result;
 }
 
 /** The trace as a run sees it: pruned on the fly when the mapper needs masks and it has none. */

@@ -93,7 +93,10 @@ export function mapperFlagsOf(args: Record<string, unknown>): MapperOptions {
 }
 
 /** MapperOptions from the flags of withMappingOptions: each mapper's own, then the replication budget. */
-export function mapperOptionsOf(args: { 'replication-budget'?: number }): MapperOptions {
+export function mapperOptionsOf(args: {
+  'replication-budget'?: number;
+  [flag: string]: unknown;
+}): MapperOptions {
   const budget = args['replication-budget'] ?? 0;
   if (!Number.isInteger(budget) || budget < 0)
     throw new InputError('--replication-budget', '', `expected a whole number >= 0, got ${budget}`);
@@ -101,7 +104,7 @@ export function mapperOptionsOf(args: { 'replication-budget'?: number }): Mapper
 }
 
 /** The same flags as the api's MappingOptions (run, map, compare): own options apart, budget checked. */
-export function apiMappingOptionsOf(args: { 'replication-budget'?: number }): {
+export function apiMappingOptionsOf(args: { 'replication-budget'?: number; [flag: string]: unknown }): {
   mapperOptions: MapperOptions;
   replicationBudget: number;
 } {

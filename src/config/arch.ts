@@ -78,6 +78,16 @@ export const ArchSchema = z
           .describe('connectivity pruning ratio: kernels before / kernels after'),
       })
       .strict(),
+    inputSelect: z
+      .object({
+        indexLatencyNs: nonNegative(
+          "index-table look-up in front of each OU step of a mapping that has one (pattern, sre), ns; added to the step's front stage",
+        ),
+        muxLatencyNs: nonNegative(
+          "input-selection multiplexer in front of the DACs of a mapping that has them (pattern, sre), ns; added to each OU step's front stage",
+        ),
+      })
+      .strict(),
     shiftAdd: z.object({ latencyNs: nonNegative('one shift-and-add of an OU result, ns') }).strict(),
     buffer: z
       .object({
@@ -123,6 +133,9 @@ export const ArchSchema = z
         indexPjPerLookup: nonNegative('one index-table look-up (pattern mapping), pJ'),
         muxPjPerSelect: nonNegative('one input-selection multiplexer select (pattern mapping), pJ'),
         activationPj: nonNegative('one activation / pooling / residual-add operation, pJ'),
+        tileOutputPj: nonNegative(
+          "one weight-layer output value merged by its home tile's shift-and-add and held in the tile output register, pJ (active power, charged per output)",
+        ),
       })
       .strict(),
     area: z
@@ -150,6 +163,11 @@ export const ArchSchema = z
         routerMw: nonNegative('static power of one router, mW'),
         tileOtherMw: nonNegative('static power of the rest of a tile, mW'),
         chipOtherMw: nonNegative('static power of off-chip links and the rest of the chip, mW'),
+        powerGating: z
+          .boolean()
+          .describe(
+            "false: every used tile (and crossbar) leaks for the whole run; true: idle units are power-gated, so the static power of a layer's share of its tiles and crossbars is charged only from its first OU step to its last output (the chip-level part always)",
+          ),
       })
       .strict(),
     sources: z

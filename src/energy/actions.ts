@@ -16,6 +16,7 @@ export const ACTION_NAMES = [
   'indexLookups',
   'muxSelects',
   'activationOps',
+  'tileOutputs',
 ] as const;
 
 export type ActionName = (typeof ACTION_NAMES)[number];
@@ -46,6 +47,12 @@ export interface HardwareInventory {
   indexBits: number;
   /** Input-selection multiplexers of the pattern mapping. */
   muxes: number;
+  /**
+   * Output-register bits the mapping needs beyond the PE's built-in output register (one partial sum
+   * per weight column group per crossbar, peRegisterBits): a crossbar that produces more partial sums
+   * per input vector (pattern: filters of several bands) holds each in its register. Absent: none.
+   */
+  extraOutputRegisterBits?: number;
 }
 
 /** Energy parts, in the order of the `energy_<part>_pj` columns of summary.csv. */
@@ -60,6 +67,7 @@ export const ENERGY_PARTS = [
   'noc',
   'index',
   'activation',
+  'tile_output',
   'leakage',
 ] as const;
 

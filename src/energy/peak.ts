@@ -43,7 +43,8 @@ export function fullChipInventory(arch: Arch): HardwareInventory {
 /**
  * Actions of the whole chip during one crossbar pipeline period with everything at full rate:
  * - every crossbar makes one full OU step;
- * - activation/pooling handles the outputs the crossbars finish at that rate, and the PE registers
+ * - activation/pooling and the tile's shift-and-add and output register handle the outputs the
+ *   crossbars finish at that rate, and the PE registers
  *   take the inputs and partial sums of those vectors (a crossbar finishes cols / columnsPerWeight
  *   outputs per input vector of inputSlices x OU steps per slice);
  * - every buffer port moves bitsPerCycle bits each cycle;
@@ -65,6 +66,7 @@ export function peakActionCounts(
   // Per-vector quantities, spread over the OU steps of one input vector (inputSlices x steps per slice).
   const vectorsPerPeriod = inventory.crossbars / (inputSlices(arch) * stepsPerSlice);
   counts.activationOps = vectorsPerPeriod * outputsPerVector;
+  counts.tileOutputs = vectorsPerPeriod * outputsPerVector;
   counts.registerBits = vectorsPerPeriod * vectorRegisterBits(arch, arch.crossbar.rows, outputsPerVector);
 
   counts.bufferReadBits = inventory.tiles * arch.buffer.ports * arch.buffer.bitsPerCycle * periodCycles;

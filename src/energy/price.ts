@@ -63,6 +63,7 @@ export function priceEnergy(
   // The pattern mapping's overhead: index look-ups and input-selection multiplexers.
   energy.index = counts.indexLookups * e.indexPjPerLookup + counts.muxSelects * e.muxPjPerSelect;
   energy.activation = counts.activationOps * e.activationPj;
+  energy.tile_output = counts.tileOutputs * e.tileOutputPj;
   energy.leakage = staticPowerMw(inventory, arch, options) * cycles * arch.clockNs;
   return energy;
 }
@@ -72,6 +73,15 @@ export function totalEnergy(energy: Readonly<EnergyBreakdown>): number {
   let sum = 0;
   for (const part of ENERGY_PARTS) sum += energy[part];
   return sum;
+}
+
+/**
+ * Output-register bits a crossbar needs beyond its share of the PE's built-in output register: it
+ * holds one partial sum per output it produces per input vector (plan.outputsPerVector).
+ */
+export function extraOutputRegisterBits(outputsPerVector: number, arch: Arch): number {
+  const builtIn = Math.floor(arch.crossbar.cols / columnsPerWeight(arch));
+  return Math.max(0, outputsPerVector - builtIn) * arch.precision.partialSumBits;
 }
 
 /**
@@ -111,7 +121,8 @@ export function tileAreaParts(arch: Arch): Record<AreaPart, number> {
 /**
  * Area a run needs: crossbar_area_mm2 counts the occupied crossbar arrays only (the paper's
  * "crossbar area"); chip_area_mm2 counts every used tile whole (a tile is built with all its PEs),
- * the pattern mapping's index storage and multiplexers, and the rest of the chip.
+ * the pattern mapping's index storage and multiplexers, the output-register bits the mapping needs
+ * beyond the PEs' built-in ones, and the rest of the chip.
  */
 export function priceArea(
   inventory: HardwareInventory,
@@ -123,6 +134,7 @@ export function priceArea(
   for (const part of AREA_PARTS) parts[part] = inventory.tiles * tile[part];
   parts.index = (inventory.indexBits * arch.area.indexUm2PerBit) / UM2_PER_MM2;
   parts.mux = (inventory.muxes * arch.area.muxUm2) / UM2_PER_MM2;
+  parts.register += ((inventory.extraOutputRegisterBits ?? 0) * arch.area.registerUm2PerBit) / UM2_PER_MM2;
   parts.chip_other = options.chipLevel === false ? 0 : arch.area.chipOtherMm2;
   let chip = 0;
   for (const part of AREA_PARTS) chip += parts[part];

@@ -18,6 +18,9 @@
  * recurrence one event per OU step; tests prove they agree).
  */
 
+import { adcConversionCycles, toCycles, type Arch } from '../config/arch.ts';
+import type { CrossbarPlan } from '../mapping/types.ts';
+
 const NEG = -Infinity;
 
 /** A 2x2 max-plus matrix [[a, b], [c, d]]. */
@@ -66,10 +69,37 @@ export function backStageCycles(cols: number, adcs: number, adcCycles: number): 
 
 /** Timing constants of one crossbar's OU pipeline, in cycles. */
 export interface OuTiming {
+  /** Front stage: input selection (if any) + DAC drive + read + sample-and-hold. */
   readCycles: number;
   adcCycles: number;
   adcs: number;
   shiftAddCycles: number;
+}
+
+/**
+ * OU timing of a layer's crossbars. A mapping that selects its inputs (index look-ups and
+ * input-selection multiplexers: pattern, sre) has the look-up and the mux in front of the DAC drive
+ * of every OU step, in series with it: they lengthen the front stage (`inputSelect.*LatencyNs`,
+ * summed with `crossbar.readLatencyNs` before rounding up to whole cycles). Decided per layer (any of
+ * its crossbars selecting), so that every crossbar of a layer has the same timing in all fidelities.
+ */
+export function layerOuTiming(arch: Arch, crossbars: readonly CrossbarPlan[] = []): OuTiming {
+  let lookups = false;
+  let muxes = false;
+  for (const plan of crossbars) {
+    if (plan.indexLookupsPerSlice > 0) lookups = true;
+    if (plan.muxSelectsPerSlice > 0) muxes = true;
+  }
+  const frontNs =
+    arch.crossbar.readLatencyNs +
+    (lookups ? arch.inputSelect.indexLatencyNs : 0) +
+    (muxes ? arch.inputSelect.muxLatencyNs : 0);
+  return {
+    readCycles: toCycles(arch, frontNs),
+    adcCycles: adcConversionCycles(arch),
+    adcs: arch.adc.perCrossbar,
+    shiftAddCycles: toCycles(arch, arch.shiftAdd.latencyNs),
+  };
 }
 
 /**

@@ -11,19 +11,14 @@
  * mod copies). The budget is either crossbars (every copy's crossbars count) or chip area, counted the
  * way placement and pricing count it (each copy starts on a fresh PE; tiles, index memory, muxes).
  */
-import { adcConversionCycles, toCycles, type Arch } from '../config/arch.ts';
+import type { Arch } from '../config/arch.ts';
 import { tileAreaParts } from '../energy/price.ts';
-import { OuPipeline } from '../hardware/ou-pipeline.ts';
+import { OuPipeline, layerOuTiming } from '../hardware/ou-pipeline.ts';
 import type { LayerMapping } from './types.ts';
 
 /** Cycles per vector of a mapping's slowest crossbar, vectors back to back. */
 export function cyclesPerVector(mapping: LayerMapping, arch: Arch): number {
-  const timing = {
-    readCycles: toCycles(arch, arch.crossbar.readLatencyNs),
-    adcCycles: adcConversionCycles(arch),
-    adcs: arch.adc.perCrossbar,
-    shiftAddCycles: toCycles(arch, arch.shiftAdd.latencyNs),
-  };
+  const timing = layerOuTiming(arch, mapping.crossbars);
   let max = 0;
   for (const plan of mapping.crossbars) {
     const cycles = new OuPipeline(plan.ouCols, mapping.inputSlices, timing).cyclesPerVector;

@@ -73,6 +73,8 @@ function summaryRow(r: RunResult): CsvRow {
     adc_lossless_bits: r.adcLosslessBits,
     ...countColumns(r.counts),
     ...streamColumns(r, macs, r.energyPj, true),
+    // Added last so that scripts reading columns by position keep working.
+    extra_output_register_bits: r.inventory.extraOutputRegisterBits ?? 0,
   };
 }
 
@@ -99,7 +101,11 @@ export function registerLayerColumn(column: LayerColumn): () => void {
   };
 }
 
-/** One row per (network, mapping, layer). Layer energy excludes leakage (a chip-wide figure). */
+/**
+ * One row per (network, mapping, layer). energy_leakage_pj is the static energy attributed to the
+ * layer (its crossbars and its share of its tiles, simulate.ts priceLayerEnergy); the chip-level part
+ * (leakage.chipOtherMw) is in summary.csv only.
+ */
 export function layerRows(results: readonly RunResult[]): CsvRow[] {
   const rows: CsvRow[] = [];
   for (const r of results) {

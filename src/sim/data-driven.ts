@@ -7,7 +7,7 @@
  */
 import type { ActionCounts } from '../energy/actions.ts';
 import type { OuData } from '../hardware/ou-controller.ts';
-import type { OuPipeline } from '../hardware/ou-pipeline.ts';
+import type { OuPipeline, OuTiming } from '../hardware/ou-pipeline.ts';
 import type { ProcessingElement } from '../hardware/pe.ts';
 import type { LayerMapping } from '../mapping/types.ts';
 import { isWeightLayer } from '../workload/types.ts';
@@ -36,7 +36,7 @@ export class DataDrivenCopy {
   private muxSelects = 0;
 
   /** The data-driven mode of a copy of `mapping`, or undefined when the layer runs without data. */
-  static create(unit: LayerUnit, mapping: LayerMapping): DataDrivenCopy | undefined {
+  static create(unit: LayerUnit, mapping: LayerMapping, timing: OuTiming): DataDrivenCopy | undefined {
     const ctx = unit.ctx;
     const act = ctx.activations?.get(unit.layer.name);
     if (!ctx.arch.sparsity.skipZeroRows || !act || !isWeightLayer(unit.layer)) return undefined;
@@ -45,7 +45,7 @@ export class DataDrivenCopy {
     if (ctx.fidelity === 'fast') {
       let activity = activities.get(mapping);
       if (!activity)
-        activities.set(mapping, (activity = new LayerActivity(layer, act, mapping, ctx.arch, ctx.ouTiming)));
+        activities.set(mapping, (activity = new LayerActivity(layer, act, mapping, ctx.arch, timing)));
       return new DataDrivenCopy(mapping, activity, undefined);
     }
     let reader = readers.get(mapping);

@@ -7,7 +7,7 @@
 import { SimEvent, indexedName } from '../engine/index.ts';
 import { ACTION_NAMES, addCounts, emptyCounts, type ActionCounts } from '../energy/actions.ts';
 import { OuController } from '../hardware/ou-controller.ts';
-import { OuPipeline } from '../hardware/ou-pipeline.ts';
+import { OuPipeline, layerOuTiming, type OuTiming } from '../hardware/ou-pipeline.ts';
 import type { CrossbarPlan, LayerMapping } from '../mapping/types.ts';
 import type { LayerUnit } from './dataflow.ts';
 import type { CopyPlacement } from './placement.ts';
@@ -26,6 +26,8 @@ export class LayerCopy implements Periodic {
   /** Each crossbar's plan as it runs (after activation-sparsity skipping). */
   private readonly plans: CrossbarPlan[] = [];
   private readonly slices: number;
+  /** The OU timing of this layer's crossbars (layerOuTiming). */
+  private readonly timing: OuTiming;
   private readonly controllers: OuController[] = [];
   /** OU-step actions of one vector on the whole copy (the fast fidelity counts these in bulk). */
   private readonly ouStepsPerVector: ActionCounts = emptyCounts();
@@ -62,7 +64,10 @@ export class LayerCopy implements Periodic {
     const slices = mapping.inputSlices;
     this.slices = slices;
     const { skipZeroRows, zeroInputFraction } = ctx.arch.sparsity;
-    this.data = DataDrivenCopy.create(unit, mapping);
+    // Input selection (pattern, sre) lengthens the front stage of every crossbar of the layer.
+    const timing = layerOuTiming(ctx.arch, mapping.crossbars);
+    this.timing = timing;
+    this.data = DataDrivenCopy.create(unit, mapping, timing);
     const zeroFraction = skipZeroRows && !this.data ? (unit.layer.zeroInputFraction ?? zeroInputFraction) : 0;
     let cyclesPerVector = 0;
     mapping.crossbars.forEach((mapped, i) => {
@@ -76,11 +81,11 @@ export class LayerCopy implements Periodic {
       this.plans.push(plan);
       addCounts(this.ouStepsPerVector, crossbarVectorCounts(plan, slices));
       addCounts(this.digitalPerVector, crossbarDigitalCounts(plan, ctx.arch));
-      const pipeline = new OuPipeline(plan.ouCols, slices, ctx.ouTiming);
+      const pipeline = new OuPipeline(plan.ouCols, slices, timing);
       if (pipeline.cyclesPerVector > cyclesPerVector) cyclesPerVector = pipeline.cyclesPerVector;
       if (ctx.fidelity === 'fast') {
         // Data-driven vectors use OuPipeline.runSteps, not the static sequence's matrix.
-        this.pipelines.push(this.data ? new OuPipeline([], slices, ctx.ouTiming) : pipeline);
+        this.pipelines.push(this.data ? new OuPipeline([], slices, timing) : pipeline);
       } else {
         const pe = ctx.pes[placement.crossbarPe[i]];
         const local = i % ctx.arch.chip.crossbarsPerPe;
@@ -90,7 +95,7 @@ export class LayerCopy implements Periodic {
           local,
           plan,
           slices,
-          ctx.ouTiming,
+          timing,
           unit.counts,
           () => this.crossbarDone(i),
           this.data?.ouData,
@@ -216,6 +221,7 @@ export class LayerCopy implements Periodic {
     }
     counts.shiftAdds += this.psumAdds;
     counts.activationOps += this.unit.outputActivationOps;
+    counts.tileOutputs += this.unit.outputActivationOps;
     ctx.tiles[this.placement.homeTile].activationOps.add(this.unit.outputActivationOps);
     this.unit.finishPosition(g, ready + ctx.activationCycles);
   }
@@ -232,7 +238,7 @@ export class LayerCopy implements Periodic {
     this.plans.forEach((plan, i) => {
       const pe = ctx.pes[this.placement.crossbarPe[i]];
       // Data-driven: the OU work was counted vector by vector (fast) or step by step (ou).
-      if (!data) pe.account(plan.ouCols, this.slices, this.vectors, ctx.ouTiming);
+      if (!data) pe.account(plan.ouCols, this.slices, this.vectors, this.timing);
       else if (fast) data.accountCrossbar(i, pe);
       else {
         const c = this.controllers[i];

@@ -4,12 +4,13 @@
  * wire (edges between layers), run, finish (counts settled), then pricing outside the simulator.
  */
 import { createHash } from 'node:crypto';
-import { adcConversionCycles, losslessAdcBits, toCycles, type Arch } from '../config/arch.ts';
+import { losslessAdcBits, toCycles, type Arch } from '../config/arch.ts';
 import { Component, Simulator } from '../engine/index.ts';
 import { addCounts, emptyCounts, type ActionCounts, type HardwareInventory } from '../energy/actions.ts';
 import { adcPrice } from '../energy/adc.ts';
-import { priceArea, priceEnergy, totalEnergy } from '../energy/price.ts';
+import { extraOutputRegisterBits, priceArea, priceEnergy, totalEnergy } from '../energy/price.ts';
 import { MeshNoc } from '../hardware/noc.ts';
+import { layerOuTiming } from '../hardware/ou-pipeline.ts';
 import { ProcessingElement } from '../hardware/pe.ts';
 import { Tile } from '../hardware/tile.ts';
 import { mapNetwork } from '../mapping/registry.ts';
@@ -65,12 +66,7 @@ export function simulate(request: RunRequest): RunResult {
     tiles,
     pes,
     arbiter: new Arbiter(sim, chip),
-    ouTiming: {
-      readCycles: toCycles(arch, arch.crossbar.readLatencyNs),
-      adcCycles: adcConversionCycles(arch),
-      adcs: arch.adc.perCrossbar,
-      shiftAddCycles: toCycles(arch, arch.shiftAdd.latencyNs),
-    },
+    ouTiming: layerOuTiming(arch),
     activationCycles: toCycles(arch, arch.activation.latencyNs),
     activations: network.activations,
     images,
@@ -181,13 +177,15 @@ export function simulate(request: RunRequest): RunResult {
   sim.finish();
 
   // pricing
-  const inventory = inventoryOf(placement, mappings);
+  const inventory = inventoryOf(placement, mappings, arch);
+  const shares = tileShares(placement);
   const layers = network.layers.map((layer) => {
     const unit = units.get(layer.name) as LayerUnit;
     const mapped = mappingOf.get(layer.name);
     const copies = mapped ? placement.copies[mapped.index] : [];
+    const share = mapped ? shares[mapped.index] : 0;
     return {
-      ...layerResult(unit, mapped?.mapping, copies, arch, inventory, stream),
+      ...layerResult(unit, mapped?.mapping, copies, share, arch, inventory, stream),
       ...dataDrivenFigures(unit, mapped?.mapping, network.activations, arch),
     };
   });
@@ -252,8 +250,13 @@ export function reprice(result: RunResult, arch: Arch): RunResult {
   const area = priceArea(result.inventory, arch);
   const layers = result.layers.map((layer) => ({
     ...layer,
-    energy: priceEnergy(layer.counts, 0, result.inventory, arch, { chipLevel: false }),
+    energy: priceLayerEnergy(layer, result.cycles, arch),
   }));
+  if (arch.leakage.powerGating) {
+    // Gated: each layer's share leaks over its own span only; the chip-level part over the whole run.
+    energy.leakage = arch.leakage.chipOtherMw * result.cycles * arch.clockNs;
+    for (const layer of layers) energy.leakage += layer.energy.leakage;
+  }
   const warnings = result.warnings.filter((w) => !w.startsWith('adc:'));
   const lossless = losslessAdcBits(arch);
   if (arch.adc.bits < lossless)
@@ -301,12 +304,50 @@ function stableJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-function inventoryOf(placement: ChipPlacement, mappings: readonly LayerMapping[]): HardwareInventory {
+/**
+ * Static energy is attributed to the weight layers that occupy the hardware: a layer leaks for its
+ * crossbars and its share of each tile it sits on (tileShare), over the whole run, or, with
+ * leakage.powerGating, only from its first OU step to its last output (its tiles' idle time gated).
+ */
+function priceLayerEnergy(layer: LayerResult, runCycles: number, arch: Arch) {
+  const share: HardwareInventory = {
+    tiles: layer.tileShare,
+    pes: 0,
+    crossbars: layer.crossbars,
+    indexBits: 0,
+    muxes: 0,
+  };
+  const powered = arch.leakage.powerGating ? Math.max(0, layer.endCycle - layer.startCycle) : runCycles;
+  return priceEnergy(layer.counts, powered, share, arch, { chipLevel: false });
+}
+
+/** Per mapping: its crossbars' share of their tiles (1 / occupied crossbars of the tile, summed). */
+function tileShares(placement: ChipPlacement): number[] {
+  const perTile = new Map<number, number>();
+  for (const copies of placement.copies)
+    for (const copy of copies)
+      for (const tile of copy.crossbarTile) perTile.set(tile, (perTile.get(tile) ?? 0) + 1);
+  return placement.copies.map((copies) => {
+    let share = 0;
+    for (const copy of copies)
+      for (const tile of copy.crossbarTile) share += 1 / (perTile.get(tile) as number);
+    return share;
+  });
+}
+
+function inventoryOf(
+  placement: ChipPlacement,
+  mappings: readonly LayerMapping[],
+  arch: Arch,
+): HardwareInventory {
   let indexBits = 0;
   let muxes = 0;
+  let extraOutputRegister = 0;
   for (const m of mappings) {
     indexBits += m.indexBits * m.replication;
     muxes += m.muxes * m.replication;
+    for (const plan of m.crossbars)
+      extraOutputRegister += extraOutputRegisterBits(plan.outputsPerVector, arch) * m.replication;
   }
   return {
     tiles: placement.tilesUsed,
@@ -314,6 +355,7 @@ function inventoryOf(placement: ChipPlacement, mappings: readonly LayerMapping[]
     crossbars: placement.crossbarsUsed,
     indexBits,
     muxes,
+    extraOutputRegisterBits: extraOutputRegister,
   };
 }
 
@@ -321,6 +363,7 @@ function layerResult(
   unit: LayerUnit,
   mapping: LayerMapping | undefined,
   copies: readonly CopyPlacement[],
+  tileShare: number,
   arch: Arch,
   inventory: HardwareInventory,
   stream: StreamFigures,
@@ -349,6 +392,7 @@ function layerResult(
     macs: mapping?.macs ?? 0,
     crossbars,
     tiles,
+    tileShare,
     cellsUsed: cells,
     utilisation: crossbars > 0 ? cells / (crossbars * arch.crossbar.rows * arch.crossbar.cols) : 0,
     blocks: mapping?.blocks ?? 0,

@@ -43,6 +43,11 @@ export interface LayerResult {
   crossbars: number;
   /** Tiles the layer occupies. */
   tiles: number;
+  /**
+   * The layer's share of the used tiles, for static power: per crossbar, 1 / (occupied crossbars of
+   * its tile), summed. The shares of all layers add up to the tiles used.
+   */
+  tileShare: number;
   cellsUsed: number;
   utilisation: number;
   blocks: number;

@@ -32,6 +32,7 @@ function unitPrices(arch: Arch, adcPj: number): Record<ActionName, [EnergyPart |
     indexLookups: ['index', e.indexPjPerLookup],
     muxSelects: ['index', e.muxPjPerSelect],
     activationOps: ['activation', e.activationPj],
+    tileOutputs: ['tile_output', e.tileOutputPj],
   };
 }
 

@@ -1,5 +1,6 @@
 import { loadArch, type Arch } from '../../src/config/arch.ts';
 import { parseOverride } from '../../src/config/overrides.ts';
+import type { MapperOptions } from '../../src/mapping/types.ts';
 import { simulate } from '../../src/sim/simulate.ts';
 import type { Fidelity, RunResult } from '../../src/sim/types.ts';
 import { pruneNetwork } from '../../src/workload/prune.ts';
@@ -30,6 +31,15 @@ export function run(
   seed = 1,
   replicationBudget = 0,
   images = 1,
+  mapperOptions: MapperOptions = {},
 ): RunResult {
-  return simulate({ arch: a, network, mapper, mapperOptions: { replicationBudget }, fidelity, seed, images });
+  return simulate({
+    arch: a,
+    network,
+    mapper,
+    mapperOptions: { replicationBudget, ...mapperOptions },
+    fidelity,
+    seed,
+    images,
+  });
 }

@@ -31,8 +31,8 @@
  */
 import { z } from 'zod';
 import type { Arch } from '../../config/arch.ts';
-import { PRUNED, type WeightLayer } from '../../workload/types.ts';
-import { denseLayout } from '../dense.ts';
+import type { WeightLayer } from '../../workload/types.ts';
+import { denseLayout, keptWeights } from '../dense.ts';
 import { crossbarPlan } from '../plans.ts';
 import {
   correctionColumnsIn,
@@ -46,23 +46,6 @@ import { weightEncoding, type WeightEncoding } from '../encoding.ts';
 import { idBits, layerGeometry, mappingBase, type LayerGeometry } from '../geometry.ts';
 import type { Band, LayerLayout, Region } from '../layout.ts';
 import type { CrossbarPlan, LayerMapping, LayoutMapper, RowGroups } from '../types.ts';
-
-/**
- * Per weight `(f * cinPerGroup + c) * kh*kw + pos`: 1 when the masks keep it. Null when the layer
- * carries no pruning (every weight kept).
- */
-function keptWeights(layer: WeightLayer, g: LayerGeometry): Uint8Array | null {
-  if (layer.type !== 'conv' || !layer.pruning) return null;
-  const { patterns, kernelPattern } = layer.pruning;
-  const kk = g.kernelSize;
-  const kept = new Uint8Array(kernelPattern.length * kk);
-  for (let k = 0; k < kernelPattern.length; k++) {
-    const p = kernelPattern[k];
-    if (p === PRUNED) continue;
-    for (const pos of patterns[p]) kept[k * kk + pos] = 1;
-  }
-  return kept;
-}
 
 /** What a crossbar's column groups come to (shared between crossbars of unpruned layers). */
 interface GroupedCrossbar {
