@@ -88,6 +88,8 @@ const CASES: Case[] = [
     arch: paper,
     expected: {
       dense: 'bf55c39451dcf3a2',
+      // skipZeroOus (issue 16), recorded from main's code at its merge (hashed whole).
+      'dense/skipZeroOus': 'f5f473eb64a2c60c',
       'pattern/merge': '9cb7b3ebcf335727',
       'pattern/merge-stack': '77a7c3db5902e04a',
       'pattern/band': 'b6a32d93375253c2',
@@ -108,6 +110,8 @@ const CASES: Case[] = [
     arch: paper,
     expected: {
       dense: '5e2fa6a48cdf3c57',
+      // skipZeroOus (issue 16), recorded from main's code at its merge (hashed whole).
+      'dense/skipZeroOus': 'd32fb11526365534',
       'pattern/merge': '225cac3369ebc55b',
       'pattern/merge-stack': '43f599673d71f9bd',
       'pattern/band': '615a37353e7d6845',
@@ -128,6 +132,8 @@ const CASES: Case[] = [
     arch: differential16,
     expected: {
       dense: 'ce321e7c9a4692b6',
+      // skipZeroOus (issue 16), recorded from main's code at its merge (hashed whole).
+      'dense/skipZeroOus': '5b8859be3eaf947c',
       'pattern/merge': 'ac0a643dad9705ae',
       'pattern/merge-stack': '06097a6b20f0328f',
       'pattern/band': 'd1d7315d3afd8df1',
@@ -148,6 +154,8 @@ const CASES: Case[] = [
     arch: paper,
     expected: {
       dense: '67a6d046a2841aeb',
+      // skipZeroOus (issue 16), recorded from main's code at its merge (hashed whole).
+      'dense/skipZeroOus': 'f58d58e4e55f1dbb',
       'pattern/merge': 'a866861504c656c2',
       'pattern/merge-stack': '287f3bdfd5917837',
       'pattern/band': 'eb701374807ab5eb',
