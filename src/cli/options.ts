@@ -59,15 +59,16 @@ export function parseOverrides(set: readonly string[] | undefined): Override[] {
 
 /**
  * Every registered mapper's own options as flags (pattern's `--packing`, ...; src/mapping/registry.ts),
- * with their choices and descriptions. Read when the command's flags are built, so a mapper
- * registered before that (a test's toy one) has its flags too.
+ * with their descriptions and allowed values. Read when the command's flags are built, so a mapper
+ * registered before that (a test's toy one) has its flags too. With `choices`, yargs refuses a value
+ * outside an enum (`ousim map`, as before); otherwise the mapper does, naming the flag.
  */
-export function withMapperOptionFlags<T>(y: Argv<T>) {
+export function withMapperOptionFlags<T>(y: Argv<T>, { choices = false } = {}) {
   let out = y;
   for (const spec of mapperOptionSpecs()) {
     out = out.option(spec.flag, {
       type: spec.type,
-      ...(spec.choices ? { choices: spec.choices } : {}),
+      ...(choices && spec.choices ? { choices: spec.choices } : {}),
       describe: `${spec.mapper} mapper: ${spec.description}`,
     });
   }

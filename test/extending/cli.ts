@@ -40,6 +40,7 @@ export async function loadSrc() {
   return {
     registry: await import('../../src/mapping/registry.ts'),
     csv: await import('../../src/output/csv.ts'),
+    api: await import('../../src/api/index.ts'),
     map: (await import('../../src/cli/commands/map.ts')).mapCommand,
     run: (await import('../../src/cli/commands/run.ts')).runCommand,
     compare: (await import('../../src/cli/commands/compare.ts')).compareCommand,

@@ -4,7 +4,8 @@
  * `ousim compare` and the CSVs, its own option a flag of each, without any other file knowing it.
  */
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkMapping } from '../../src/mapping/functional.ts';
 import { readCsv, num } from '../../src/output/csv-text.ts';
@@ -104,6 +105,26 @@ describe('extending: a new mapper (toy, registered from the test folder)', funct
     expect(num(row, 'toy_speedup')).to.equal(num(summary[0], 'cycles') / num(summary[1], 'cycles'));
     expect(num(row, 'toy_crossbars')).to.equal(num(summary[1], 'crossbars'));
     expect(stdout).to.contain('toy over dense');
+  });
+
+  it('ousim sweep over it: its option the same at every point, recorded, and part of what a resume must match', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'ousim-toy-sweep-')), 'sweep');
+    const sweep = (toyColumns: number) =>
+      src.api.sweep({
+        traces: ['tiny'],
+        mappings: ['toy'],
+        axes: ['ou.rows=4,8'],
+        mapperOptions: { toyColumns },
+        jobs: 1,
+        out,
+      });
+    const report = await sweep(32);
+    expect(report.rows.map((r) => r.mapping)).to.deep.equal(['toy', 'toy']);
+    const manifest = JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as Record<string, unknown>;
+    expect(manifest.mapperOptions).to.deep.equal({ toyColumns: 32 });
+    let refused: unknown;
+    await sweep(16).catch((error: unknown) => (refused = error));
+    expect(String(refused)).to.match(/mapper options/);
   });
 
   it('a bad value of its option is one InputError naming the flag', () => {

@@ -59,7 +59,7 @@ export const mapCommand: CommandModule<object, MapArgs> = {
   command: 'map',
   describe: 'mapping only: crossbars, blocks, utilisation, OU steps and index overhead per layer',
   builder: (y: Argv) =>
-    withMapperOptionFlags(withOutputOptions(withArchOptions(y), 'results/map'))
+    withMapperOptionFlags(withOutputOptions(withArchOptions(y), 'results/map'), { choices: true })
       .option('trace', {
         type: 'string',
         array: true,

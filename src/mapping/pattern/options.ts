@@ -14,7 +14,7 @@ export const patternOptions = z.object({
     .enum(PACKING_NAMES)
     .default(DEFAULT_PACKING)
     .describe(
-      `packing of the pattern mapper: ${PACKINGS.map((p) => p.name).join(', ')} (default ${DEFAULT_PACKING}; docs/mapping.md)`,
+      `how blocks are packed into OU regions: ${PACKINGS.map((p) => p.name).join(', ')} (default ${DEFAULT_PACKING}; docs/mapping.md)`,
     ),
 });
 
