@@ -12,6 +12,11 @@
  * Outputs are written to the sender's tile buffer, cross the mesh (XY routing) and are written into
  * the consumer's tile buffer before the consumer sees them.
  *
+ * Back-pressure: a weight layer starts position u only while u's copy holds fewer than
+ * WINDOWS_IN_FLIGHT windows (layer-copy.ts); otherwise it waits until that copy drains a vector and
+ * goes on at REFILL priority. Buffer ports and links are booked in call order, so without the bound a
+ * layer would book them for all its ready windows at once, far ahead of its crossbars.
+ *
  * Streams of images (`images` > 1): every stream numbers its positions image-major (global position
  * = image x positions + position), a layer starts them in that order, and a layer starts the first
  * position of image i + 1 only once each of its consumers has started every position of image i
@@ -39,7 +44,7 @@ import type { Arbiter } from './arbiter.ts';
 import type { ImageLedger } from './image-ledger.ts';
 import { LayerCopy } from './layer-copy.ts';
 import type { CopyPlacement } from './placement.ts';
-import { ARRIVAL_PRIORITY } from './priorities.ts';
+import { ARRIVAL_PRIORITY, REFILL_PRIORITY } from './priorities.ts';
 import { lastNeededFn, outputPositions } from './receptive-field.ts';
 import type { Periodic, StateShift, StateWriter } from './steady-state.ts';
 import { TimedQueue } from '../engine/timed-queue.ts';
@@ -206,6 +211,9 @@ export class LayerUnit extends Component implements Periodic {
   /** Waiting for a consumer to finish starting the previous image (see the module comment). */
   private gated = false;
   private readonly resume: SimEvent;
+  /** Waiting for the copy of the next position to free a window slot (back-pressure). */
+  private blocked = false;
+  private readonly refill: SimEvent;
   firstStart = Infinity;
   lastDone = 0;
   /** Tile where the layer's outputs leave (and non-weight layers compute). */
@@ -238,6 +246,12 @@ export class LayerUnit extends Component implements Periodic {
       this.tile = placements[0].homeTile;
     }
     this.resume = new SimEvent(this, 'resume', () => this.startReadyPositions(this.now), ARRIVAL_PRIORITY);
+    this.refill = new SimEvent(
+      this,
+      'refill',
+      () => this.startReadyPositions(this.now, true),
+      REFILL_PRIORITY,
+    );
     this.registerStatistics();
   }
 
@@ -284,8 +298,10 @@ export class LayerUnit extends Component implements Periodic {
   }
 
   /** Start every output position whose inputs have all arrived, in order. */
-  private startReadyPositions(now: number): void {
+  private startReadyPositions(now: number, refilling = false): void {
     this.gated = false;
+    this.blocked = false;
+    const copies = this.copies;
     while (this.nextImage < this.ctx.images && this.inputsReady(this.nextU, this.nextImage)) {
       const u = this.nextU;
       const image = this.nextImage;
@@ -293,10 +309,14 @@ export class LayerUnit extends Component implements Periodic {
         this.gated = true;
         return;
       }
+      if (copies.length > 0 && !copies[u % copies.length].hasRoom) {
+        this.blocked = true;
+        return;
+      }
       if (++this.nextU === this.positions) {
         this.nextU = 0;
         this.nextImage++;
-        this.wakeProducers();
+        this.wakeProducers(refilling);
       }
       if (u === 0 && this.reportsImages) this.ctx.onImageEntered?.(image);
       if (this.copies.length > 0) this.startVector(u, image, now);
@@ -310,18 +330,27 @@ export class LayerUnit extends Component implements Periodic {
     return true;
   }
 
+  /** A copy drained vectors (in the arbiter's grant): a layer held back by back-pressure goes on. */
+  windowsFreed(): void {
+    if (this.blocked && !this.refill.scheduled) this.sim.schedule(this.refill, this.now);
+  }
+
   /** Every consumer has started every position of `image`. */
   private consumersDone(image: number): boolean {
     for (const edge of this.consumers) if (edge.to.next < (image + 1) * edge.to.positions) return false;
     return true;
   }
 
-  /** This layer started a whole image: producers waiting for that may go on. */
-  private wakeProducers(): void {
+  /**
+   * This layer started a whole image: producers waiting for that may go on. From a refill (after the
+   * arbiter) the producers' ARRIVAL-priority resume is past for this cycle; they refill instead.
+   */
+  private wakeProducers(refilling: boolean): void {
     for (const edge of this.producers) {
       const from = edge.from;
-      if (from instanceof LayerUnit && from.gated && !from.resume.scheduled)
-        this.sim.schedule(from.resume, this.now);
+      if (!(from instanceof LayerUnit) || !from.gated) continue;
+      const wake = refilling ? from.refill : from.resume;
+      if (!wake.scheduled) this.sim.schedule(wake, this.now);
     }
   }
 
@@ -371,6 +400,7 @@ export class LayerUnit extends Component implements Periodic {
   capture(w: StateWriter): void {
     w.position(this.next, this.positions);
     w.raw(this.gated ? 1 : 0);
+    w.raw(this.blocked ? 1 : 0);
     w.time(this.lastDone);
     for (const edge of this.producers) edge.capture(w);
     for (const copy of this.copies) copy.capture(w);

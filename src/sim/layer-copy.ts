@@ -18,6 +18,14 @@ import { skipZeroSteps } from './sparsity.ts';
 import { TimedQueue } from '../engine/timed-queue.ts';
 import { crossbarDigitalCounts, crossbarVectorCounts, partialSumAdds } from './vector-costs.ts';
 
+/**
+ * Windows a copy holds at once, from the buffer read until its crossbars are all done (back-pressure,
+ * docs/simulation.md): the PE input registers are double-buffered, one window being computed while
+ * the next is loaded. A layer reads window u only once its copy has room, so it cannot book the
+ * buffer port and the NoC links far ahead of the crossbars that will use them.
+ */
+export const WINDOWS_IN_FLIGHT = 2;
+
 /** One copy of a weight layer's crossbars, working through the vectors dealt to it. */
 export class LayerCopy implements Periodic {
   readonly placement: CopyPlacement;
@@ -34,6 +42,8 @@ export class LayerCopy implements Periodic {
   /** Digital actions of one vector outside the OU steps (both fidelities count these in bulk). */
   private readonly digitalPerVector: ActionCounts = emptyCounts();
   private vectors = 0;
+  /** Windows accepted and not yet drained (at most WINDOWS_IN_FLIGHT). */
+  private held = 0;
   /** Vectors whose crossbars are all done, at these cycles, in order (global positions). */
   readonly done = new TimedQueue();
   /** Vectors handed to the crossbars and not yet done (ou fidelity): per vector, crossbars finished. */
@@ -134,6 +144,7 @@ export class LayerCopy implements Periodic {
   accept(u: number, ready: number, image = 0): void {
     const g = image * this.unit.positions + u;
     this.vectors++;
+    this.held++;
     this.multicastWindow(ready);
     const readyAt = this.readyAt;
     const tileOf = this.tileOf;
@@ -152,6 +163,11 @@ export class LayerCopy implements Periodic {
       this.inFlight.push(0, g);
       for (let i = 0; i < this.controllers.length; i++) this.controllers[i].accept(readyAt[tileOf[i]], u);
     }
+  }
+
+  /** The copy can take another window now (back-pressure: see WINDOWS_IN_FLIGHT). */
+  get hasRoom(): boolean {
+    return this.held < WINDOWS_IN_FLIGHT;
   }
 
   /** Home tile's crossbars have the window at `ready`; remote tiles once it has crossed the NoC. */
@@ -199,12 +215,15 @@ export class LayerCopy implements Periodic {
   /** Called by the arbiter: finish every vector done by now. */
   drain(now: number): void {
     const done = this.done;
+    const held = this.held;
     while (done.size > 0 && done.headTime <= now) {
       const u = done.headValue;
       done.shift();
+      this.held--;
       this.finishVector(u, now);
     }
     if (done.size > 0) this.unit.sim.schedule(this.complete, done.headTime);
+    if (this.held < held) this.unit.windowsFreed();
   }
 
   /** Merge partial sums at the home tile, activate, send the output position (global `g`) on. */
@@ -267,6 +286,7 @@ export class LayerCopy implements Periodic {
     w.raw(this.inFlight.size);
     for (let k = 0; k < this.inFlight.size; k++) w.position(this.inFlight.valueAt(k), n);
     w.counter(this.vectors);
+    w.raw(this.held);
     this.data?.capture(w);
   }
 

@@ -45,13 +45,38 @@ describe('ADC price by resolution', () => {
     expect(two.um2).to.be.closeTo(361 / 4, 1e-9);
   });
 
+  // MNSIM 2.0's Hardware_Model/ADC.py (docs/references.md): preset -> bits, power mW, GS/s, um2.
+  // A conversion takes (bits + 2) / rate ns there, and costs that latency times the power.
+  const MNSIM_PRESETS: Record<number, { bits: number; mw: number; gsps: number; um2: number }> = {
+    1: { bits: 10, mw: 6.92, gsps: 1.5, um2: 1600 },
+    2: { bits: 8, mw: 2, gsps: 1.28, um2: 1200 },
+    6: { bits: 6, mw: 1.26, gsps: 1, um2: 1650 },
+    7: { bits: 4, mw: 0.7, gsps: 1, um2: 500 },
+  };
+
+  it('mnsim rows are MNSIM presets 7, 6, 2, 1 priced as (bits + 2) / rate x power', () => {
+    const rows = loadAdcTable('mnsim').entries;
+    expect(rows.map((r) => r.bits)).to.deep.equal([4, 6, 8, 10]);
+    for (const preset of Object.values(MNSIM_PRESETS)) {
+      const row = rows.find((r) => r.bits === preset.bits);
+      expect(row, `${preset.bits} bits`).to.not.equal(undefined);
+      expect(row!.pjPerConversion, `${preset.bits} bits`).to.be.closeTo(
+        ((preset.bits + 2) / preset.gsps) * preset.mw,
+        1e-9,
+      );
+      expect(row!.um2, `${preset.bits} bits`).to.equal(preset.um2);
+    }
+    // The two values issue 17 found wrong: 8 bits at 1.28 GS/s, 4-bit area.
+    expect(adcPriceFor('mnsim', 8).pjPerConversion).to.equal(15.625);
+    expect(adcPriceFor('mnsim', 4).um2).to.equal(500);
+  });
+
   it('interpolates geometrically between rows of a sparse table (mnsim), flagged but not extrapolated', () => {
-    // MNSIM presets (docs/references.md): 4 bits 4.2 pJ / 1650 um2, 6 bits 10.08 pJ / 580 um2.
     const five = adcPriceFor('mnsim', 5);
     expect(five.method).to.equal('interpolated');
     expect(five.extrapolated).to.equal(false);
     expect(five.pjPerConversion).to.be.closeTo(Math.sqrt(4.2 * 10.08), 1e-9);
-    expect(five.um2).to.be.closeTo(Math.sqrt(1650 * 580), 1e-9);
+    expect(five.um2).to.be.closeTo(Math.sqrt(500 * 1650), 1e-9);
   });
 
   it('is flagged extrapolated exactly when bits fall outside the table', () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
-import { inputSlices } from '../../src/config/arch.ts';
-import { listMappers, mapNetwork } from '../../src/mapping/registry.ts';
-import { isWeightLayer } from '../../src/workload/types.ts';
+import { inputSlices, type Arch } from '../../src/config/arch.ts';
+import { getMapper, listMappers, mapNetwork } from '../../src/mapping/registry.ts';
+import { isWeightLayer, type WeightLayer } from '../../src/workload/types.ts';
 import { arch, run, zooNetwork } from './helpers.ts';
 
 describe('conservation: simulated counts agree with the mapping', () => {
@@ -67,6 +67,58 @@ describe('conservation: simulated counts agree with the mapping', () => {
         if (trace === 'tiny') expect(result.counts.nocFlitHops).to.be.greaterThan(0);
       });
     }
+  }
+});
+
+/**
+ * Partial-sum merges a layer's row splits require per input vector, from the mapper's layout (not
+ * from the plans the simulator reads): every filter whose weights sit on n crossbars needs n - 1
+ * additions to merge its partial sums.
+ */
+function mergesFromLayout(mapper: string, layer: WeightLayer, a: Arch): number {
+  const layout = getMapper(mapper).layoutLayer(layer, a, {});
+  const filtersOn = Array.from({ length: layout.crossbars }, () => new Set<number>());
+  for (const region of layout.regions)
+    for (const output of region.outputs)
+      if (output >= 0) filtersOn[region.crossbar].add(Math.floor(output / layout.encoding.colsPerWeight));
+  const crossbarsOf = new Map<number, number>();
+  for (const filters of filtersOn) for (const f of filters) crossbarsOf.set(f, (crossbarsOf.get(f) ?? 0) + 1);
+  let merges = 0;
+  for (const n of crossbarsOf.values()) merges += n - 1;
+  return merges;
+}
+
+describe('conservation: shift-adds = OU-step shift-adds + the partial-sum merges of the row splits', () => {
+  for (const mapper of ['dense', 'pattern']) {
+    it(`resnet18-cifar10, ${mapper}: per layer, with merges counted from the layout`, () => {
+      const a = arch();
+      const network = zooNetwork('resnet18-cifar10', a);
+      const result = run(network, a, mapper, 'fast');
+      const mappings = mapNetwork(network, a, mapper, {});
+      let splitLayers = 0;
+      network.layers.filter(isWeightLayer).forEach((layer, i) => {
+        const vectors = layer.outShape[1] * layer.outShape[2];
+        let perVector = 0;
+        for (const plan of mappings[i].crossbars) {
+          // One shift-add per column result of every OU step of every slice, plus offset encoding's.
+          perVector += inputSlices(a) * plan.ouCols.reduce((sum, c) => sum + c, 0);
+          perVector += (plan.offsetCorrectionsPerVector ?? 0) + (plan.inputSumAddsPerVector ?? 0);
+        }
+        const merges = mergesFromLayout(mapper, layer, a);
+        if (merges > 0) splitLayers++;
+        if (mapper === 'dense') {
+          // Dense: a matrix of K rows splits into ceil(K / crossbar rows) row tiles per output.
+          const rows =
+            layer.type === 'conv'
+              ? (layer.cin / layer.groups) * layer.kernel[0] * layer.kernel[1]
+              : layer.inFeatures;
+          expect(merges, layer.name).to.equal(layer.outShape[0] * (Math.ceil(rows / a.crossbar.rows) - 1));
+        }
+        const counted = result.layers.find((l) => l.layer === layer.name)!.counts.shiftAdds;
+        expect(counted, layer.name).to.equal(vectors * (perVector + merges));
+      });
+      expect(splitLayers, 'layers split by rows').to.be.greaterThan(10);
+    });
   }
 });
 

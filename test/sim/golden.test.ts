@@ -1,56 +1,43 @@
 /**
- * Golden CSVs of the tiny network: any change to the model's numbers shows up here as a readable,
- * cell-by-cell diff. After a deliberate model change, regenerate with `UPDATE_GOLDEN=1 npm test`
- * and explain the change in the commit.
+ * Golden CSVs: any change to the model's numbers shows up here as a readable, cell-by-cell diff
+ * (golden-csv.ts). `tiny` fits one tile; ResNet-18 CIFAR-10 spans many tiles and splits layers by
+ * rows, so its goldens also pin inter-tile timing (window multicast, partial sums over the NoC) and
+ * the partial-sum merge counts. After a deliberate model change, regenerate with
+ * `UPDATE_GOLDEN=1 npm test` and explain the change in the commit.
  */
 import { expect } from 'chai';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { layerRows, summaryRows } from '../../src/output/csv.ts';
 import { toCsv } from '../../src/output/csv-text.ts';
+import { csvDiff, expectGolden } from './golden-csv.ts';
 import { arch, run, zooNetwork } from './helpers.ts';
 
-const GOLDEN_DIR = join(import.meta.dirname, '..', 'golden');
-
-/** Cell-by-cell differences between two CSV texts, one line each, at most `limit`. */
-function csvDiff(expected: string, actual: string, limit = 12): string[] {
-  const parse = (text: string) =>
-    text
-      .trimEnd()
-      .split('\n')
-      .map((line) => line.split(','));
-  const [want, got] = [parse(expected), parse(actual)];
-  const header = want[0];
-  const out: string[] = [];
-  if (got[0].join(',') !== header.join(',')) out.push(`header: ${header.join(',')} -> ${got[0].join(',')}`);
-  for (let r = 1; r < Math.max(want.length, got.length) && out.length < limit; r++) {
-    const a = want[r] ?? [];
-    const b = got[r] ?? [];
-    const label = (a.length ? a : b).slice(0, 3).join(' ');
-    for (let c = 0; c < Math.max(a.length, b.length) && out.length < limit; c++) {
-      if (a[c] !== b[c]) out.push(`row ${r} (${label}) ${header[c] ?? `column ${c}`}: ${a[c]} -> ${b[c]}`);
+for (const [trace, prefix] of [
+  ['tiny-pruned', 'tiny'],
+  ['resnet18-cifar10', 'resnet18-cifar10'],
+] as const) {
+  describe(`golden CSVs (${trace}, paper preset, seed 1)`, () => {
+    let csvs: Record<string, string> | undefined;
+    /** Both mappings, simulated once for the two files. */
+    const texts = () => {
+      if (!csvs) {
+        const a = arch();
+        const network = zooNetwork(trace, a);
+        const results = ['dense', 'pattern'].map((mapper) => run(network, a, mapper, 'fast'));
+        csvs = {
+          [`${prefix}-summary.csv`]: toCsv(summaryRows(results)),
+          [`${prefix}-layers.csv`]: toCsv(layerRows(results)),
+        };
+      }
+      return csvs;
+    };
+    for (const file of [`${prefix}-summary.csv`, `${prefix}-layers.csv`]) {
+      it(`${file} is unchanged`, () => expectGolden(file, texts()[file]));
     }
-  }
-  return out;
+  });
 }
 
-describe('golden CSVs (tiny-pruned, paper preset, seed 1)', () => {
-  const a = arch();
-  const network = zooNetwork('tiny-pruned', a);
-  const results = ['dense', 'pattern'].map((mapper) => run(network, a, mapper, 'fast'));
-  for (const [file, text] of [
-    ['tiny-summary.csv', toCsv(summaryRows(results))],
-    ['tiny-layers.csv', toCsv(layerRows(results))],
-  ] as const) {
-    it(`${file} is unchanged`, () => {
-      const path = join(GOLDEN_DIR, file);
-      if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) writeFileSync(path, text);
-      const diff = csvDiff(readFileSync(path, 'utf8'), text);
-      expect(diff, `${file} differs (UPDATE_GOLDEN=1 to accept):\n${diff.join('\n')}`).to.deep.equal([]);
-    });
-  }
-
-  it('the diff names the row, the column and both values', () => {
+describe('golden CSV diff', () => {
+  it('names the row, the column and both values', () => {
     const diff = csvDiff(
       'network,mapping,cycles\ntiny,dense,10\n',
       'network,mapping,cycles\ntiny,dense,12\n',
