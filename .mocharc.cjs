@@ -4,7 +4,8 @@
 module.exports = {
   'node-option': ['import=tsx'],
   // Property tests (fast-check) run with a fixed seed; FC_SEED overrides it (test/fast-check-seed.ts).
-  require: ['./test/fast-check-seed.ts'],
+  // The prune cache in a temporary folder, never ~/.cache (test/temp-cache.cjs).
+  require: ['./test/fast-check-seed.ts', './test/temp-cache.cjs'],
   // The packed-tarball test builds dist/ and installs it: `npm run test:api` (run by .ci/run).
   ignore: ['test/package/**'],
   reporter: './test/reporter.cjs',

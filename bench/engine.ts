@@ -13,6 +13,7 @@ import { loadavg } from 'node:os';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { Component } from '../src/engine/component.ts';
 import { SimEvent } from '../src/engine/event.ts';
+import { CalendarQueue } from '../src/engine/calendar-queue.ts';
 import { HeapQueue } from '../src/engine/heap-queue.ts';
 import { indexedName } from '../src/engine/names.ts';
 import type { QueueKind } from '../src/engine/queue.ts';
@@ -78,6 +79,19 @@ const MASK = DELTAS.length - 1;
  */
 function holdHeap(pending: number, events: number): number {
   const queue = new HeapQueue<object>();
+  const item = {};
+  for (let i = 0; i < pending; i++) queue.push(item, DELTAS[i & MASK], PRIORITIES[i & MASK]);
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < events; i++) {
+    const now = queue.peekCycle();
+    queue.pop();
+    queue.push(item, now + DELTAS[i & MASK], PRIORITIES[i & MASK]);
+  }
+  return events / seconds(start);
+}
+
+function holdCalendar(pending: number, events: number): number {
+  const queue = new CalendarQueue<object>();
   const item = {};
   for (let i = 0; i < pending; i++) queue.push(item, DELTAS[i & MASK], PRIORITIES[i & MASK]);
   const start = process.hrtime.bigint();
@@ -164,10 +178,13 @@ export async function engineBench(): Promise<Figure[]> {
     const n = pending.toExponential(0).replace('+', '');
     figures.push(
       await measure(
-        `  ${n} pending   HeapQueue (typed arrays, default)`,
-        () => holdHeap(pending, events),
+        `  ${n} pending   CalendarQueue (buckets, default)`,
+        () => holdCalendar(pending, events),
         events,
       ),
+    );
+    figures.push(
+      await measure(`  ${n} pending   HeapQueue (typed arrays)`, () => holdHeap(pending, events), events),
     );
     figures.push(
       await measure(
@@ -178,9 +195,9 @@ export async function engineBench(): Promise<Figure[]> {
     );
   }
   console.log('dispatch through components (each component event reschedules itself 1..1000 cycles later)');
-  // All heap runs first: once the simulator's run loop has seen the reference queue too, its calls
-  // become polymorphic, which is not what a real run (heap only) sees.
-  for (const kind of ['heap', 'reference'] as const) {
+  // The default queue first: once the simulator's run loop has seen another queue too, its calls
+  // become polymorphic, which is not what a real run (one queue) sees.
+  for (const kind of ['calendar', 'heap', 'reference'] as const) {
     for (const components of [1e3, 1e4]) {
       const n = components.toExponential(0).replace('+', '');
       figures.push(

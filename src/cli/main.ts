@@ -1,20 +1,13 @@
 /**
  * The `ousim` command line (docs/design.md §6). Each sub-command lives in its own file under
- * `commands/`; this file wires them into yargs and turns bad input into exit code 2.
+ * `commands/` (listed in commands.ts, imported only when it runs); this file wires them into yargs and
+ * turns bad input into exit code 2.
  */
 import yargs, { type MiddlewareFunction } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { InputError, EXIT_BAD_INPUT } from '../util/errors.ts';
 import { OUSIM_VERSION } from '../util/version.ts';
-import { runCommand } from './commands/run.ts';
-import { mapCommand } from './commands/map.ts';
-import { compareCommand } from './commands/compare.ts';
-import { sweepCommand } from './commands/sweep.ts';
-import { pruneCommand } from './commands/prune.ts';
-import { importCommand } from './commands/import.ts';
-import { figuresCommand } from './commands/figures.ts';
-import { reportCommand } from './commands/report.ts';
-import { captureCommand } from './commands/capture.ts';
+import { loadCommands } from './commands.ts';
 
 /**
  * yargs turns a flag given twice into an array; for a flag that takes one value that would reach the
@@ -30,18 +23,14 @@ function rejectRepeatedFlags(argv: Record<string, unknown>, y: { getOptions(): {
 
 export async function main(argv: string[]): Promise<number> {
   try {
-    await yargs(argv)
+    // Only the command that runs is imported (with what it needs); the others are a name and a line
+    // of help, so `ousim --version` and `ousim --help` load almost nothing.
+    const commands = await loadCommands(argv);
+    const parser = yargs(argv)
       .scriptName('ousim')
-      .usage('$0 <command> [options]\n\nCycle-accurate simulator of RRAM crossbar CNN accelerators.')
-      .command(runCommand)
-      .command(mapCommand)
-      .command(compareCommand)
-      .command(sweepCommand)
-      .command(pruneCommand)
-      .command(importCommand)
-      .command(captureCommand)
-      .command(figuresCommand)
-      .command(reportCommand)
+      .usage('$0 <command> [options]\n\nCycle-accurate simulator of RRAM crossbar CNN accelerators.');
+    for (const command of commands) parser.command(command);
+    await parser
       .middleware(
         // yargs 18 passes the parser as the second argument; @types/yargs (written for 17) omits it.
         rejectRepeatedFlags as unknown as MiddlewareFunction,

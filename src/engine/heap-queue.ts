@@ -42,12 +42,17 @@ export class HeapQueue<T> implements EventQueue<T> {
   }
 
   push(item: T, cycle: number, priority: number): number {
+    const seq = this.nextSeq++;
+    this.insert(item, cycle, priority, seq);
+    return seq;
+  }
+
+  /** Adds an entry whose sequence number another queue handed out (CalendarQueue's later entries). */
+  insert(item: T, cycle: number, priority: number, seq: number): void {
     if (this.freeCount === 0) this.grow();
     const slot = this.freeSlots[--this.freeCount];
     this.items[slot] = item;
-    const seq = this.nextSeq++;
     this.siftUp(this.count++, cycle * PRIORITY_LEVELS + priority, seq, slot);
-    return seq;
   }
 
   pop(): T | undefined {

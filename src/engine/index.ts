@@ -1,4 +1,5 @@
 // The discrete-event engine's public API (docs/engine.md explains it).
+export { CalendarQueue } from './calendar-queue.ts';
 export { Component } from './component.ts';
 export { EngineError } from './errors.ts';
 export { SimEvent } from './event.ts';

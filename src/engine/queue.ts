@@ -4,9 +4,10 @@
  * numbers itself, from a counter that only grows (also across `clear`), so entries with equal
  * (cycle, priority) leave in the order they were pushed (FIFO) and every run is deterministic.
  *
- * Two implementations exist: `ReferenceQueue` (js-sdsl's PriorityQueue, obviously correct, kept
- * as the oracle for tests) and `HeapQueue` (a typed-array binary heap, the default because it is
- * faster; see heap-queue.ts and docs/engine.md for the measurements).
+ * Three implementations exist: `ReferenceQueue` (js-sdsl's PriorityQueue, obviously correct, kept
+ * as the oracle for tests), `HeapQueue` (a typed-array binary heap) and `CalendarQueue` (buckets of
+ * integer cycles over a HeapQueue for far events, the default because it is faster; see
+ * calendar-queue.ts and docs/engine.md for the measurements).
  */
 export interface EventQueue<T> {
   /** Adds `item` due at `cycle` with `priority`; returns the entry's sequence number. */
@@ -37,4 +38,4 @@ export interface EventQueue<T> {
 }
 
 /** Which queue implementation a simulator uses. */
-export type QueueKind = 'heap' | 'reference';
+export type QueueKind = 'calendar' | 'heap' | 'reference';

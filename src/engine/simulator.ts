@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { silentLogger } from '../util/logger.ts';
 import type { Component } from './component.ts';
 import { EngineError } from './errors.ts';
+import { CalendarQueue } from './calendar-queue.ts';
 import type { SimEvent } from './event.ts';
 import { HeapQueue } from './heap-queue.ts';
 import { MAX_CYCLE } from './priority.ts';
@@ -13,8 +14,11 @@ import { StatsRegistry } from './stats.ts';
 export type Phase = 'build' | 'wire' | 'run' | 'finish';
 
 export interface SimulatorOptions {
-  /** Event queue implementation (default 'heap', the fast one; 'reference' is js-sdsl). */
-  queue?: QueueKind;
+  /**
+   * Event queue implementation (default 'calendar', the fastest; 'heap' the typed-array heap,
+   * 'reference' js-sdsl; all three dispatch in the same order), or a queue to use as it is.
+   */
+  queue?: QueueKind | EventQueue<SimEvent>;
   /** The run seed from which every component's random stream is derived (default 1). */
   seed?: number;
   /** Logger (default: silent). */
@@ -50,7 +54,7 @@ export class Simulator {
   private readonly isLive = (event: SimEvent, seq: number): boolean => event.seq === seq;
 
   constructor(options: SimulatorOptions = {}) {
-    this.queue = options.queue === 'reference' ? new ReferenceQueue() : new HeapQueue();
+    this.queue = typeof options.queue === 'object' ? options.queue : newQueue(options.queue ?? 'calendar');
     this.seed = options.seed ?? 1;
     this.log = options.log ?? silentLogger;
   }
@@ -134,7 +138,14 @@ export class Simulator {
         `event '${event.name}' is already scheduled at cycle ${event.when}; use reschedule()`,
       );
     }
-    this.checkCycle(event, cycle, 'schedule');
+    // The usual case, a whole cycle after now while running, needs none of checkCycle's questions.
+    if (!(
+      cycle > this.currentCycle &&
+      cycle <= MAX_CYCLE &&
+      this.currentPhase === 'run' &&
+      Number.isInteger(cycle)
+    ))
+      this.checkCycle(event, cycle, 'schedule');
     event.seq = this.queue.push(event, cycle, event.priority);
     event.when = cycle;
     event.scheduled = true;
@@ -173,8 +184,8 @@ export class Simulator {
 
   /**
    * Runs events in (cycle, priority, seq) order. Events are dispatched in nondecreasing
-   * (cycle, priority) because scheduling before the running event is refused. until the queue is empty, stop() is called, or the
-   * next event lies after `untilCycle`. On the first call it wires and starts the components.
+   * (cycle, priority) because scheduling before the running event is refused, until the queue is
+   * empty, stop() is called, or the next event lies after `untilCycle`. On the first call it wires and starts the components.
    * Returns the final cycle: the cycle of the last event run, or `untilCycle` if events remain
    * after it (time then advances to `untilCycle`, so a later run() continues seamlessly).
    */
@@ -191,20 +202,25 @@ export class Simulator {
     // A stop() requested before the loop (from a component's start(), say) is honoured too.
     this.start();
     const queue = this.queue;
-    while (queue.size > 0 && !this.stopRequested) {
-      const seq = queue.peekSeq();
-      if ((queue.peek() as SimEvent).seq !== seq) {
-        queue.pop(); // descheduled or rescheduled since this entry was pushed
-        this.staleEntries--;
-        continue;
-      }
+    while (!this.stopRequested) {
       const cycle = queue.peekCycle();
+      if (cycle === Infinity) break; // empty
       if (cycle > untilCycle) {
+        if ((queue.peek() as SimEvent).seq !== queue.peekSeq()) {
+          queue.pop(); // stale: only live events may move time to untilCycle
+          this.staleEntries--;
+          continue;
+        }
         if (untilCycle > this.currentCycle) this.currentPriority = 0;
         this.currentCycle = untilCycle;
         break;
       }
+      const seq = queue.peekSeq();
       const event = queue.pop() as SimEvent;
+      if (event.seq !== seq) {
+        this.staleEntries--; // descheduled or rescheduled since this entry was pushed
+        continue;
+      }
       this.currentCycle = cycle;
       this.currentPriority = event.priority;
       event.scheduled = false;
@@ -305,4 +321,9 @@ export class Simulator {
       this.staleEntries -= this.queue.retain(this.isLive);
     }
   }
+}
+
+function newQueue(kind: QueueKind): EventQueue<SimEvent> {
+  if (kind === 'reference') return new ReferenceQueue();
+  return kind === 'heap' ? new HeapQueue() : new CalendarQueue();
 }

@@ -77,6 +77,40 @@ export interface OuTiming {
 }
 
 /**
+ * Whole-vector matrices by OU-step sequence. Crossbars with the same plan share its `ouCols` array
+ * (the mappers build each distinct plan once: VGG-16 ImageNet's 33804 dense crossbars have 19 such
+ * arrays, its 31086 pattern crossbars 882), so a run computes each matrix once, not per crossbar.
+ */
+const matrices = new WeakMap<ArrayLike<number>, { slices: number; timing: OuTiming; m: MaxPlus2 }[]>();
+
+/** The matrix of one input vector: every OU step of `ouCols`, `slices` times (memoised). */
+export function vectorMatrix(ouCols: ArrayLike<number>, slices: number, timing: OuTiming): MaxPlus2 {
+  let known = matrices.get(ouCols);
+  const hit = known?.find(
+    (e) =>
+      e.slices === slices &&
+      e.timing.readCycles === timing.readCycles &&
+      e.timing.adcs === timing.adcs &&
+      e.timing.adcCycles === timing.adcCycles,
+  );
+  if (hit) return hit.m;
+  // Runs of steps with the same back-stage time compose as one power: exact, since max-plus
+  // products of integers are associative.
+  let perSlice: MaxPlus2 = { ...IDENTITY };
+  for (let i = 0; i < ouCols.length;) {
+    const back = backStageCycles(ouCols[i], timing.adcs, timing.adcCycles);
+    let j = i + 1;
+    while (j < ouCols.length && backStageCycles(ouCols[j], timing.adcs, timing.adcCycles) === back) j++;
+    perSlice = compose(power(stepMatrix(timing.readCycles, back), j - i), perSlice);
+    i = j;
+  }
+  const m = power(perSlice, slices);
+  if (!known) matrices.set(ouCols, (known = []));
+  known.push({ slices, timing: { ...timing }, m });
+  return m;
+}
+
+/**
  * OU timing of a layer's crossbars. A mapping that selects its inputs (index look-ups and
  * input-selection multiplexers: pattern, sre) has the look-up and the mux in front of the DAC drive
  * of every OU step, in series with it: they lengthen the front stage (`inputSelect.*LatencyNs`,
@@ -121,12 +155,7 @@ export class OuPipeline {
   private readonly empty: boolean;
 
   constructor(ouCols: ArrayLike<number>, slices: number, timing: OuTiming) {
-    let perSlice: MaxPlus2 = { ...IDENTITY };
-    for (let i = 0; i < ouCols.length; i++) {
-      const back = backStageCycles(ouCols[i], timing.adcs, timing.adcCycles);
-      perSlice = compose(stepMatrix(timing.readCycles, back), perSlice);
-    }
-    this.m = power(perSlice, slices);
+    this.m = vectorMatrix(ouCols, slices, timing);
     this.shiftAddCycles = timing.shiftAddCycles;
     this.readCycles = timing.readCycles;
     this.empty = ouCols.length === 0 || slices === 0;

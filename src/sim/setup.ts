@@ -9,6 +9,7 @@ import { relative, isAbsolute } from 'node:path';
 import { OUSIM_VERSION } from '../util/version.ts';
 import { projectRoot } from '../util/paths.ts';
 import { isPrunable, pruneNetwork } from '../workload/prune.ts';
+import { cachedPrune, pruneKey, type PrunedMasks } from '../workload/prune-cache.ts';
 import { loadTrace, resolveTracePath } from '../workload/trace.ts';
 import { traceWeights } from '../workload/weights/files.ts';
 import type { Network } from '../workload/types.ts';
@@ -20,6 +21,8 @@ export interface PreparedNetwork {
   tracePath: string;
   /** True when the trace had unpruned 3x3 layers and ousim pruned them for this run. */
   prunedOnTheFly: boolean;
+  /** The masks pruning gave (when prunedOnTheFly): what a sweep hands to its workers. */
+  masks?: PrunedMasks;
   /**
    * The weights pruning used (config.resolved.json): the trace's source model (trained weights),
    * synthetic He-normal ones when it has none, or the masks the trace carries.
@@ -39,7 +42,7 @@ export function prepareNetwork(
   trace: string,
   arch: Arch,
   seed: number,
-  options: { masks: boolean } = { masks: true },
+  options: { masks: boolean; given?: PrunedMasks } = { masks: true },
 ): PreparedNetwork {
   const tracePath = resolveTracePath(trace);
   return prepareLoadedNetwork(loadTrace(tracePath), tracePath, arch, seed, options);
@@ -51,7 +54,7 @@ export function prepareLoadedNetwork(
   tracePath: string,
   arch: Arch,
   seed: number,
-  options: { masks: boolean } = { masks: true },
+  options: { masks: boolean; given?: PrunedMasks } = { masks: true },
 ): PreparedNetwork {
   if (!options.masks || !needsPruning(loaded))
     return {
@@ -62,8 +65,14 @@ export function prepareLoadedNetwork(
     };
   // Trained weights when the trace remembers the model it came from, synthetic ones otherwise.
   const weights = traceWeights(loaded, tracePath);
+  // Pruned once per trace content, pruning keys, weights and seed (src/workload/prune-cache.ts).
+  const key = pruneKey(loaded, arch.pattern, seed, loaded.source?.sha256);
+  const pruned = cachedPrune(loaded, key, () => pruneNetwork(loaded, arch.pattern, seed, weights).network, {
+    given: options.given,
+  });
   return {
-    network: pruneNetwork(loaded, arch.pattern, seed, weights).network,
+    network: pruned.network,
+    masks: pruned.masks,
     tracePath,
     prunedOnTheFly: true,
     weights: pruningWeights(loaded, seed, true),

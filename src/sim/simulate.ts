@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { losslessAdcBits, toCycles, type Arch } from '../config/arch.ts';
-import { Component, Simulator } from '../engine/index.ts';
+import { Component, Formula, Simulator } from '../engine/index.ts';
 import { addCounts, emptyCounts, type ActionCounts, type HardwareInventory } from '../energy/actions.ts';
 import { adcPrice } from '../energy/adc.ts';
 import { extraOutputRegisterBits, priceArea, priceEnergy, totalEnergy } from '../energy/price.ts';
@@ -35,7 +35,9 @@ export function simulate(request: RunRequest): RunResult {
     throw new Error(`simulate: images must be a whole number >= 1, got ${images}`);
   const mappings = mapNetwork(network, arch, request.mapper, request.mapperOptions);
   const placement = placeLayers(mappings, arch);
-  const sim = new Simulator({ seed: request.seed });
+  const sim = new Simulator({ seed: request.seed, queue: request.queue });
+  const eventsHelp = 'events dispatched (a steady-state jump skips the periods it extrapolates)';
+  sim.stats.register(new Formula('simulator', 'events', 'events', eventsHelp, () => sim.eventsDispatched));
 
   // build: the chip, its NoC, tiles and PEs
   const chip = new Component(sim, 'chip');

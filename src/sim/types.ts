@@ -4,6 +4,7 @@
  * the same, without simulating again.
  */
 import type { Arch } from '../config/arch.ts';
+import type { EventQueue, QueueKind, SimEvent } from '../engine/index.ts';
 import type { ActionCounts, EnergyBreakdown, HardwareInventory } from '../energy/actions.ts';
 import type { MapperOptions } from '../mapping/types.ts';
 import type { Network } from '../workload/types.ts';
@@ -30,6 +31,11 @@ export interface RunRequest {
    * hash and verified one period later. Only the tests set it, to exercise that path on short periods.
    */
   steadyStateWindow?: number;
+  /**
+   * The event queue (default the calendar queue). Results do not depend on it: the tests run the
+   * heap queue, and a recording queue, to prove the same events run in the same order.
+   */
+  queue?: QueueKind | EventQueue<SimEvent>;
   /** Called now and then with the fraction done (0..1), for progress bars. */
   onProgress?: (fraction: number) => void;
 }

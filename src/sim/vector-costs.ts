@@ -7,8 +7,33 @@ import type { Arch } from '../config/arch.ts';
 import { emptyCounts, type ActionCounts } from '../energy/actions.ts';
 import type { CrossbarPlan } from '../mapping/types.ts';
 
-/** OU-step actions of one input vector on one crossbar (all input slices). */
-export function crossbarVectorCounts(plan: CrossbarPlan, slices: number): ActionCounts {
+/**
+ * Counts by OU-step sequence: crossbars with the same plan share its `ouRows` array (see
+ * vectorMatrix in src/hardware/ou-pipeline.ts), so each distinct plan is counted once per run.
+ */
+const vectorCounts = new WeakMap<
+  Uint16Array,
+  { plan: CrossbarPlan; slices: number; counts: ActionCounts }[]
+>();
+
+/** OU-step actions of one input vector on one crossbar (all input slices); shared: do not modify. */
+export function crossbarVectorCounts(plan: CrossbarPlan, slices: number): Readonly<ActionCounts> {
+  let known = vectorCounts.get(plan.ouRows);
+  const hit = known?.find(
+    (e) =>
+      e.slices === slices &&
+      e.plan.ouCols === plan.ouCols &&
+      e.plan.indexLookupsPerSlice === plan.indexLookupsPerSlice &&
+      e.plan.muxSelectsPerSlice === plan.muxSelectsPerSlice,
+  );
+  if (hit) return hit.counts;
+  const counts = countVector(plan, slices);
+  if (!known) vectorCounts.set(plan.ouRows, (known = []));
+  known.push({ plan, slices, counts });
+  return counts;
+}
+
+function countVector(plan: CrossbarPlan, slices: number): ActionCounts {
   const counts = emptyCounts();
   for (let i = 0; i < plan.ouRows.length; i++) {
     const rows = plan.ouRows[i];

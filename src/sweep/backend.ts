@@ -5,9 +5,19 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { loadArch } from '../config/arch.ts';
+import { mapperNeedsMasks } from '../mapping/registry.ts';
 import type { RunResult } from '../sim/types.ts';
 import type { SweepBackend } from './runner.ts';
-import { getMapper, loadTrace, needsPruning, reprice, resolveTracePath, simulationKey } from './simulator.ts';
+import type { PrunedMasks } from '../workload/prune-cache.ts';
+import {
+  getMapper,
+  loadTrace,
+  needsPruning,
+  prepareNetwork,
+  reprice,
+  resolveTracePath,
+  simulationKey,
+} from './simulator.ts';
 import { summaryRows } from './outputs.ts';
 import { runBatchSafely, runTaskSafely } from './worker.ts';
 import type { TaskOutcome } from './outcome.ts';
@@ -56,6 +66,7 @@ export function createBackend(jobs: number): ClosableBackend {
       close: async () => {},
     };
   }
+  const withMasks = pruneOnceForWorkers();
   const pool = new Piscina<SimulationTask | SimulationTask[], TaskOutcome | TaskOutcome[]>({
     filename: new URL('./worker-entry.js', import.meta.url).href,
     minThreads: 0, // threads start on demand: a sweep with one simulation left needs one
@@ -65,8 +76,39 @@ export function createBackend(jobs: number): ClosableBackend {
   return {
     ...shared,
     threads: jobs,
-    simulate: (task) => pool.run(task) as Promise<TaskOutcome>,
-    simulateBatch: (tasks) => pool.run(tasks, { name: 'runBatchSafely' }) as Promise<TaskOutcome[]>,
+    simulate: (task) => pool.run(withMasks(task)) as Promise<TaskOutcome>,
+    simulateBatch: (tasks) =>
+      pool.run(tasks.map(withMasks), { name: 'runBatchSafely' }) as Promise<TaskOutcome[]>,
     close: () => pool.destroy(),
+  };
+}
+
+/**
+ * Prune once: each distinct network (trace, pruning keys, seed) is pruned here, in the main thread,
+ * the first time a task needs it (or read from the prune cache), and its masks travel with every task
+ * on it, so workers never prune. A task whose preparation fails goes as it is: its worker reports the
+ * error as a task outcome, as before.
+ */
+function pruneOnceForWorkers(): (task: SimulationTask) => SimulationTask {
+  const prepared = new Map<string, PrunedMasks | undefined>();
+  return (task) => {
+    let arch;
+    try {
+      if (!mapperNeedsMasks(task.mapping, task.mapperOptions)) return task; // as runTask decides
+      arch = loadArch(task.arch, task.overrides);
+    } catch {
+      return task;
+    }
+    const { size, count, connectivity } = arch.pattern;
+    const key = JSON.stringify([task.trace, size, count, connectivity, task.seed]);
+    if (!prepared.has(key)) {
+      try {
+        prepared.set(key, prepareNetwork(task.trace, arch, task.seed).masks);
+      } catch {
+        prepared.set(key, undefined);
+      }
+    }
+    const pruned = prepared.get(key);
+    return pruned ? { ...task, pruned } : task;
   };
 }

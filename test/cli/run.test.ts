@@ -43,10 +43,11 @@ describe('ousim run (command line)', () => {
     expect(jumped.status, jumped.stderr).to.equal(0);
     expect(full.status, full.stderr).to.equal(0);
     expect(jumped.stdout).to.match(/12 images in \d+ cycles: first latency \d+ cycles, interval \d+/);
+    // Every row but the simulator's event count (a jump skips events).
+    const results = (folder: string, file: string) =>
+      readFileSync(join(dir, folder, file), 'utf8').replace(/^.*,simulator,events,.*\n/m, '');
     for (const file of ['summary.csv', 'layers.csv', 'components.csv'])
-      expect(readFileSync(join(dir, 's1', file), 'utf8'), file).to.equal(
-        readFileSync(join(dir, 's2', file), 'utf8'),
-      );
+      expect(results('s1', file), file).to.equal(results('s2', file));
     const [header, row] = readFileSync(join(dir, 's1', 'summary.csv'), 'utf8')
       .trim()
       .split('\n');

@@ -100,7 +100,7 @@ function runProgram(
 }
 
 describe('engine/simulator order', () => {
-  for (const queue of ['heap', 'reference'] as const) {
+  for (const queue of ['calendar', 'heap', 'reference'] as const) {
     it(`${queue}: random schedule/reschedule/deschedule interleavings dispatch in (cycle, priority, FIFO) order`, () => {
       fc.assert(
         fc.property(
@@ -123,16 +123,16 @@ describe('engine/simulator order', () => {
     });
   }
 
-  it('heap and reference queues give the same dispatch sequence', () => {
+  it('calendar, heap and reference queues give the same dispatch sequence', () => {
     fc.assert(
       fc.property(
         fc.array(fc.constantFrom(0, 50, 100), { minLength: 1, maxLength: 8 }),
         fc.array(opArb, { maxLength: 10 }),
         fc.array(opArb, { maxLength: 100 }),
         (priorities, initial, later) => {
-          expect(runProgram('heap', priorities, initial, later, 2)).to.deep.equal(
-            runProgram('reference', priorities, initial, later, 2),
-          );
+          const reference = runProgram('reference', priorities, initial, later, 2);
+          expect(runProgram('heap', priorities, initial, later, 2)).to.deep.equal(reference);
+          expect(runProgram('calendar', priorities, initial, later, 2)).to.deep.equal(reference);
         },
       ),
       { numRuns: 100 },

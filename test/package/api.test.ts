@@ -78,6 +78,19 @@ describe('the installed package (docs/api.md)', function () {
     expect(readdirSync(join(project, 'node_modules', 'ousim', 'arch'))).to.include('paper.json');
   });
 
+  it('runs the compiled CLI: the shipped build stamp matches the shipped src/, and the command works', async () => {
+    const installed = join(project, 'node_modules', 'ousim');
+    expect(files).to.include('dist/build-stamp.json');
+    const { compiledEntry } = (await import(join(installed, 'bin', 'compiled.js'))) as {
+      compiledEntry: (entry: string, root?: string) => string | undefined;
+    };
+    expect(compiledEntry('cli/main.js', installed)).to.match(/dist\/cli\/main\.js$/);
+    const version = run(process.execPath, [join(installed, 'bin', 'ousim.js'), '--version'], project).trim();
+    expect(version).to.equal(
+      (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version,
+    );
+  });
+
   it("runs the JavaScript example with plain node and prints what the repository's API computes", () => {
     const [example] = codeBlocks(doc, 'js');
     writeFileSync(join(project, 'example.mjs'), example);

@@ -84,8 +84,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
 };
 
 function printSummary(r: RunResult, ms: number, out: string): void {
+  const events =
+    r.components.find((c) => c.component === 'simulator' && c.statistic === 'events')?.value ?? 0;
   const lines = [
-    `${r.network} on ${r.mapping} mapping (${r.fidelity} fidelity), simulated in ${(ms / 1000).toFixed(2)} s`,
+    `${r.network} on ${r.mapping} mapping (${r.fidelity} fidelity), simulated in ${(ms / 1000).toFixed(2)} s, ` +
+      `${events} events (${((events / Math.max(ms, 1)) * 1e3).toPrecision(3)} events/s)`,
     `  crossbars ${r.crossbars}, tiles ${r.inventory.tiles}, crossbar area ${r.crossbarAreaMm2.toFixed(4)} mm2, chip area ${r.chipAreaMm2.toFixed(2)} mm2`,
     r.stream.images === 1
       ? `  latency ${r.cycles} cycles = ${(r.latencyNs / 1e3).toFixed(2)} us, energy ${(r.energyPj / 1e6).toFixed(3)} uJ`
