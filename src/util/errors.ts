@@ -9,7 +9,8 @@ export class InputError extends Error {
   readonly field: string;
 
   constructor(source: string, field: string, problem: string) {
-    super(`${source}: ${field ? `${field}: ` : ''}${problem}`);
+    // One line whatever the input holds (a layer name or a cell with a line break in it).
+    super(`${source}: ${field ? `${field}: ` : ''}${problem}`.replace(/\s*[\r\n]+\s*/g, ' '));
     this.name = 'InputError';
     this.source = source;
     this.field = field;
