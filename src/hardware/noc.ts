@@ -13,7 +13,7 @@ import { toCycles, type Arch } from '../config/arch.ts';
 import { Component, type Simulator } from '../engine/index.ts';
 import type { Counter } from '../engine/stats.ts';
 import type { ActionCounts } from '../energy/actions.ts';
-import type { StateShift, StateWriter } from '../sim/steady-state.ts';
+import type { StateShift, StateWriter } from '../engine/snapshot.ts';
 
 /** Directions of the four outgoing links of a router. */
 const EAST = 0;

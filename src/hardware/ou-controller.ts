@@ -8,19 +8,24 @@ import { Component, SimEvent, indexedName, type Simulator } from '../engine/inde
 import type { CrossbarPlan } from '../mapping/types.ts';
 import type { ActionCounts } from '../energy/actions.ts';
 import { chargeOuStep, chargeSliceSelection } from '../energy/ou-step.ts';
-import type { WindowReader } from '../sim/activity.ts';
-import type { StateShift, StateWriter } from '../sim/steady-state.ts';
-import { TimedQueue } from '../sim/timed-queue.ts';
+import type { StateShift, StateWriter } from '../engine/snapshot.ts';
+import { TimedQueue } from '../engine/timed-queue.ts';
 import { backStageCycles, type OuTiming } from './ou-pipeline.ts';
 
 const FRONT_STATES = ['idle', 'waiting', 'reading', 'holding'] as const;
+
+/** The input slice bits of one wordline input in one window (src/sim/activity.ts WindowReader). */
+export interface SliceMasks {
+  /** Bit s set: input `id` (layout.ts InputId) of output position u has a non-zero slice s. */
+  mask(u: number, id: number): number;
+}
 
 /**
  * Data-driven walk (captured activations): per vector, only the steps with a driven row run, each
  * driving only its rows whose input slice is not zero (docs/simulation.md, "Data-driven simulation").
  */
 export interface OuData {
-  reader: WindowReader;
+  reader: SliceMasks;
   ou: { rows: number; cols: number };
 }
 

@@ -8,7 +8,7 @@ import { toCycles, type Arch } from '../config/arch.ts';
 import { Component, Resource, indexedName, type Simulator } from '../engine/index.ts';
 import type { Counter } from '../engine/stats.ts';
 import type { ActionCounts } from '../energy/actions.ts';
-import type { StateShift, StateWriter } from '../sim/steady-state.ts';
+import type { StateShift, StateWriter } from '../engine/snapshot.ts';
 
 export interface BufferTiming {
   ports: number;

@@ -14,7 +14,7 @@ import type { CrossbarPlan } from '../mapping/types.ts';
 import type { Simulator } from '../engine/index.ts';
 import type { DataDrivenCopy } from './data-driven.ts';
 import type { Periodic, StateShift, StateWriter } from './steady-state.ts';
-import { TimedQueue } from './timed-queue.ts';
+import { TimedQueue } from '../engine/timed-queue.ts';
 
 /** What a copy's timing needs to know about its copy. */
 export interface CopyContext {

@@ -40,7 +40,7 @@ import type { CopyPlacement } from './placement.ts';
 import { ARRIVAL_PRIORITY, REFILL_PRIORITY } from './priorities.ts';
 import { lastNeededFn, outputPositions } from './receptive-field.ts';
 import type { Periodic, StateShift, StateWriter } from './steady-state.ts';
-import { TimedQueue } from './timed-queue.ts';
+import { TimedQueue } from '../engine/timed-queue.ts';
 
 export type { DataflowContext } from './context.ts';
 

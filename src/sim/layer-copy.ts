@@ -16,7 +16,7 @@ import { DataDrivenCopy } from './data-driven.ts';
 import { COMPLETE_PRIORITY } from './priorities.ts';
 import type { Periodic, StateShift, StateWriter } from './steady-state.ts';
 import { skipZeroSteps } from './sparsity.ts';
-import { TimedQueue } from './timed-queue.ts';
+import { TimedQueue } from '../engine/timed-queue.ts';
 import { crossbarDigitalCounts, partialSumAdds } from './vector-costs.ts';
 
 /**
