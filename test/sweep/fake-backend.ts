@@ -71,6 +71,20 @@ export function fakeBackend(
 }
 
 /** The sweep of the kill test: 24 points, slow enough with a delay to be killed midway. */
+/** A 12-point sweep of the tiny network (2 mappings x adc.bits 4,5,6 x ou.rows 4,8), with overrides. */
+export function smallSweepOptions(out: string, extra: Partial<SweepOptions> = {}): SweepOptions {
+  return {
+    traces: ['tiny'],
+    mappings: ['dense', 'pattern'],
+    sets: ['adc.bits=4,5,6', 'ou.rows=4,8'],
+    arch: 'paper',
+    seed: 1,
+    fidelity: 'fast',
+    out,
+    ...extra,
+  };
+}
+
 export function killTestOptions(out: string): SweepOptions {
   return {
     traces: ['tiny'],

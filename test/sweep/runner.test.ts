@@ -2,25 +2,12 @@ import { expect } from 'chai';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSweep, SWEEP_CSV, type SweepOptions } from '../../src/sweep/runner.ts';
+import { runSweep, SWEEP_CSV } from '../../src/sweep/runner.ts';
 import { mergeSweeps } from '../../src/sweep/merge.ts';
 import { readCsv } from '../../src/output/csv-text.ts';
 import { loadArch } from '../../src/config/arch.ts';
 import { InputError } from '../../src/util/errors.ts';
-import { fakeBackend, fakeCycles, fakeEnergy } from './fake-backend.ts';
-
-function options(out: string, extra: Partial<SweepOptions> = {}): SweepOptions {
-  return {
-    traces: ['tiny'],
-    mappings: ['dense', 'pattern'],
-    sets: ['adc.bits=4,5,6', 'ou.rows=4,8'],
-    arch: 'paper',
-    seed: 1,
-    fidelity: 'fast',
-    out,
-    ...extra,
-  };
-}
+import { fakeBackend, fakeCycles, fakeEnergy, smallSweepOptions as options } from './fake-backend.ts';
 
 const read = (dir: string) => readFileSync(join(dir, SWEEP_CSV), 'utf8');
 const rows = (dir: string) => readCsv(read(dir), dir).rows;

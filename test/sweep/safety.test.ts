@@ -13,26 +13,13 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runSweep, SWEEP_CSV, type SweepOptions } from '../../src/sweep/runner.ts';
+import { runSweep, SWEEP_CSV } from '../../src/sweep/runner.ts';
 import { mergeSweeps } from '../../src/sweep/merge.ts';
 import { MANIFEST_FILE } from '../../src/sweep/manifest.ts';
 import { readCsv } from '../../src/output/csv-text.ts';
 import { InputError } from '../../src/util/errors.ts';
 import { projectRoot } from '../../src/util/paths.ts';
-import { fakeBackend, killTestOptions } from './fake-backend.ts';
-
-function options(out: string, extra: Partial<SweepOptions> = {}): SweepOptions {
-  return {
-    traces: ['tiny'],
-    mappings: ['dense', 'pattern'],
-    sets: ['adc.bits=4,5,6', 'ou.rows=4,8'],
-    arch: 'paper',
-    seed: 1,
-    fidelity: 'fast',
-    out,
-    ...extra,
-  };
-}
+import { fakeBackend, killTestOptions, smallSweepOptions as options } from './fake-backend.ts';
 
 const read = (dir: string) => readFileSync(join(dir, SWEEP_CSV), 'utf8');
 const lines = (dir: string) => read(dir).trimEnd().split('\n');
