@@ -16,7 +16,7 @@ import { COMPLETE_PRIORITY } from './priorities.ts';
 import type { Periodic, StateShift, StateWriter } from './steady-state.ts';
 import { skipZeroSteps } from './sparsity.ts';
 import { TimedQueue } from './timed-queue.ts';
-import { crossbarDigitalCounts, crossbarVectorCounts, partialSumAdds } from './vector-costs.ts';
+import { addCrossbarDigitalCounts, crossbarVectorCounts, partialSumAdds } from './vector-costs.ts';
 
 /**
  * Windows a copy holds at once, from the buffer read until its crossbars are all done (back-pressure,
@@ -81,16 +81,20 @@ export class LayerCopy implements Periodic {
     const zeroFraction = skipZeroRows && !this.data ? (unit.layer.zeroInputFraction ?? zeroInputFraction) : 0;
     let cyclesPerVector = 0;
     mapping.crossbars.forEach((mapped, i) => {
-      const plan = skipZeroSteps(
-        mapped,
-        zeroFraction,
-        ctx.sim.seed,
-        `${unit.path}.copy[${placement.copy}].xbar[${i}]`,
-        ctx.arch.ou.rows,
-      );
+      // The stream name is built only when steps are skipped (tens of thousands of crossbars otherwise).
+      const plan =
+        zeroFraction > 0
+          ? skipZeroSteps(
+              mapped,
+              zeroFraction,
+              ctx.sim.seed,
+              `${unit.path}.copy[${placement.copy}].xbar[${i}]`,
+              ctx.arch.ou.rows,
+            )
+          : mapped;
       this.plans.push(plan);
       addCounts(this.ouStepsPerVector, crossbarVectorCounts(plan, slices));
-      addCounts(this.digitalPerVector, crossbarDigitalCounts(plan, ctx.arch));
+      addCrossbarDigitalCounts(this.digitalPerVector, plan, ctx.arch);
       const pipeline = new OuPipeline(plan.ouCols, slices, timing);
       if (pipeline.cyclesPerVector > cyclesPerVector) cyclesPerVector = pipeline.cyclesPerVector;
       if (ctx.fidelity === 'fast') {

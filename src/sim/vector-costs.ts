@@ -57,14 +57,13 @@ function countVector(plan: CrossbarPlan, slices: number): ActionCounts {
 /**
  * Digital work of one input vector on one crossbar, outside the OU steps, counted in both fidelities:
  * its input register is filled with the inputs of its wordlines, its output register holds one partial
- * sum per output it produces, and offset encoding subtracts the offset times the input sum.
+ * sum per output it produces, and offset encoding subtracts the offset times the input sum. Added to
+ * `target` (no count set allocated per crossbar).
  */
-export function crossbarDigitalCounts(plan: CrossbarPlan, arch: Arch): ActionCounts {
-  const counts = emptyCounts();
-  counts.registerBits =
+export function addCrossbarDigitalCounts(target: ActionCounts, plan: CrossbarPlan, arch: Arch): void {
+  target.registerBits +=
     plan.inputsPerVector * arch.precision.inputBits + plan.outputsPerVector * arch.precision.partialSumBits;
-  counts.shiftAdds = (plan.offsetCorrectionsPerVector ?? 0) + (plan.inputSumAddsPerVector ?? 0);
-  return counts;
+  target.shiftAdds += (plan.offsetCorrectionsPerVector ?? 0) + (plan.inputSumAddsPerVector ?? 0);
 }
 
 /**
