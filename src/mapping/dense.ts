@@ -96,10 +96,12 @@ export function filtersIn(col0: number, w: number, cpw: number): number {
 
 /** Columns in [col0, col0+w) that hold sub-column k = enc.correctionColumn. */
 export function correctionColumnsIn(col0: number, w: number, enc: WeightEncoding): number {
-  if (enc.correctionColumn < 0) return 0;
-  let n = 0;
-  for (let col = col0; col < col0 + w; col++) if (col % enc.colsPerWeight === enc.correctionColumn) n++;
-  return n;
+  if (enc.correctionColumn < 0 || w <= 0) return 0;
+  // Columns col with col = k (mod cpw) up to x: floor((x - k) / cpw) + 1; counted in closed form, as
+  // this runs for every crossbar of every layer.
+  const k = enc.correctionColumn;
+  const cpw = enc.colsPerWeight;
+  return Math.floor((col0 + w - 1 - k) / cpw) - Math.floor((col0 - 1 - k) / cpw);
 }
 
 /**
@@ -114,7 +116,11 @@ function densePlans(tiling: DenseTiling, arch: Arch, enc: WeightEncoding): Cross
   const sharedInputs = new Map<string, Int32Array>();
   const cinPerGroupRows = tiling.groupRows;
   return byCrossbar.map((tiles) => {
-    const key = tiles.map((t) => `${t.h}x${t.w}@${t.xbarRow}`).join(',');
+    // Keys without map/join for the usual one tile per crossbar (tens of thousands of crossbars).
+    const key =
+      tiles.length === 1
+        ? `${tiles[0].h}x${tiles[0].w}@${tiles[0].xbarRow}`
+        : tiles.map((t) => `${t.h}x${t.w}@${t.xbarRow}`).join(',');
     let steps = shared.get(key);
     if (!steps) {
       const rows: number[] = [];
@@ -126,7 +132,10 @@ function densePlans(tiling: DenseTiling, arch: Arch, enc: WeightEncoding): Cross
       shared.set(key, steps);
     }
     // Wordline inputs (layout.ts InputId): row i of a tile carries matrix row row0 + i of its group.
-    const inputsKey = tiles.map((t) => `${t.group}:${t.row0}:${t.h}@${t.xbarRow}`).join(',');
+    const inputsKey =
+      tiles.length === 1
+        ? `${tiles[0].group}:${tiles[0].row0}:${tiles[0].h}@${tiles[0].xbarRow}`
+        : tiles.map((t) => `${t.group}:${t.row0}:${t.h}@${t.xbarRow}`).join(',');
     let wordlineInputs = sharedInputs.get(inputsKey);
     if (!wordlineInputs) {
       wordlineInputs = new Int32Array(arch.crossbar.rows).fill(-1);
