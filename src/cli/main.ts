@@ -5,7 +5,7 @@
  */
 import yargs, { type MiddlewareFunction } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { InputError, EXIT_BAD_INPUT } from '../util/errors.ts';
+import { CommandFailed, InputError, EXIT_BAD_INPUT } from '../util/errors.ts';
 import { OUSIM_VERSION } from '../util/version.ts';
 import { loadCommands } from './commands.ts';
 
@@ -52,6 +52,10 @@ export async function main(argv: string[]): Promise<number> {
     if (error instanceof InputError) {
       process.stderr.write(`ousim: ${error.message}\n`);
       return EXIT_BAD_INPUT;
+    }
+    if (error instanceof CommandFailed) {
+      process.stderr.write(`ousim: ${error.message}\n`);
+      return error.exitCode;
     }
     throw error;
   }

@@ -3,13 +3,14 @@
  * unit) and gives the TypeScript type. Keys named in docs/design.md §4b keep their names: sweeps, scripts
  * and users address them with `--set key=value`.
  */
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { jsonNamesIn } from '../util/json-files.ts';
+import { jsonNamesIn, readJsonFile } from '../util/json-files.ts';
 import { InputError } from '../util/errors.ts';
 import { parseWith } from './validate.ts';
 import { applyOverrides, type Override } from './overrides.ts';
+import { checkArchLimits } from './limits.ts';
 import { projectRoot } from '../util/paths.ts';
 
 const int = (min: number, description: string) => z.number().int().min(min).describe(description);
@@ -198,20 +199,8 @@ export function listArchPresets(): string[] {
   return jsonNamesIn(ARCH_DIR);
 }
 
-/** Read a JSON file, with a clear InputError when it is missing or not JSON. */
-export function readJsonFile(path: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new InputError(path, '', 'cannot read the file');
-  }
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new InputError(path, '', `not valid JSON (${(error as Error).message})`);
-  }
-}
+// Kept here for the modules that import it from the arch (traces, ADC tables).
+export { readJsonFile };
 
 /**
  * Load and validate an arch preset, apply `--set` overrides, then check the constraints
@@ -224,7 +213,16 @@ export function loadArch(nameOrPath: string, overrides: readonly Override[] = []
   const source = overrides.length ? `${path} (with --set)` : path;
   const arch = parseWith(ArchSchema, withOverrides, source);
   checkArch(arch, source);
+  archSources.set(arch, source);
   return arch;
+}
+
+// The file (and --set) each loaded arch came from, for errors found later in a run.
+const archSources = new WeakMap<Arch, string>();
+
+/** Where `arch` was loaded from (`paper.json (with --set)`), for messages; its name if built by hand. */
+export function archSource(arch: Arch): string {
+  return archSources.get(arch) ?? `arch '${arch.name}'`;
 }
 
 /** Cross-field constraints that a per-field schema cannot express. */
@@ -262,6 +260,7 @@ export function checkArch(arch: Arch, source: string): void {
       'adc.model',
       `unknown ADC model '${arch.adc.model}' (tables in arch/adc/: ${adcModels.join(', ')})`,
     );
+  checkArchLimits(arch, source);
 }
 
 /** Folder of the ADC energy/area tables that `adc.model` names (src/energy/adc.ts reads them). */

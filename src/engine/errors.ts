@@ -14,3 +14,15 @@ export class EngineError extends Error {
     this.path = path;
   }
 }
+
+/**
+ * An event or clock jump past MAX_CYCLE: the run is longer than the engine counts exactly. Unlike
+ * other engine errors this follows from the input (latencies, clock, network size), so the
+ * simulation turns it into an InputError naming the arch keys (src/sim/run-limits.ts).
+ */
+export class CycleLimitError extends EngineError {
+  constructor(path: string, problem: string) {
+    super(path, problem);
+    this.name = 'CycleLimitError';
+  }
+}

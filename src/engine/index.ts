@@ -1,7 +1,7 @@
 // The discrete-event engine's public API (docs/engine.md explains it).
 export { CalendarQueue } from './calendar-queue.ts';
 export { Component } from './component.ts';
-export { EngineError } from './errors.ts';
+export { CycleLimitError, EngineError } from './errors.ts';
 export { SimEvent } from './event.ts';
 export { HeapQueue } from './heap-queue.ts';
 export { Link, type LinkOptions } from './link.ts';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { silentLogger } from '../util/logger.ts';
 import type { Component } from './component.ts';
-import { EngineError } from './errors.ts';
+import { CycleLimitError, EngineError } from './errors.ts';
 import { CalendarQueue } from './calendar-queue.ts';
 import type { SimEvent } from './event.ts';
 import { HeapQueue } from './heap-queue.ts';
@@ -263,7 +263,9 @@ export class Simulator {
    * steady-state jump (src/sim/steady-state.ts), valid only when the model's own times move with it.
    */
   advanceClock(delta: number): void {
-    if (!Number.isSafeInteger(delta) || delta < 0 || this.currentCycle + delta > MAX_CYCLE)
+    if (this.currentCycle + delta > MAX_CYCLE)
+      throw new CycleLimitError('simulator', `advanceClock(${delta}): past the last cycle ${MAX_CYCLE}`);
+    if (!Number.isSafeInteger(delta) || delta < 0)
       throw new EngineError('simulator', `advanceClock(${delta}): expected integer cycles >= 0`);
     this.currentCycle += delta;
     this.queue.shiftCycles(delta);
@@ -292,7 +294,13 @@ export class Simulator {
         `cannot ${action} event '${event.name}': the simulation has finished`,
       );
     }
-    if (!Number.isInteger(cycle) || cycle > MAX_CYCLE) {
+    if (cycle > MAX_CYCLE) {
+      throw new CycleLimitError(
+        event.owner.path,
+        `cannot ${action} event '${event.name}' at cycle ${cycle}: cycles are integers in [0, ${MAX_CYCLE}]`,
+      );
+    }
+    if (!Number.isInteger(cycle)) {
       throw new EngineError(
         event.owner.path,
         `cannot ${action} event '${event.name}' at cycle ${cycle}: cycles are integers in [0, ${MAX_CYCLE}]`,

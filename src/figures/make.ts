@@ -6,9 +6,10 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../util/errors.ts';
 import { OutputFolder } from '../output/atomic.ts';
-import { readCsvFile, type CsvTable } from '../output/csv-text.ts';
+import { csvDocument, readCsvFile, type CsvTable } from '../output/csv-text.ts';
 import { MANIFEST_FILE, readManifest } from '../sweep/manifest.ts';
 import { specToSvg, svgToPng } from './render.ts';
+import { collectSensitivity, SENSITIVITY_CSV, sensitivityTornado } from './sensitivity.ts';
 import {
   crossbarsPerLayer,
   energyBreakdown,
@@ -27,6 +28,8 @@ export const FIGURES = [
   { name: 'sweep-heatmap-latency', csv: 'sweep.csv' },
   { name: 'paper-comparison', csv: 'compare.csv' },
   { name: 'pattern-histogram', csv: 'pattern-histogram.csv' },
+  // sensitivity.csv, or else the compare results in <in>/baseline and <in>/<key>=<value> (sensitivity.ts).
+  { name: 'sensitivity', csv: SENSITIVITY_CSV },
 ] as const;
 
 export type FigureName = (typeof FIGURES)[number]['name'];
@@ -52,7 +55,11 @@ export async function makeFigures(
   if (!existsSync(input)) throw new InputError('--in', '', `no such folder '${inDir}'`);
   const tables = new Map<string, CsvTable | undefined>();
   const table = (name: string) => {
-    if (!tables.has(name)) tables.set(name, readCsvFile(join(input, name)));
+    if (!tables.has(name))
+      tables.set(
+        name,
+        readCsvFile(join(input, name)) ?? (name === SENSITIVITY_CSV ? collectSensitivity(input) : undefined),
+      );
     return tables.get(name);
   };
   const wanted = FIGURES.filter((f) => !options.only || options.only.includes(f.name));
@@ -80,6 +87,11 @@ export async function makeFigures(
       const svg = await specToSvg(built.spec);
       folder.write(`${figure.name}.svg`, svg);
       const files = [`${figure.name}.svg`];
+      // The tidy table behind the tornado, which may have been gathered from sub-folders.
+      if (figure.name === 'sensitivity') {
+        folder.write(SENSITIVITY_CSV, csvDocument(rows.header, rows.rows));
+        files.push(SENSITIVITY_CSV);
+      }
       if (options.png !== false) {
         folder.write(`${figure.name}.png`, svgToPng(svg));
         files.push(`${figure.name}.png`);
@@ -114,6 +126,18 @@ function build(name: FigureName, table: CsvTable, input: string): Built {
       return paperComparison(table.rows);
     case 'pattern-histogram':
       return patternHistogram(table.rows);
+    case 'sensitivity':
+      return sensitivityTornado(table.rows);
+  }
+}
+
+/** A sweep.json to draw from; one of an older ousim (or damaged) is ignored: the columns tell. */
+function readManifestIfCurrent(path: string): ReturnType<typeof readManifest> {
+  try {
+    return readManifest(path);
+  } catch (error) {
+    if (error instanceof InputError) return undefined;
+    throw error;
   }
 }
 
@@ -122,7 +146,7 @@ function build(name: FigureName, table: CsvTable, input: string): Built {
  * else the columns between `point` and `repriced` that hold more than one value.
  */
 export function sweptKeys(table: CsvTable, input: string): string[] {
-  const manifest = readManifest(join(input, MANIFEST_FILE));
+  const manifest = readManifestIfCurrent(join(input, MANIFEST_FILE));
   if (manifest) return manifest.axes.filter((a) => a.values.length > 1).map((a) => a.key);
   const start = table.header.indexOf('point');
   const end = table.header.indexOf('repriced');

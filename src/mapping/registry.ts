@@ -5,6 +5,7 @@ import type { Arch } from '../config/arch.ts';
 import { InputError } from '../util/errors.ts';
 import { isWeightLayer, type Network } from '../workload/types.ts';
 import { denseMapper } from './dense.ts';
+import { checkMappingMemory } from './memory.ts';
 import { patternMapper } from './pattern/mapper.ts';
 import { replicate, replicateWithinArea } from './replication.ts';
 import { sreMapper } from './sre/mapper.ts';
@@ -40,7 +41,9 @@ export function mapNetwork(
   options: MapperOptions = {},
 ): LayerMapping[] {
   const mapper = getMapper(mapperName);
-  const mappings = network.layers.filter(isWeightLayer).map((layer) => mapper.mapLayer(layer, arch, options));
+  const layers = network.layers.filter(isWeightLayer);
+  for (const layer of layers) checkMappingMemory(layer, arch, mapper.name, network.name);
+  const mappings = layers.map((layer) => mapper.mapLayer(layer, arch, options));
   const budget = options.replicationBudget ?? 0;
   if (options.replicationAreaMm2 !== undefined && options.replicationAreaMm2 > 0)
     replicateWithinArea(mappings, options.replicationAreaMm2, arch);

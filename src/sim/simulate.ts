@@ -21,6 +21,7 @@ import { dataDrivenFigures } from './activity-report.ts';
 import { LayerUnit, NetworkInput, edgeBetween, type DataflowContext } from './dataflow.ts';
 import { ImageLedger } from './image-ledger.ts';
 import { lineBufferWarnings } from './line-buffers.ts';
+import { withinCycleLimit } from './run-limits.ts';
 import { placeLayers, type ChipPlacement, type CopyPlacement } from './placement.ts';
 import { StreamProbe, type SteadyState } from './steady-state.ts';
 import type { LayerResult, RunRequest, RunResult, StreamFigures } from './types.ts';
@@ -29,6 +30,11 @@ import type { LayerResult, RunRequest, RunResult, StreamFigures } from './types.
 const PROGRESS_STRIDE = 1 << 18;
 
 export function simulate(request: RunRequest): RunResult {
+  const { arch, network, images } = request;
+  return withinCycleLimit(arch, network.name, images ?? 1, () => simulateUnchecked(request));
+}
+
+function simulateUnchecked(request: RunRequest): RunResult {
   const { arch, network, fidelity } = request;
   const images = request.images ?? 1;
   if (!Number.isSafeInteger(images) || images < 1)

@@ -3,16 +3,28 @@
  * same sweep) into one `sweep.csv`, sorted by point index. The result is itself a whole-grid
  * sweep folder, so running `ousim sweep` on it with the same flags fills in whatever is missing.
  * When `--out` already holds that whole-grid sweep, its rows are kept and merged with the inputs'.
+ *
+ * Every row is checked against its folder's manifest by its point key, so rows of another sweep
+ * never get in. The merge holds the lock of `--out` and writes the manifest first, then the CSV
+ * (each atomically): killed between the two, `--out` holds the manifest and the old rows (or none),
+ * a consistent sweep folder that the rerun merges into. A `sweep.csv` without `sweep.json` in
+ * `--out` is adopted only when every row's key is this sweep's.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../util/errors.ts';
+import { crashPoint } from '../util/crash-point.ts';
 import { csvDocument, readCsv, splitTornLine } from '../output/csv-text.ts';
-import { writeFileAtomic } from './journal.ts';
+import { writeFileAtomic } from '../output/atomic.ts';
+import { checkOutFolder, makeFolder, onDisk } from '../output/folder.ts';
+import { lockFolder } from '../output/lock.ts';
 import {
   MANIFEST_FILE,
   manifestJson,
+  POINT_KEY_COLUMN,
   readManifest,
+  removeStaleSweepFiles,
+  rowProblem,
   sweepDifference,
   type SweepManifest,
 } from './manifest.ts';
@@ -63,58 +75,72 @@ export function mergeSweeps(folders: readonly string[], out: string): MergeRepor
 
   const manifest = reference!;
   const merged: SweepManifest = { ...manifest, shard: formatShard(WHOLE) };
-  const target = resolve(out);
-  const targetManifest = join(target, MANIFEST_FILE);
-  const existing = readManifest(targetManifest);
-  if (existing && (sweepDifference(existing, merged) || existing.shard !== merged.shard))
-    throw new InputError(targetManifest, '', 'the --out folder holds another sweep or a shard');
-  if (!existing && existsSync(join(target, SWEEP_CSV)))
-    throw new InputError(
-      join(target, SWEEP_CSV),
-      '',
-      'the --out folder holds a sweep.csv without sweep.json',
-    );
-  // A whole-grid sweep already in --out (an earlier merge, or the sweep itself) keeps its rows:
-  // the inputs' rows come first, the folder's own fill in the points they lack.
-  const isInput = folders.some((folder) => resolve(folder) === target);
+  const target = checkOutFolder(out);
+  makeFolder(target);
+  const lock = lockFolder(target, 'sweep merge');
   let keptFromOut = 0;
-  if (existing && !isInput)
-    for (const row of sweepRows(target, existing, header)) {
-      const point = Number(row.point);
-      if (byPoint.has(point)) continue;
-      byPoint.set(point, row);
-      keptFromOut++;
-    }
+  try {
+    removeStaleSweepFiles(target);
+    const targetManifest = join(target, MANIFEST_FILE);
+    const existing = readManifest(targetManifest);
+    if (existing && (sweepDifference(existing, merged) || existing.shard !== merged.shard))
+      throw new InputError(targetManifest, '', 'the --out folder holds another sweep or a shard');
+    // A whole-grid sweep already in --out (an earlier merge, or the sweep itself) keeps its rows:
+    // the inputs' rows come first, the folder's own fill in the points they lack.
+    const isInput = folders.some((folder) => resolve(folder) === target);
+    if (!isInput)
+      for (const row of sweepRows(target, existing ?? merged, header, existing === undefined)) {
+        const point = Number(row.point);
+        if (byPoint.has(point)) continue;
+        byPoint.set(point, row);
+        keptFromOut++;
+      }
 
-  const sorted = [...byPoint.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
-  const missing: number[] = [];
-  for (let p = 0; p < manifest.points; p++) if (!byPoint.has(p)) missing.push(p);
-  mkdirSync(target, { recursive: true });
-  writeFileAtomic(join(target, SWEEP_CSV), csvDocument(header, sorted));
-  writeFileAtomic(targetManifest, manifestJson(merged));
-  return {
-    out: target,
-    rows: sorted.length,
-    points: manifest.points,
-    missing,
-    shards,
-    duplicates,
-    keptFromOut,
-  };
+    const columns = [...header.filter((c) => c !== POINT_KEY_COLUMN), POINT_KEY_COLUMN];
+    const sorted = [...byPoint.entries()].sort(([a], [b]) => a - b).map(([, row]) => row);
+    if (!existing) writeFileAtomic(targetManifest, manifestJson(merged));
+    crashPoint('merge:manifest-written');
+    writeFileAtomic(join(target, SWEEP_CSV), csvDocument(columns, sorted));
+    const missing: number[] = [];
+    for (let p = 0; p < manifest.points; p++) if (!byPoint.has(p)) missing.push(p);
+    return {
+      out: target,
+      rows: sorted.length,
+      points: manifest.points,
+      missing,
+      shards,
+      duplicates,
+      keptFromOut,
+    };
+  } finally {
+    lock.release();
+  }
 }
 
 /** The whole rows of a sweep folder's CSV (none if it has no CSV yet); new columns join `header`. */
-function sweepRows(folder: string, manifest: SweepManifest, header: string[]): Record<string, string>[] {
+function sweepRows(
+  folder: string,
+  manifest: SweepManifest,
+  header: string[],
+  withoutManifest = false,
+): Record<string, string>[] {
   const csvPath = join(resolve(folder), SWEEP_CSV);
   if (!existsSync(csvPath)) return []; // a shard that has not finished a point yet
-  // A shard still running may have a torn last line; merge only its whole rows.
-  const table = readCsv(splitTornLine(readFileSync(csvPath, 'utf8')).complete, csvPath);
-  for (const column of table.header) if (!header.includes(column)) header.push(column);
+  // A shard still running may have a torn last line; merge only its whole rows (read, never changed).
+  const text = onDisk(csvPath, csvPath, () => readFileSync(csvPath, 'utf8'));
+  const table = readCsv(splitTornLine(text).complete, csvPath);
   for (const row of table.rows) {
-    const point = Number(row.point);
-    if (!Number.isInteger(point) || point < 0 || point >= manifest.points)
-      throw new InputError(csvPath, 'point', `'${row.point}' is not a point of this sweep`);
+    const problem = rowProblem(manifest, row);
+    if (problem)
+      throw new InputError(
+        csvPath,
+        `point ${row.point}`,
+        withoutManifest
+          ? `a sweep.csv without sweep.json whose rows are not this sweep's (${problem}); left as it is`
+          : problem,
+      );
   }
+  for (const column of table.header) if (!header.includes(column)) header.push(column);
   return table.rows;
 }
 

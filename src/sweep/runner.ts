@@ -8,8 +8,7 @@
  * `counts_from` columns record. Groups, not points, are dealt to shards, and a resumed group
  * simulates its lead again, so every row is the same whatever the sharding or the resume point.
  */
-import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { Arch } from '../config/arch.ts';
 import { mapperNeedsMasks } from '../mapping/registry.ts';
 import type { Fidelity, RunResult } from '../sim/types.ts';
@@ -21,19 +20,30 @@ import {
   buildAxes,
   expandGrid,
   MAPPING_AXIS,
-  pointKey,
   TRACE_AXIS,
   type Axis,
   type Point,
 } from './grid.ts';
-import { RowJournal, writeFileAtomic } from './journal.ts';
+import { RowJournal } from './journal.ts';
+import { writeFileAtomic } from '../output/atomic.ts';
+import { checkOutFolder, makeFolder } from '../output/folder.ts';
+import { lockFolder } from '../output/lock.ts';
+import { resolveTracePath } from '../workload/trace.ts';
+import { sha256File } from '../workload/file-ref.ts';
 import {
   describeAxes,
+  isWholeKey,
   MANIFEST_FILE,
   MANIFEST_FORMAT,
+  MANIFEST_VERSION,
   manifestJson,
+  pointKeyOf,
+  POINT_KEY_COLUMN,
   readManifest,
+  removeStaleSweepFiles,
+  rowProblem,
   stableHash,
+  SWEEP_CSV_FILE,
   sweepDifference,
   type SweepManifest,
 } from './manifest.ts';
@@ -42,7 +52,7 @@ import { formatShard, inShard, WHOLE, type Shard } from './shard.ts';
 import type { SimulationTask } from './experiment.ts';
 import { inputErrorOf, problemOf, type TaskOutcome } from './outcome.ts';
 
-export const SWEEP_CSV = 'sweep.csv';
+export const SWEEP_CSV = SWEEP_CSV_FILE;
 
 export interface SweepOptions {
   traces: string[];
@@ -88,7 +98,8 @@ export interface SweepReport {
   simulated: number;
   /** Rows written by re-pricing their group lead's counts. */
   repriced: number;
-  failed: { point: number; message: string }[];
+  /** Points that failed (their rows are missing); `badInput` when the failure was an InputError. */
+  failed: { point: number; message: string; badInput: boolean }[];
   seconds: number;
 }
 
@@ -128,14 +139,17 @@ export async function runSweep(
     if (info.trainedWeights)
       log(`sweep: ${trace}: pruned with the trained weights of ${info.trainedWeights}`);
   const myGroups = groups.filter((_, rank) => inShard(rank, shard));
-  const mine = myGroups.reduce((n, group) => n + group.length, 0);
 
   const manifest: SweepManifest = {
     format: MANIFEST_FORMAT,
-    version: 1,
+    version: MANIFEST_VERSION,
     ousimVersion: OUSIM_VERSION,
     arch: options.arch,
     archHash: stableHash(backend.loadArch(options.arch, [])),
+    // The trace's bytes (which hold the hashes of the files it refers to): an edited trace is noticed.
+    traces: Object.fromEntries(
+      options.traces.map((trace) => [trace, sha256File(resolveTracePath(trace), trace)]),
+    ),
     seed: options.seed,
     fidelity: options.fidelity,
     ...((options.images ?? 1) > 1 ? { images: options.images } : {}),
@@ -143,15 +157,62 @@ export async function runSweep(
     points: points.length,
     shard: formatShard(shard),
   };
-  const out = resolve(options.out);
-  mkdirSync(out, { recursive: true });
-  claimFolder(out, manifest);
-  const journal = new RowJournal(join(out, SWEEP_CSV));
-  const done = new Set(journal.existingRows.map((row) => pointKey(axes, row)));
+  const out = checkOutFolder(options.out);
+  makeFolder(out);
+  // One writer per folder: a second sweep into it (or a commit) is refused while this one runs.
+  const lock = lockFolder(out, 'sweep');
+  try {
+    return await sweepInFolder(
+      out,
+      manifest,
+      myGroups,
+      { points, axes, shard, groups },
+      backend,
+      progress,
+      log,
+      started,
+    );
+  } finally {
+    lock.release();
+  }
+}
+
+interface Plan {
+  points: readonly Point[];
+  axes: readonly Axis[];
+  shard: Shard;
+  groups: readonly Group[];
+}
+
+async function sweepInFolder(
+  out: string,
+  manifest: SweepManifest,
+  myGroups: readonly Group[],
+  { points, axes, shard, groups }: Plan,
+  backend: SweepBackend,
+  progress: Progress,
+  log: (line: string) => void,
+  started: number,
+): Promise<SweepReport> {
+  const mine = myGroups.reduce((n, group) => n + group.length, 0);
+  // Staging files of a killed finish or manifest write (we hold the lock: no one else's are live).
+  removeStaleSweepFiles(out);
+  // Read and check everything before the first write: a refused folder is left exactly as it was.
+  const existing = checkFolder(out, manifest);
+  const journal = new RowJournal(join(out, SWEEP_CSV), {
+    keyColumn: POINT_KEY_COLUMN,
+    check: (row) => rowProblem(manifest, row),
+    isWholeKey,
+    mayBeTornStart: existing !== undefined,
+  });
+  if (!existing) writeFileAtomic(join(out, MANIFEST_FILE), manifestJson(manifest));
+  // Rows are checked by key, so a point is done when any of its rows is there (duplicates of a
+  // point, from an older race, are dropped when the journal is finished).
+  const done = new Set(journal.existingRows.map((row) => Number(row.point)));
   const work = myGroups
     .map((group) => ({
       lead: group[0],
-      pending: group.filter((p) => !done.has(pointKey(axes, p.point.params))),
+      pending: group.filter((p) => !done.has(p.point.index)),
     }))
     .filter((w) => w.pending.length > 0);
   const pendingPoints = work.reduce((n, w) => n + w.pending.length, 0);
@@ -189,10 +250,14 @@ export async function runSweep(
         // other rows are re-priced from its counts, exactly as in an uninterrupted run.
         const outcome = await backend.simulate(lead.task);
         if (!outcome.ok) {
+          // The point is named and left out; the other points' rows are kept.
           const input = inputErrorOf(outcome);
-          if (input) throw input;
           for (const p of pending) {
-            report.failed.push({ point: p.point.index, message: outcome.message });
+            report.failed.push({
+              point: p.point.index,
+              message: input ? input.message : outcome.message,
+              badInput: input !== undefined,
+            });
             progress.tick();
           }
           return;
@@ -200,7 +265,9 @@ export async function runSweep(
         for (const p of pending) {
           const isLead = p === lead;
           const result = isLead ? outcome.result : backend.reprice(outcome.result, p.arch);
-          journal.append(sweepRow(p.point, result, !isLead, lead.point.index, backend));
+          const row = sweepRow(p.point, result, !isLead, lead.point.index, backend);
+          row[POINT_KEY_COLUMN] = pointKeyOf(manifest, p.point.index, p.point.params);
+          journal.append(row);
           if (isLead) report.simulated++;
           else report.repriced++;
           progress.tick();
@@ -217,7 +284,8 @@ export async function runSweep(
   report.seconds = (performance.now() - started) / 1000;
   if (report.repriced > 0)
     log(`sweep: ${report.repriced} point(s) re-priced from another point's counts (column repriced=true)`);
-  for (const f of report.failed) log(`sweep: point ${f.point} failed: ${f.message}`);
+  report.failed.sort((a, b) => a.point - b.point); // in point order, not in order of finishing
+  for (const f of report.failed) log(`sweep: ${describePoint(points[f.point])} failed: ${f.message}`);
   return report;
 }
 
@@ -239,8 +307,11 @@ function warnPatternAxesWithoutEffect(
   );
 }
 
-/** A folder holds one sweep (one shard of it): refuse to mix rows of different sweeps. */
-function claimFolder(out: string, manifest: SweepManifest): void {
+/**
+ * A folder holds one sweep (one shard of it): refuse to mix rows of different sweeps. Returns the
+ * folder's manifest, if it has one (it is written only after the rows have been checked too).
+ */
+function checkFolder(out: string, manifest: SweepManifest): SweepManifest | undefined {
   const path = join(out, MANIFEST_FILE);
   const existing = readManifest(path);
   if (existing) {
@@ -257,9 +328,8 @@ function claimFolder(out: string, manifest: SweepManifest): void {
         'shard',
         `this folder holds shard ${existing.shard}; give each shard its own --out`,
       );
-    return;
   }
-  writeFileAtomic(path, manifestJson(manifest));
+  return existing;
 }
 
 function preparePoint(point: Point, options: SweepOptions, backend: SweepBackend): PreparedPoint {

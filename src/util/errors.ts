@@ -9,7 +9,8 @@ export class InputError extends Error {
   readonly field: string;
 
   constructor(source: string, field: string, problem: string) {
-    super(`${source}: ${field ? `${field}: ` : ''}${problem}`);
+    // One line whatever the input holds (a layer name or a cell with a line break in it).
+    super(`${source}: ${field ? `${field}: ` : ''}${problem}`.replace(/\s*[\r\n]+\s*/g, ' '));
     this.name = 'InputError';
     this.source = source;
     this.field = field;
@@ -18,3 +19,17 @@ export class InputError extends Error {
 
 /** Exit code for bad input (docs/design.md §6). */
 export const EXIT_BAD_INPUT = 2;
+
+/**
+ * A command that ran but did not fully succeed (sweep points that failed, each already named on
+ * stderr): the CLI prints `message` alone, without a stack trace, and exits with `exitCode`.
+ */
+export class CommandFailed extends Error {
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.name = 'CommandFailed';
+    this.exitCode = exitCode;
+  }
+}

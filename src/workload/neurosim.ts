@@ -20,8 +20,9 @@ export function importNeuroSim(text: string, name: string, source: string): Netw
     .split(/\r?\n/)
     .map((line, i) => ({ line: i + 1, cells: line.split(',').map((c) => c.trim()) }))
     .filter((r) => r.cells.some((c) => c !== ''))
-    // A header row (non-numeric first cell) is allowed and skipped.
-    .filter((r, i) => !(i === 0 && Number.isNaN(Number(r.cells[0]))));
+    // A header row (column names: no cell is a number) is allowed and skipped; a data row with a
+    // typo in its first cell is not a header, it is refused below.
+    .filter((r, i) => !(i === 0 && r.cells.every((c) => !/^\d+$/.test(c))));
   if (rows.length === 0) throw new InputError(source, '', 'no layer rows');
 
   const values = rows.map(({ line, cells }) => {
@@ -36,17 +37,22 @@ export function importNeuroSim(text: string, name: string, source: string): Netw
       number
     >;
     COLUMNS.forEach((column, i) => {
-      const v = Number(cells[i]);
       const min = column === 'pool' ? 0 : 1;
-      if (!Number.isInteger(v) || v < min)
+      const where = `line ${line}, column ${i + 1} (${column})`;
+      // Decimal digits only: Number() would read an empty cell as 0 and accept 0x10, 1e3 or Infinity.
+      if (cells[i] === '')
+        throw new InputError(source, where, `empty cell, expected a whole number >= ${min}`);
+      const v = /^\d+$/.test(cells[i]) ? Number(cells[i]) : NaN;
+      if (!Number.isSafeInteger(v) || v < min)
         throw new InputError(
           source,
-          `line ${line}, ${column}`,
-          `expected a whole number >= ${min}, got '${cells[i]}'`,
+          where,
+          `expected a whole number >= ${min} in decimal, got '${cells[i]}'`,
         );
       row[column] = v;
     });
-    if (row.pool > 1) throw new InputError(source, `line ${line}, pool`, `expected 0 or 1, got ${row.pool}`);
+    if (row.pool > 1)
+      throw new InputError(source, `line ${line}, column 7 (pool)`, `expected 0 or 1, got ${row.pool}`);
     return { line, ...row };
   });
 
@@ -61,7 +67,8 @@ export function importNeuroSim(text: string, name: string, source: string): Netw
   let convs = 0;
   let fcs = 0;
   for (const row of values) {
-    const where = (column: string) => `line ${row.line}, ${column}`;
+    const where = (column: (typeof COLUMNS)[number]) =>
+      `line ${row.line}, column ${COLUMNS.indexOf(column) + 1} (${column})`;
     const fc = row.IFM_H === 1 && row.IFM_W === 1;
     if (fc) {
       const flat = shape[0] * shape[1] * shape[2];

@@ -5,6 +5,7 @@
  * projection. Other kernel sizes stay dense; layers already pruned are left as they are.
  */
 import { InputError } from '../util/errors.ts';
+import { gigabytes, MAX_LAYER_BYTES } from '../util/memory.ts';
 import { choosePatterns, strongestKernels } from './patterns.ts';
 import { PRUNED, type ConvLayer, type ConvPruning, type Layer, type Network } from './types.ts';
 import { syntheticWeights, type WeightSource } from './weights/source.ts';
@@ -67,12 +68,31 @@ export function pruneNetwork(
       });
       return layer;
     }
+    checkPruningMemory(layer, network.name);
     const pruning = pruneLayer(layer, options, source.convWeights(layer));
     stats.push(statsOf(layer, pruning, 'pruned'));
     return { ...layer, pruning };
   });
   const pruned: Network = { ...network, layers };
   return { network: pruned, stats };
+}
+
+/**
+ * Bytes pruning a 3x3 layer holds at once, per kernel: its 9 weights and their 9 energies (float64),
+ * the kept energy and its copy for the selection (float64), candidate, pattern and mask bytes.
+ */
+const PRUNING_BYTES_PER_KERNEL = 9 * 8 + 9 * 8 + 8 + 8 + 8;
+
+/** Refuse, with the estimate, a layer whose pruning would not fit in memory (issue 18). */
+function checkPruningMemory(layer: ConvLayer, network: string): void {
+  const kernels = (layer.cout * layer.cin) / layer.groups;
+  const bytes = kernels * PRUNING_BYTES_PER_KERNEL;
+  if (bytes > MAX_LAYER_BYTES)
+    throw new InputError(
+      `trace '${network}'`,
+      `layer '${layer.name}'`,
+      `pattern pruning of ${kernels.toExponential(2)} kernels would need about ${gigabytes(bytes)} of memory (estimate), more than ousim allows for one layer (${gigabytes(MAX_LAYER_BYTES)}); map it with --mapping dense or prune it elsewhere`,
+    );
 }
 
 function pruneLayer(layer: ConvLayer, options: PruneOptions, weights: ArrayLike<number>): ConvPruning {

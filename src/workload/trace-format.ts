@@ -13,7 +13,9 @@ export const TRACE_VERSION = 1;
 
 const count = z.number().int().min(1);
 const pair = (min: number) =>
-  z.union([z.number().int().min(min), z.tuple([z.number().int().min(min), z.number().int().min(min)])]);
+  z.union([z.number().int().min(min), z.tuple([z.number().int().min(min), z.number().int().min(min)])], {
+    error: `expected a whole number >= ${min} or a pair [height, width] of them`,
+  });
 const shape = z.tuple([count, count, count]);
 
 const layerBase = {

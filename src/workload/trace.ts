@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readJsonFile } from '../config/arch.ts';
-import { issuePath } from '../config/validate.ts';
+import { firstIssue, issueField, issueProblem } from '../config/validate.ts';
 import { jsonNamesIn } from '../util/json-files.ts';
 import { InputError } from '../util/errors.ts';
 import { projectRoot } from '../util/paths.ts';
@@ -53,17 +53,17 @@ export function loadTrace(path: string): Network {
 
 /** Validate a trace document already in memory; `source` names it in errors. */
 export function parseTrace(document: unknown, source: string): Network {
-  const parsed = TraceSchema.safeParse(document);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
+  const parsed = firstIssue(TraceSchema, document);
+  if (!parsed.ok) {
+    const issue = parsed.issue;
     const path = issue.path;
-    let field = issuePath(path);
+    let field = issueField(issue);
     // Name the layer as well as its index, so the user can find it in the file.
     if (path[0] === 'layers' && typeof path[1] === 'number') {
       const layer = (document as { layers?: unknown[] }).layers?.[path[1]] as { name?: unknown } | undefined;
       if (typeof layer?.name === 'string') field += ` (layer '${layer.name}')`;
     }
-    throw new InputError(source, field, issue.message);
+    throw new InputError(source, field, issueProblem(issue));
   }
   const doc = parsed.data;
   const shapes = new Map<string, Shape3>([[NETWORK_INPUT, doc.inputShape]]);

@@ -21,7 +21,9 @@ export function fakeEnergy(arch: Arch, cycles: number): number {
   return cycles * arch.adc.bits + arch.pattern.connectivity;
 }
 
-export function fakeBackend(options: { delayMs?: number; failMapping?: string } = {}): FakeBackend {
+export function fakeBackend(
+  options: { delayMs?: number; failMapping?: string; failAsInput?: boolean } = {},
+): FakeBackend {
   const simulatedTasks: SimulationTask[] = [];
   // Like the pool: at most `threads` simulations at a time.
   let running = 0;
@@ -48,7 +50,10 @@ export function fakeBackend(options: { delayMs?: number; failMapping?: string } 
       await acquire();
       if (options.delayMs) await new Promise((r) => setTimeout(r, options.delayMs));
       release();
-      if (task.mapping === options.failMapping) return { ok: false, message: 'boom' };
+      if (task.mapping === options.failMapping)
+        return options.failAsInput
+          ? { ok: false, message: 'x: y: too big', input: { source: 'x', field: 'y', problem: 'too big' } }
+          : { ok: false, message: 'boom' };
       const arch = loadArch(task.arch, task.overrides);
       const cycles = fakeCycles(arch, task.mapping);
       const result = {

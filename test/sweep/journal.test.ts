@@ -25,12 +25,13 @@ describe('sweep journal', () => {
     expect(table.rows.map((r) => r.v)).to.deep.equal(['a,quoted', 'b', 'c']);
   });
 
-  it('cuts off a torn last line on open, so the next row starts clean', () => {
+  it('cuts off a torn last line before the first append (not on open), so the next row starts clean', () => {
     const path = join(dir, 's.csv');
     writeFileSync(path, 'point,v\n0,a\n1,"hal');
     const j = new RowJournal(path);
     expect(j.existingRows).to.have.length(1);
-    expect(readFileSync(path, 'utf8')).to.equal('point,v\n0,a\n');
+    // Opening reads only: a file that is then refused is left as it was.
+    expect(readFileSync(path, 'utf8')).to.equal('point,v\n0,a\n1,"hal');
     j.append({ point: 1, v: 'whole' });
     j.close();
     expect(readFileSync(path, 'utf8')).to.equal('point,v\n0,a\n1,whole\n');

@@ -49,10 +49,26 @@ describe('workload: NeuroSim import', () => {
     const bad = VGG8_CSV.replace('16,16,128,3,3,256', '16,16,64,3,3,256');
     expect(() => importNeuroSim(bad, 'vgg8', 'NetWork.csv')).to.throw(
       InputError,
-      /NetWork\.csv: line 3, IFM_H/,
+      /NetWork\.csv: line 3, column 1 \(IFM_H\)/,
     );
     expect(() => importNeuroSim('32,32,3,3,3\n', 'n', 'a.csv')).to.throw(InputError, /line 1.*8 columns/);
-    expect(() => importNeuroSim('32,32,3,3,x,8,0,1\n', 'n', 'a.csv')).to.throw(InputError, /line 1, K_W/);
+    expect(() => importNeuroSim('32,32,3,3,x,8,0,1\n', 'n', 'a.csv')).to.throw(
+      InputError,
+      /line 1, column 5 \(K_W\)/,
+    );
+  });
+
+  it('refuses an empty cell (Number would read it as 0) and numbers not in decimal', () => {
+    expect(() => importNeuroSim('8,8,3,3,3,4,,1\n', 'n', 'a.csv')).to.throw(
+      InputError,
+      /^a\.csv: line 1, column 7 \(pool\): empty cell/,
+    );
+    for (const cell of ['0x4', '1e1', '4.0', 'Infinity', '+4', '-4'])
+      expect(() => importNeuroSim(`8,8,3,3,3,${cell},0,1\n`, 'n', 'a.csv'), cell)
+        .to.throw(InputError, /^a\.csv: line 1, column 6 \(Cout\): /)
+        .with.property('message')
+        .that.contains(`'${cell}'`);
+    expect(importNeuroSim('8,8,3,3,3,4,0,1\n', 'n', 'a.csv').layers[0]).to.include({ cout: 4 });
   });
 });
 

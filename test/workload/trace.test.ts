@@ -157,7 +157,7 @@ describe('workload: trace format', () => {
       /layers\[1\]\.inputs \(layer 'c2'\).*'nope'/,
     ],
     ['a duplicate name', (d) => (d.layers[1].name = 'c1'), /layers\[1\]\.name/],
-    ['a misspelt field', (d) => (d.layers[0].kernal = 3), /layers\[0\] \(layer 'c1'\)/],
+    ['a misspelt field', (d) => (d.layers[0].kernal = 3), /layers\[0\]\.kernal \(layer 'c1'\): unknown key/],
     ['a missing field', (d) => delete d.layers[0].cout, /layers\[0\]\.cout \(layer 'c1'\)/],
     [
       'a mask of the wrong length',

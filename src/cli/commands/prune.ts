@@ -61,7 +61,8 @@ export const pruneCommand: CommandModule<object, PruneArgs> = {
     if (stats.some((s) => s.status === 'pruned'))
       pruned.description = network.description ? `${network.description}; ${note}` : note;
 
-    const out = new OutputFolder(args.out);
+    // trace.json marks a finished folder: removed first, moved in last (never beside an old patterns.csv).
+    const out = new OutputFolder(args.out, { marker: 'trace.json' });
     try {
       out.write('trace.json', writeTrace(pruned, out.out));
       out.write('patterns.csv', patternStatsCsv(stats));

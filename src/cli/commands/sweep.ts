@@ -3,7 +3,7 @@
  * (src/sweep/runner.ts); `ousim sweep merge`: join shard folders (src/sweep/merge.ts).
  */
 import type { Argv, CommandModule } from 'yargs';
-import { InputError } from '../../util/errors.ts';
+import { CommandFailed, EXIT_BAD_INPUT, InputError } from '../../util/errors.ts';
 import { splitList, streamOptionsOf, withArchOptions, withStreamOptions, type ArchArgs } from '../options.ts';
 import { stderrProgress, formatSeconds } from '../../sweep/progress.ts';
 import { formatRanges, mergeSweeps } from '../../sweep/merge.ts';
@@ -133,8 +133,11 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
         `in ${formatSeconds(report.seconds)}\n`,
     );
     if (report.failed.length > 0)
-      throw new Error(
-        `${report.failed.length} sweep point(s) failed (listed above); the other rows are saved, rerun to retry`,
+      // Exit 2 when every failure was bad input (a point whose arch or network cannot work), else 1.
+      throw new CommandFailed(
+        `${report.failed.length} sweep point(s) failed (listed above); the other rows are saved in ` +
+          `${report.csv}, rerun to retry the failed ones`,
+        report.failed.every((f) => f.badInput) ? EXIT_BAD_INPUT : 1,
       );
   },
 };

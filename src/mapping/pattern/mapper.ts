@@ -3,7 +3,8 @@
  * crossbar width, packed into OU regions (packings.ts), and the regions placed into crossbars.
  * A region owns its wordlines across the whole crossbar width (a wordline carries one input), so
  * crossbars fill by rows: first-fit decreasing by height fixes the crossbar count, then the
- * regions are re-spread over that many crossbars to balance their OU steps (when the rows allow).
+ * regions are re-spread over that many crossbars to balance their OU steps (when the rows are
+ * nearly full, by evening first-fit's packing out).
  *
  * Layers without 3x3 patterns are mapped densely (dense.ts) so that comparisons stay fair: FC,
  * 1x1 and other non-3x3 kernels, depthwise convs (one input channel per group), and 3x3 convs that
@@ -116,9 +117,87 @@ function balanced(heights: Int32Array, steps: Int32Array, rows: number, crossbar
   return { crossbar, rowStart, crossbars };
 }
 
+/**
+ * First-fit's packing, evened out: while it lowers the busiest crossbar's OU steps, move one of its
+ * regions to a less-loaded crossbar with the rows free, or swap it there for a region with fewer
+ * steps that the rows allow. For layers whose rows are nearly full (VGG-16's conv4/5 fill 99%),
+ * where the load-first spread finds no room for the last regions and first-fit alone leaves the
+ * busiest crossbar 15% above the mean. Same crossbars, every region within the rows.
+ */
+function evenedOut(packed: Placement, heights: Int32Array, steps: Int32Array, rows: number): Placement {
+  const n = packed.crossbars;
+  const crossbar = Int32Array.from(packed.crossbar);
+  const members: number[][] = Array.from({ length: n }, () => []);
+  const load = new Float64Array(n);
+  const free = new Int32Array(n).fill(rows);
+  for (let i = 0; i < heights.length; i++) {
+    members[crossbar[i]].push(i);
+    load[crossbar[i]] += steps[i];
+    free[crossbar[i]] -= heights[i];
+  }
+  const byLoad = indices(n);
+  // Each change lowers the busiest load or the number of crossbars at it, so this ends; the cap
+  // only bounds the work on huge layers.
+  for (let round = 0; round < 8 * heights.length; round++) {
+    byLoad.sort((a, b) => load[a] - load[b] || a - b);
+    const b = byLoad[n - 1];
+    // Regions of equal height and steps are interchangeable: try one of each kind.
+    const mine = kinds(members[b], heights, steps);
+    let best: { r: number; x: number; q: number; peak: number } | undefined;
+    // The lightest crossbar that can take some of the busiest one's load, and the best change there.
+    for (const x of byLoad) {
+      if (best || load[x] + 1 >= load[b]) break;
+      const theirs = kinds(members[x], heights, steps);
+      for (const r of mine) {
+        if (free[x] >= heights[r] && load[x] + steps[r] < load[b]) {
+          const peak = load[x] + steps[r];
+          if (!best || peak < best.peak) best = { r, x, q: -1, peak };
+        }
+        for (const q of theirs) {
+          if (steps[q] >= steps[r] || free[x] + heights[q] < heights[r] || free[b] + heights[r] < heights[q])
+            continue;
+          const peak = Math.max(load[b] - steps[r] + steps[q], load[x] - steps[q] + steps[r]);
+          if (peak < load[b] && (!best || peak < best.peak)) best = { r, x, q, peak };
+        }
+      }
+    }
+    if (!best) break;
+    const { r, x, q } = best;
+    const moveTo = (i: number, from: number, to: number) => {
+      members[from].splice(members[from].indexOf(i), 1);
+      members[to].push(i);
+      crossbar[i] = to;
+      load[from] -= steps[i];
+      load[to] += steps[i];
+      free[from] += heights[i];
+      free[to] -= heights[i];
+    };
+    moveTo(r, b, x);
+    if (q >= 0) moveTo(q, x, b);
+  }
+  // Rows top to bottom in region order within each crossbar.
+  const rowStart = new Int32Array(heights.length);
+  for (const list of members) {
+    let row = 0;
+    for (const i of list.sort((a, c) => a - c)) {
+      rowStart[i] = row;
+      row += heights[i];
+    }
+  }
+  return { crossbar, rowStart, crossbars: n };
+}
+
+/** One region of each (height, steps) among `regions`: the first of its kind. */
+function kinds(regions: readonly number[], heights: Int32Array, steps: Int32Array): number[] {
+  const out: number[] = [];
+  for (const i of regions)
+    if (!out.some((j) => heights[j] === heights[i] && steps[j] === steps[i])) out.push(i);
+  return out;
+}
+
 function placeRegions(heights: Int32Array, steps: Int32Array, rows: number): Placement {
   const packed = firstFitDecreasing(heights, rows);
-  return balanced(heights, steps, rows, packed.crossbars) ?? packed;
+  return balanced(heights, steps, rows, packed.crossbars) ?? evenedOut(packed, heights, steps, rows);
 }
 
 /** Regions packed and placed: what both the plans and the layout are built from. */

@@ -65,34 +65,43 @@ function popcount(x: number): number {
 }
 
 /**
- * The pieces' filter lists as bitsets of `words` 32-bit words each, with the span of words that
- * hold any bit: the overlap of two lists is then a popcount over the shared span.
+ * The pieces' filter lists as bitsets, each stored over the span of words that hold any of its
+ * bits (words first..last at offset `at`): the overlap of two lists is then a popcount over the
+ * shared span, and memory follows the pieces' spans, not pieces x filters.
  */
 interface FilterBitsets {
+  /** Words of a bitset over every filter id. */
   words: number;
   bits: Uint32Array;
+  /** Index in `bits` of word w of piece i: at[i] + w (at[i] = its offset - first[i]). */
+  at: Float64Array;
   first: Int32Array;
   last: Int32Array;
 }
 
 function filterBitsets(pieces: BlockSpec[]): FilterBitsets {
   let maxFilter = 0;
-  for (const piece of pieces)
-    if (piece.filters.length > 0) maxFilter = Math.max(maxFilter, piece.filters[piece.filters.length - 1]);
-  const words = (maxFilter >> 5) + 1;
-  const bits = new Uint32Array(pieces.length * words);
+  let total = 0;
   const first = new Int32Array(pieces.length);
   const last = new Int32Array(pieces.length).fill(-1);
   for (let i = 0; i < pieces.length; i++) {
     const filters = pieces[i].filters;
-    const base = i * words;
-    for (let k = 0; k < filters.length; k++) bits[base + (filters[k] >> 5)] |= 1 << (filters[k] & 31);
-    if (filters.length > 0) {
-      first[i] = filters[0] >> 5;
-      last[i] = filters[filters.length - 1] >> 5;
-    }
+    if (filters.length === 0) continue;
+    first[i] = filters[0] >> 5;
+    last[i] = filters[filters.length - 1] >> 5;
+    maxFilter = Math.max(maxFilter, filters[filters.length - 1]);
+    total += last[i] - first[i] + 1;
   }
-  return { words, bits, first, last };
+  const bits = new Uint32Array(total);
+  const at = new Float64Array(pieces.length);
+  let offset = 0;
+  for (let i = 0; i < pieces.length; i++) {
+    const filters = pieces[i].filters;
+    at[i] = offset - first[i];
+    for (let k = 0; k < filters.length; k++) bits[at[i] + (filters[k] >> 5)] |= 1 << (filters[k] & 31);
+    offset += last[i] - first[i] + 1;
+  }
+  return { words: (maxFilter >> 5) + 1, bits, at, first, last };
 }
 
 /** Ascending filter ids of a bitset whose bits all lie in words [first, last]. */
@@ -126,7 +135,7 @@ const stackPacking: Packing = {
   pack(pieces, ctx) {
     const maxFilters = Math.floor(ctx.cols / ctx.colsPerWeight);
     const n = pieces.length;
-    const { words, bits, first, last } = filterBitsets(pieces);
+    const { words, bits, at, first, last } = filterBitsets(pieces);
     const heights = new Int32Array(n);
     const counts = new Int32Array(n);
     for (let i = 0; i < n; i++) {
@@ -142,7 +151,7 @@ const stackPacking: Packing = {
       nextFree[a] = a + 1;
       const bands = [pieces[a]];
       let rows = heights[a];
-      union.set(bits.subarray(a * words, (a + 1) * words));
+      for (let w = first[a]; w <= last[a]; w++) union[w] = bits[at[a] + w];
       let unionFirst = first[a];
       let unionLast = last[a];
       let unionCount = counts[a];
@@ -159,7 +168,7 @@ const stackPacking: Packing = {
           seen++;
           if (rows + heights[b] > ctx.ouRows) continue;
           let overlap = 0;
-          const base = b * words;
+          const base = at[b];
           const hi = Math.min(unionLast, last[b]);
           for (let w = Math.max(unionFirst, first[b]); w <= hi; w++)
             overlap += popcount(union[w] & bits[base + w]);
@@ -175,7 +184,7 @@ const stackPacking: Packing = {
         nextFree[best] = best + 1;
         bands.push(pieces[best]);
         rows += heights[best];
-        const base = best * words;
+        const base = at[best];
         for (let w = first[best]; w <= last[best]; w++) union[w] |= bits[base + w];
         if (counts[best] > 0) {
           unionFirst = unionCount > 0 ? Math.min(unionFirst, first[best]) : first[best];
@@ -184,6 +193,8 @@ const stackPacking: Packing = {
         unionCount = bestUnion;
       }
       regions.push({ bands, filters: bitsetFilters(union, unionFirst, unionLast, unionCount) });
+      // Only the union's span holds bits: clearing it keeps the next region's start O(its span).
+      if (unionCount > 0) union.fill(0, unionFirst, unionLast + 1);
     }
     return regions;
   },
@@ -204,10 +215,16 @@ function mergeChannel(bands: BlockSpec[], ctx: PackingContext): BlockSpec[] {
     let bestSaved = 0;
     let bestSteps = Infinity;
     let bestMask = 0;
-    for (let i = 0; i < live.length; i++) {
+    // Only bands narrower than a crossbar can merge (the pair must fit its width): skipping the
+    // others keeps a channel of many full-width pieces linear instead of quadratic.
+    const open: number[] = [];
+    for (let k = 0; k < live.length; k++) if (live[k].filters.length < maxFilters) open.push(k);
+    for (let x = 0; x < open.length; x++) {
+      const i = open[x];
       const a = live[i];
       const aRows = a.positions.length;
-      for (let j = i + 1; j < live.length; j++) {
+      for (let y = x + 1; y < open.length; y++) {
+        const j = open[y];
         const b = live[j];
         const width = a.filters.length + b.filters.length;
         if (width > maxFilters) continue;
@@ -250,7 +267,8 @@ function mergeBands(pieces: BlockSpec[], ctx: PackingContext): BlockSpec[] {
   for (let start = 0; start < pieces.length;) {
     let end = start;
     while (end < pieces.length && pieces[end].channel === pieces[start].channel) end++;
-    bands.push(...mergeChannel(pieces.slice(start, end), ctx));
+    // A loop, not push(...list): a channel may have more bands than the call stack has room for.
+    for (const band of mergeChannel(pieces.slice(start, end), ctx)) bands.push(band);
     start = end;
   }
   return bands;
