@@ -10,9 +10,11 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { ArchSchema, listAdcModels, listArchPresets, loadArch } from '../src/config/arch.ts';
+import { ArchSchema, listAdcTables, listArchPresets, loadArch } from '../src/config/arch.ts';
 import { loadAdcTable } from '../src/energy/adc.ts';
 import { fullChipReport } from '../src/energy/peak.ts';
+import { PRICE_RULES } from '../src/energy/price-table.ts';
+import { keyRole } from '../src/config/key-roles.ts';
 import { projectRoot } from '../src/util/paths.ts';
 
 export const ARCH_DOC = join(projectRoot, 'docs', 'arch.md');
@@ -41,7 +43,7 @@ function keyRows(shape: Record<string, SchemaLike>, prefix: string): string[] {
     if (schema.def.type === 'object' && schema.shape) rows.push(...keyRows(schema.shape, path));
     else
       rows.push(
-        `| \`${path}\` | ${constraint(schema)} | ${(schema.description ?? '').replace(/\|/g, '\\|')} |`,
+        `| \`${path}\` | ${constraint(schema)} | ${keyRole(path)} | ${(schema.description ?? '').replace(/\|/g, '\\|')} |`,
       );
   }
   return rows;
@@ -49,12 +51,29 @@ function keyRows(shape: Record<string, SchemaLike>, prefix: string): string[] {
 
 export function keysSection(): string {
   const shape = (ArchSchema as unknown as z.ZodObject & SchemaLike).shape as Record<string, SchemaLike>;
-  return ['| key | type | meaning, unit |', '| --- | --- | --- |', ...keyRows(shape, '')].join('\n');
+  return ['| key | type | role | meaning, unit |', '| --- | --- | --- | --- |', ...keyRows(shape, '')].join(
+    '\n',
+  );
+}
+
+/** The price table: one line per row of PRICE_RULES. */
+export function pricingSection(): string {
+  const lines = ['| energy part | component | action count x price |', '| --- | --- | --- |'];
+  for (const rule of PRICE_RULES) {
+    const counts = rule.actions.map((a) => `\`${a}\``).join(' + ');
+    lines.push(
+      `| \`${rule.part}\` | ${rule.component} | ${rule.actions.length > 1 ? `(${counts})` : counts} x ${rule.price} |`,
+    );
+  }
+  lines.push(
+    '| `leakage` | every powered component | static power of the powered inventory x cycles x `clockNs` (mW x ns = pJ) |',
+  );
+  return lines.join('\n');
 }
 
 export function adcSection(): string {
   const out: string[] = [];
-  for (const model of listAdcModels()) {
+  for (const model of listAdcTables()) {
     const table = loadAdcTable(model);
     out.push(`**\`${model}\`** (arch/adc/${model}.json): ${table.description}`, '');
     out.push(`| bits | ${table.entries.map((e) => e.bits).join(' | ')} |`);
@@ -194,6 +213,7 @@ function ratio(ours: number, published: number): string {
 
 const SECTIONS: Record<string, () => string> = {
   keys: keysSection,
+  pricing: pricingSection,
   presets: presetsSection,
   adc: adcSection,
   validation: validationSection,

@@ -41,8 +41,8 @@ const MUTATIONS: Mutation[] = [
     name: 'multicast-free',
     what: 'the window multicast takes no time (sent, but the remote tile has the window at once)',
     file: LAYER_COPY,
-    find: 'this.readyAt[k] = ctx.noc.send(home, tile, flits, ready);',
-    replace: 'ctx.noc.send(home, tile, flits, ready);\n      this.readyAt[k] = ready;',
+    find: 'this.readyAt[k] = ctx.noc.send(home, tile, flits, ready, this.unit.counts);',
+    replace: 'ctx.noc.send(home, tile, flits, ready, this.unit.counts);\n      this.readyAt[k] = ready;',
     tests: MULTI_TILE_TESTS,
   },
   {
@@ -63,10 +63,10 @@ const MUTATIONS: Mutation[] = [
   },
   {
     name: 'psum-hops-uncounted',
-    what: 'partial sums crossing the NoC are not counted as flit-hops',
+    what: "partial sums crossing the NoC are charged to no layer's account (the NoC charges the account it is given)",
     file: LAYER_COPY,
-    find: 'counts.nocFlitHops += flits * ctx.noc.hops(tile, this.placement.homeTile);',
-    replace: '',
+    find: 'const at = ctx.noc.send(tile, this.placement.homeTile, flits, now, counts);',
+    replace: 'const at = ctx.noc.send(tile, this.placement.homeTile, flits, now, emptyCounts());',
     tests: MULTI_TILE_TESTS,
   },
 ];

@@ -6,19 +6,38 @@
  */
 import { listArchPresets, loadArch as loadArchFile, resolveArchPath, type Arch } from '../config/arch.ts';
 import { parseOverride, type Override } from '../config/overrides.ts';
-import { mapNetwork, listMappers, mapperNeedsMasks } from '../mapping/registry.ts';
-import { findPacking } from '../mapping/pattern/mapper.ts';
+import {
+  DEFAULT_MAPPER,
+  listMappers,
+  mapNetwork,
+  mapperChoices,
+  mapperNeedsMasks,
+  registerMapper,
+  resolvedMapperOptions,
+} from '../mapping/registry.ts';
 import { layerRow, summaryRow, type LayerRow, type SummaryRow } from '../mapping/report.ts';
-import type { MapperOptions } from '../mapping/types.ts';
+import type { LayoutMapper, MapperOptions } from '../mapping/types.ts';
 import { OutputFolder } from '../output/atomic.ts';
-import { componentRows, layerRows, summaryRows, writeRunOutputs } from '../output/csv.ts';
+import {
+  componentRows,
+  layerRows,
+  registerLayerColumn,
+  summaryRows,
+  writeRunOutputs,
+  type LayerColumn,
+} from '../output/csv.ts';
 import { readCsvFile, toCsv, type CsvRow, type CsvValue } from '../output/csv-text.ts';
 import { prepareLoadedNetwork, resolvedConfig, type PreparedNetwork } from '../sim/setup.ts';
 import { reprice as repriceResult, simulate as simulateRequest, simulationKey } from '../sim/simulate.ts';
 import type { Fidelity, RunResult } from '../sim/types.ts';
 import type { FigureName, FigureOutcome } from '../figures/make.ts';
 import { createBackend, defaultJobs } from '../sweep/backend.ts';
-import { DEFAULT_COMPARE_TRACES, runCompare, type CompareOutcome } from '../sweep/compare.ts';
+import {
+  COMPARE_MAPPINGS,
+  DEFAULT_COMPARE_TRACES,
+  runCompare,
+  type CompareOutcome,
+} from '../sweep/compare.ts';
 import { mergeSweeps, type MergeReport } from '../sweep/merge.ts';
 import type { CompareRow } from '../sweep/paper.ts';
 import { silentProgress, type Progress } from '../sweep/progress.ts';
@@ -36,7 +55,8 @@ import { sha256File } from '../workload/file-ref.ts';
 import { hasWeightData, traceWeights, weightsFrom } from '../workload/weights/files.ts';
 import { basename, extname, join, resolve } from 'node:path';
 
-export { InputError, OUSIM_VERSION as version, writeTrace };
+// Extension points (docs/extending.md): a mapper, a layers.csv column.
+export { InputError, OUSIM_VERSION as version, registerLayerColumn, registerMapper, writeTrace };
 export type {
   Arch,
   FigureOutcome,
@@ -44,7 +64,10 @@ export type {
   CompareRow,
   CsvRow,
   Fidelity,
+  LayerColumn,
   LayerRow,
+  LayoutMapper,
+  MapperOptions,
   MergeReport,
   Network,
   PatternStats,
@@ -178,10 +201,12 @@ export function prune(
 }
 
 export interface MappingOptions {
-  /** `dense` or `pattern` (default), see mappers(). */
+  /** `dense`, `pattern` (default), `sre`, ...: see mappers(). */
   mapping?: string;
   /** Packing of the pattern mapper: merge-stack (default), merge, stack, band. */
   packing?: string;
+  /** Any registered mapper's own options by key (the CLI's mapper flags), besides `packing` and `skipZeroOus`. */
+  mapperOptions?: Readonly<Record<string, unknown>>;
   /** Total crossbars allowed for replicating the slowest layers (default 0: none). */
   replicationBudget?: number;
   /** `dense` mapper: do not activate OUs whose weights are all pruned (default false). */
@@ -194,8 +219,12 @@ function mapperOptions(options: MappingOptions): MapperOptions {
   const budget = options.replicationBudget ?? 0;
   if (!Number.isInteger(budget) || budget < 0)
     throw new InputError('replicationBudget', '', `expected a whole number >= 0, got ${budget}`);
-  const skip = options.skipZeroOus ? { skipZeroOus: true } : {};
-  return { packing: options.packing, replicationBudget: budget, ...skip };
+  const own: MapperOptions = { ...options.mapperOptions };
+  if (options.packing !== undefined) own.packing = options.packing;
+  const result: MapperOptions = { ...own, replicationBudget: budget };
+  // dense's option, typed here because the API had it before mappers declared their own.
+  if (options.skipZeroOus) result.skipZeroOus = true;
+  return result;
 }
 
 /** The trace as a run sees it: pruned on the fly when the mapper needs masks and it has none. */
@@ -203,12 +232,13 @@ function prepared(
   input: NetworkInput,
   arch: Arch,
   mapping: string,
+  options: MapperOptions,
   seed: number,
-  mOptions: MapperOptions,
 ): PreparedNetwork {
   const { network, tracePath } = networkOf(input);
-  const masks = mapperNeedsMasks(mapping, mOptions);
-  return prepareLoadedNetwork(network, tracePath, arch, seed, { masks });
+  return prepareLoadedNetwork(network, tracePath, arch, seed, {
+    masks: mapperNeedsMasks(mapping, options),
+  });
 }
 
 export interface MappingResult {
@@ -219,12 +249,12 @@ export interface MappingResult {
 
 /** Mapping only, no timing (`ousim map`): crossbars, utilisation, OU steps, index bits per layer. */
 export function map(network: NetworkInput, arch: Arch, options: MappingOptions = {}): MappingResult {
-  const mapping = options.mapping ?? 'pattern';
-  const mOptions = { ...mapperOptions(options), packing: findPacking(options.packing).name };
-  const { network: net } = prepared(network, arch, mapping, options.seed ?? 1, mOptions);
+  const mapping = options.mapping ?? DEFAULT_MAPPER;
+  const given = mapperOptions(options);
+  const mOptions = { ...resolvedMapperOptions(given), replicationBudget: given.replicationBudget };
+  const { network: net } = prepared(network, arch, mapping, mOptions, options.seed ?? 1);
   const layers = mapNetwork(net, arch, mapping, mOptions).map((m) => layerRow(net.name, m, arch));
-  const packing = mapping === 'pattern' ? (mOptions.packing ?? '') : '';
-  return { layers, summary: summaryRow(net, mapping, packing, layers, arch) };
+  return { layers, summary: summaryRow(net, mapping, mapperChoices(mapping, mOptions), layers, arch) };
 }
 
 /** The rows of a run's CSVs (docs/design.md §5), column for column. */
@@ -281,7 +311,7 @@ function rowsOf(result: RunResult): RunRows {
  * fly with the arch's pattern keys and `seed` (the dense mapper needs no masks and skips it).
  */
 export function simulate(network: NetworkInput, arch: Arch, options: SimulateOptions = {}): Simulation {
-  const mapping = options.mapping ?? 'pattern';
+  const mapping = options.mapping ?? DEFAULT_MAPPER;
   const fidelity = options.fidelity ?? 'fast';
   if (fidelity !== 'fast' && fidelity !== 'ou')
     throw new InputError('fidelity', '', `expected fast or ou, got '${String(fidelity)}'`);
@@ -289,7 +319,7 @@ export function simulate(network: NetworkInput, arch: Arch, options: SimulateOpt
   if (!Number.isSafeInteger(seed)) throw new InputError('seed', '', 'expected a whole number');
   const mOptions = mapperOptions(options);
   const stream = streamOptions(options);
-  const net = prepared(network, arch, mapping, seed, mOptions);
+  const net = prepared(network, arch, mapping, mOptions, seed);
   const result = simulateRequest({
     arch,
     network: net.network,
@@ -378,8 +408,10 @@ function jobsOf(jobs: number | undefined, most = Infinity): number {
 export interface CompareOptions extends ExperimentOptions, Omit<MappingOptions, 'mapping' | 'seed'> {
   /** Networks (zoo names or trace files); default the paper's four. */
   traces?: string[];
-  /** Mappers to compare, dense (the baseline) first; default dense and pattern. */
+  /** Mappers to compare: candidates, the baseline among them or not; default dense and pattern. */
   mappings?: string[];
+  /** The mapper the others are measured against (default dense). */
+  baseline?: string;
   /**
    * What a replication budget holds equal: `crossbars` (default; each mapping gets the budget) or
    * `area` (dense replicates within the budget, the others within dense's chip area).
@@ -390,8 +422,9 @@ export interface CompareOptions extends ExperimentOptions, Omit<MappingOptions, 
 export type { CompareOutcome };
 
 /**
- * Dense vs pattern mapping on the same arch and pruned networks (`ousim compare`): writes the run
- * CSVs and compare.csv into `out`, and returns the compare rows and every run's result.
+ * Candidate mappings over a baseline (default pattern over dense) on the same arch and pruned
+ * networks (`ousim compare`): writes the run CSVs and compare.csv into `out`, and returns the
+ * compare rows and every run's result.
  */
 export async function compare(options: CompareOptions): Promise<CompareOutcome> {
   const traces = options.traces ?? DEFAULT_COMPARE_TRACES;
@@ -407,6 +440,7 @@ export async function compare(options: CompareOptions): Promise<CompareOutcome> 
         out: options.out,
         mapperOptions: mapperOptions(options),
         mappings: options.mappings,
+        ...(options.baseline !== undefined ? { baseline: options.baseline } : {}),
         budgetBy: options.budgetBy,
         ...streamOptions(options),
       },
@@ -420,6 +454,8 @@ export async function compare(options: CompareOptions): Promise<CompareOutcome> 
 
 export interface SweepOptions extends ExperimentOptions {
   traces: string[];
+  /** The mappers' own options (`{ packing: 'stack' }`), the same at every point. */
+  mapperOptions?: Readonly<Record<string, number | boolean | string>>;
   /** Mappers, an axis of the grid (default dense and pattern). */
   mappings?: string[];
   /** The grid's arch / pattern axes: `{ 'adc.bits': [4, 5, 6] }` or `['adc.bits=4,5,6']`. */
@@ -450,7 +486,7 @@ export async function sweep(options: SweepOptions): Promise<SweepOutcome> {
     const report = await runSweep(
       {
         traces: options.traces,
-        mappings: options.mappings ?? ['dense', 'pattern'],
+        mappings: options.mappings ?? [...COMPARE_MAPPINGS],
         sets,
         arch: options.arch ?? 'paper',
         seed: options.seed ?? 1,
@@ -458,6 +494,7 @@ export async function sweep(options: SweepOptions): Promise<SweepOutcome> {
         out: options.out,
         shard: parseShard(options.shard),
         ...streamOptions(options),
+        ...(options.mapperOptions ? { mapperOptions: options.mapperOptions } : {}),
       },
       backend,
       options.progress ?? silentProgress,

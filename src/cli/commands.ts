@@ -28,7 +28,8 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'compare',
-    describe: "dense vs pattern mapping on the same arch and networks: the paper's table",
+    describe:
+      "mappings over a baseline (pattern over dense) on the same arch and networks: the paper's table",
     load: async () => as((await import('./commands/compare.ts')).compareCommand),
   },
   {

@@ -3,6 +3,7 @@
  */
 import type { Argv } from 'yargs';
 import { parseOverride, type Override } from '../config/overrides.ts';
+import { mapperOptionSpecs } from '../mapping/registry.ts';
 import type { MapperOptions } from '../mapping/types.ts';
 import { InputError } from '../util/errors.ts';
 
@@ -56,38 +57,60 @@ export function parseOverrides(set: readonly string[] | undefined): Override[] {
   return (set ?? []).map(parseOverride);
 }
 
-/** `--packing` and `--replication-budget`: how weights are mapped (run, compare). */
-export function withMappingOptions<T>(y: Argv<T>) {
-  return y
-    .option('packing', {
-      type: 'string',
-      describe: 'packing strategy of the pattern mapper: merge-stack (default), merge, stack, band',
-    })
-    .option('replication-budget', {
-      type: 'number',
-      default: 0,
-      describe:
-        'total crossbar budget; early layers are replicated within it to balance the layer pipeline (0 = off)',
-    })
-    .option('skip-zero-ous', {
-      type: 'boolean',
-      describe:
-        'dense mapper: do not activate OUs whose weights are all pruned (a "traditional + zero-skip" baseline)',
+/**
+ * Every registered mapper's own options as flags (pattern's `--packing`, ...; src/mapping/registry.ts),
+ * with their descriptions and allowed values. Read when the command's flags are built, so a mapper
+ * registered before that (a test's toy one) has its flags too. With `choices`, yargs refuses a value
+ * outside an enum (`ousim map`, as before); otherwise the mapper does, naming the flag.
+ */
+export function withMapperOptionFlags<T>(y: Argv<T>, { choices = false } = {}) {
+  let out = y;
+  for (const spec of mapperOptionSpecs()) {
+    out = out.option(spec.flag, {
+      type: spec.type,
+      ...(choices && spec.choices ? { choices: spec.choices } : {}),
+      describe: `${spec.mapper} mapper: ${spec.description}`,
     });
+  }
+  return out;
 }
 
-/** MapperOptions from the flags of withMappingOptions. */
+/** The mapper option flags and `--replication-budget`: how weights are mapped (run, map, compare, sweep). */
+export function withMappingOptions<T>(y: Argv<T>) {
+  return withMapperOptionFlags(y).option('replication-budget', {
+    type: 'number',
+    default: 0,
+    describe:
+      'total crossbar budget; early layers are replicated within it to balance the layer pipeline (0 = off)',
+  });
+}
+
+/** The mapper options given on the command line (by key, registry order), unchecked. */
+export function mapperFlagsOf(args: Record<string, unknown>): MapperOptions {
+  const options: MapperOptions = {};
+  for (const spec of mapperOptionSpecs())
+    if (args[spec.flag] !== undefined) options[spec.key] = args[spec.flag];
+  return options;
+}
+
+/** MapperOptions from the flags of withMappingOptions: each mapper's own, then the replication budget. */
 export function mapperOptionsOf(args: {
-  packing?: string;
   'replication-budget'?: number;
-  'skip-zero-ous'?: boolean;
+  [flag: string]: unknown;
 }): MapperOptions {
   const budget = args['replication-budget'] ?? 0;
   if (!Number.isInteger(budget) || budget < 0)
     throw new InputError('--replication-budget', '', `expected a whole number >= 0, got ${budget}`);
-  // Only when asked for, so that config.resolved.json is unchanged without the flag.
-  const skip = args['skip-zero-ous'] ? { skipZeroOus: true } : {};
-  return { packing: args.packing, replicationBudget: budget, ...skip };
+  return { ...mapperFlagsOf(args), replicationBudget: budget };
+}
+
+/** The same flags as the api's MappingOptions (run, map, compare): own options apart, budget checked. */
+export function apiMappingOptionsOf(args: { 'replication-budget'?: number; [flag: string]: unknown }): {
+  mapperOptions: MapperOptions;
+  replicationBudget: number;
+} {
+  const { replicationBudget, ...own } = mapperOptionsOf(args);
+  return { mapperOptions: own, replicationBudget: replicationBudget ?? 0 };
 }
 
 /** `--images` and `--fast-forward`: a stream of images through the layer pipeline (run, compare, sweep). */

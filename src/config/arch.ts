@@ -258,16 +258,30 @@ export function checkArch(arch: Arch, source: string): void {
     throw new InputError(
       source,
       'adc.model',
-      `unknown ADC model '${arch.adc.model}' (tables in arch/adc/: ${adcModels.join(', ')})`,
+      `unknown ADC model '${arch.adc.model}' (tables in arch/adc/ and models registered in code: ${adcModels.join(', ')})`,
     );
   checkArchLimits(arch, source);
 }
 
-/** Folder of the ADC energy/area tables that `adc.model` names (src/energy/adc.ts reads them). */
+/** Folder of the ADC energy/area tables that `adc.model` names (src/energy/adc-table.ts reads them). */
 export const ADC_DIR = join(ARCH_DIR, 'adc');
 
-export function listAdcModels(): string[] {
+/** ADC models that are tables in arch/adc/. */
+export function listAdcTables(): string[] {
   return jsonNamesIn(ADC_DIR);
+}
+
+/** Names of ADC models registered in code (src/energy/adc.ts registerAdcModel declares them here). */
+const codeAdcModels = new Set<string>();
+
+export function declareAdcModel(name: string): () => void {
+  codeAdcModels.add(name);
+  return () => codeAdcModels.delete(name);
+}
+
+/** Every name `adc.model` accepts: the tables, then the models registered in code. */
+export function listAdcModels(): string[] {
+  return [...listAdcTables(), ...codeAdcModels];
 }
 
 function binomial(n: number, k: number): number {
@@ -297,7 +311,10 @@ export function inputSlices(arch: Pick<Arch, 'precision' | 'dac'>): number {
   return Math.ceil(arch.precision.inputBits / arch.dac.bits);
 }
 
-/** One ADC conversion in whole cycles: `adc.latencyNs + adc.nsPerBit * adc.bits`. */
+/**
+ * One ADC conversion in whole cycles by the arch's keys: `adc.latencyNs + adc.nsPerBit * adc.bits`
+ * (an ADC model may give its own time: src/energy/adc.ts adcConversionCyclesOf, which the OU pipeline uses).
+ */
 export function adcConversionCycles(arch: Pick<Arch, 'clockNs' | 'adc'>): number {
   return toCycles(arch, arch.adc.latencyNs + arch.adc.nsPerBit * arch.adc.bits);
 }

@@ -4,7 +4,20 @@
  * overflow a float64 once multiplied by the counts of a run. Each refusal names the key.
  */
 import { InputError } from '../util/errors.ts';
-import type { Arch } from './arch.ts';
+
+/**
+ * The arch figures the limits read, written out here rather than imported from arch.ts, which calls
+ * these checks (src/config stays free of import circles, test/sim/import-cycles.test.ts).
+ */
+interface LimitedArch {
+  clockNs: number;
+  chip: { meshX: number; meshY: number; pesPerTile: number; crossbarsPerPe: number };
+  crossbar: { rows: number; cols: number; cellBits: number };
+  adc: { bits: number; perCrossbar: number; latencyNs: number; nsPerBit: number };
+  dac: { bits: number };
+  precision: Record<string, number>;
+  buffer: { ports: number };
+}
 
 /** The largest value any arch number may hold: integers above it are not exact in a float64. */
 export const MAX_ARCH_VALUE = Number.MAX_SAFE_INTEGER;
@@ -45,7 +58,7 @@ function atMost(source: string, key: string, value: number, max: number, why: st
 }
 
 /** A latency in ns as cycles of `clockNs`, as config/arch.ts's toCycles computes it. */
-function cyclesOf(arch: Pick<Arch, 'clockNs'>, ns: number): number {
+function cyclesOf(arch: Pick<LimitedArch, 'clockNs'>, ns: number): number {
   return Math.ceil(ns / arch.clockNs - 1e-9);
 }
 
@@ -54,7 +67,7 @@ function cyclesOf(arch: Pick<Arch, 'clockNs'>, ns: number): number {
  * the results. Latencies are every key whose name ends in `Ns` (the ADC's conversion adds
  * `nsPerBit x bits`), so keys added later are covered too.
  */
-export function checkArchLimits(arch: Arch, source: string): void {
+export function checkArchLimits(arch: LimitedArch, source: string): void {
   for (const [key, value] of numericLeaves(arch))
     atMost(source, key, value, MAX_ARCH_VALUE, 'larger numbers are not exact in double precision');
   if (arch.clockNs < MIN_CLOCK_NS || arch.clockNs > MAX_CLOCK_NS)

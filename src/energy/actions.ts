@@ -2,7 +2,7 @@
  * Actions the simulation counts. Energy is never computed during a run: counts are priced
  * afterwards from the arch file (docs/design.md §4), so a price what-if needs no new simulation.
  */
-export const ACTION_NAMES = [
+const BUILTIN_ACTIONS = [
   'ouSteps',
   'adcConversions',
   'dacDrives',
@@ -19,10 +19,26 @@ export const ACTION_NAMES = [
   'tileOutputs',
 ] as const;
 
-export type ActionName = (typeof ACTION_NAMES)[number];
+export type BuiltinAction = (typeof BUILTIN_ACTIONS)[number];
+/** A counted action: a built-in one or one a plug-in registered (registerAction). */
+export type ActionName = string;
+
+/**
+ * Every counted action, in the order of the `<action>_count` columns: the built-in ones, then those
+ * registered by plug-ins. A live list: register before the first simulation.
+ */
+export const ACTION_NAMES: readonly ActionName[] = [...BUILTIN_ACTIONS];
 
 /** Counts of each action, e.g. for one layer or the whole run. */
-export type ActionCounts = Record<ActionName, number>;
+export type ActionCounts = Record<BuiltinAction, number> & Record<ActionName, number>;
+
+/**
+ * Adds a counted action (docs/extending.md, "A new priced action"); `name` in camelCase, ending in
+ * `Bits` when it counts bits. Returns the function that removes it again (tests).
+ */
+export function registerAction(name: string): () => void {
+  return registerIn(ACTION_NAMES as ActionName[], name, 'action');
+}
 
 // Spelled out field by field (not a loop over ACTION_NAMES): one object shape for every count set and
 // plain property access, which matters when a simulation build adds tens of thousands of crossbars.
@@ -83,8 +99,7 @@ export interface HardwareInventory {
   extraOutputRegisterBits?: number;
 }
 
-/** Energy parts, in the order of the `energy_<part>_pj` columns of summary.csv. */
-export const ENERGY_PARTS = [
+const BUILTIN_PARTS = [
   'adc',
   'dac',
   'crossbar',
@@ -99,8 +114,28 @@ export const ENERGY_PARTS = [
   'leakage',
 ] as const;
 
-export type EnergyPart = (typeof ENERGY_PARTS)[number];
-export type EnergyBreakdown = Record<EnergyPart, number>;
+/** An energy part: a built-in one or one a plug-in's price rule lands in (registerEnergyPart). */
+export type EnergyPart = string;
+/**
+ * Energy parts, in the order of the `energy_<part>_pj` columns of summary.csv: the built-in ones,
+ * then those registered by plug-ins. A live list.
+ */
+export const ENERGY_PARTS: readonly EnergyPart[] = [...BUILTIN_PARTS];
+export type EnergyBreakdown = Record<(typeof BUILTIN_PARTS)[number], number> & Record<EnergyPart, number>;
+
+/** Adds an energy part (snake_case); returns the function that removes it again (tests). */
+export function registerEnergyPart(part: string): () => void {
+  return registerIn(ENERGY_PARTS as EnergyPart[], part, 'energy part');
+}
+
+function registerIn(list: string[], name: string, what: string): () => void {
+  if (list.includes(name)) throw new Error(`${what} '${name}' is already registered`);
+  list.push(name);
+  return () => {
+    const at = list.indexOf(name);
+    if (at >= 0) list.splice(at, 1);
+  };
+}
 
 /** Area parts, in the order of the per-part area statistics (mm2). */
 export const AREA_PARTS = [

@@ -1,125 +1,61 @@
 /**
- * ADC energy and area by resolution. `adc.model` names a table in arch/adc/; `adcPrice` reads it for
- * `adc.bits`: exact inside the table, interpolated between two rows, extrapolated outside (flagged,
- * so the run can warn). This is what makes `--set adc.bits=5` re-price with no hand edits.
+ * The ADC sub-model slot: `adc.model` chooses the model by name. Tables in arch/adc/ are models
+ * without code (their file is their registration); a model in code is one file plus one
+ * registerAdcModel call (docs/extending.md, "A new ADC model"). Pricing, the OU pipeline's timing
+ * and the simulation key ask the slot, never a model directly.
  */
-import { join } from 'node:path';
-import { z } from 'zod';
-import { ADC_DIR, listAdcModels, readJsonFile, type Arch } from '../config/arch.ts';
-import { parseWith } from '../config/validate.ts';
+import { declareAdcModel, listAdcTables, toCycles, adcConversionCycles, type Arch } from '../config/arch.ts';
 import { InputError } from '../util/errors.ts';
+import type { AdcModel, AdcPrice } from './adc-model.ts';
+import { tableAdcModel } from './adc-table.ts';
 
-const AdcEntrySchema = z
-  .object({
-    bits: z.number().int().min(1).describe('resolution, bits'),
-    pjPerConversion: z.number().positive().describe('energy of one conversion, pJ'),
-    um2: z.number().positive().describe('area of one ADC, um2'),
-  })
-  .strict();
+export type { AdcModel, AdcPrice, AdcPriceMethod } from './adc-model.ts';
+export { AdcTableSchema, adcPriceFor, loadAdcTable, type AdcTable } from './adc-table.ts';
 
-export const AdcTableSchema = z
-  .object({
-    name: z.string().min(1),
-    description: z.string(),
-    source: z.string().min(1).describe('where the rows come from'),
-    entries: z.array(AdcEntrySchema).min(1),
-    extrapolation: z
-      .object({
-        energyFactorPerBit: z.number().min(1).describe('energy ratio per bit beyond the table'),
-        areaFactorPerBit: z.number().min(1).describe('area ratio per bit beyond the table'),
-        source: z.string().min(1).describe('why that scaling'),
-      })
-      .strict(),
-  })
-  .strict();
+const registered = new Map<string, AdcModel>();
 
-export type AdcTable = z.output<typeof AdcTableSchema>;
-
-/** How a price was obtained from the table. */
-export type AdcPriceMethod = 'table' | 'interpolated' | 'extrapolated';
-
-export interface AdcPrice {
-  pjPerConversion: number;
-  um2: number;
-  /** True when adc.bits lies outside the table's range (the price is a scaling assumption). */
-  extrapolated: boolean;
-  method: AdcPriceMethod;
-  /** One line for the run's warnings when the price is not a table row, else ''. */
-  note: string;
-}
-
-const tables = new Map<string, AdcTable>();
-
-/** Read and validate arch/adc/<model>.json (cached: tables never change during a process). */
-export function loadAdcTable(model: string): AdcTable {
-  const cached = tables.get(model);
-  if (cached) return cached;
-  const path = join(ADC_DIR, `${model}.json`);
-  if (!listAdcModels().includes(model))
-    throw new InputError(
-      path,
-      'adc.model',
-      `unknown ADC model '${model}' (tables in arch/adc/: ${listAdcModels().join(', ')})`,
-    );
-  const table = parseWith(AdcTableSchema, readJsonFile(path), path);
-  const bits = table.entries.map((e) => e.bits);
-  for (let i = 1; i < bits.length; i++)
-    if (bits[i] <= bits[i - 1])
-      throw new InputError(path, `entries[${i}].bits`, 'rows must be sorted by strictly increasing bits');
-  tables.set(model, table);
-  return table;
-}
-
-/** Energy and area of one ADC of `bits` resolution under `model`. */
-export function adcPriceFor(model: string, bits: number): AdcPrice {
-  const table = loadAdcTable(model);
-  const rows = table.entries;
-  const exact = rows.find((r) => r.bits === bits);
-  if (exact)
-    return {
-      pjPerConversion: exact.pjPerConversion,
-      um2: exact.um2,
-      extrapolated: false,
-      method: 'table',
-      note: '',
-    };
-
-  const first = rows[0];
-  const last = rows[rows.length - 1];
-  if (bits < first.bits || bits > last.bits) {
-    // Scale from the nearest end of the table by a fixed factor per bit (the table states why).
-    const edge = bits < first.bits ? first : last;
-    const steps = bits - edge.bits;
-    const { energyFactorPerBit, areaFactorPerBit } = table.extrapolation;
-    return {
-      pjPerConversion: edge.pjPerConversion * energyFactorPerBit ** steps,
-      um2: edge.um2 * areaFactorPerBit ** steps,
-      extrapolated: true,
-      method: 'extrapolated',
-      note:
-        `ADC price for ${bits} bits is extrapolated from the ${edge.bits}-bit row of ADC table '${model}' ` +
-        `(x${energyFactorPerBit} energy, x${areaFactorPerBit} area per bit; table covers ${first.bits}-${last.bits} bits)`,
-    };
-  }
-
-  // Between two rows: geometric interpolation, since ADC cost grows about exponentially with bits.
-  const upperIndex = rows.findIndex((r) => r.bits > bits);
-  const lower = rows[upperIndex - 1];
-  const upper = rows[upperIndex];
-  const t = (bits - lower.bits) / (upper.bits - lower.bits);
-  const geometric = (a: number, b: number) => a * (b / a) ** t;
-  return {
-    pjPerConversion: geometric(lower.pjPerConversion, upper.pjPerConversion),
-    um2: geometric(lower.um2, upper.um2),
-    extrapolated: false,
-    method: 'interpolated',
-    note:
-      `ADC price for ${bits} bits is interpolated between the ${lower.bits}- and ${upper.bits}-bit rows ` +
-      `of ADC table '${model}'`,
+/** Registers an ADC model under `name`; returns the function that removes it again (tests). */
+export function registerAdcModel(name: string, model: AdcModel): () => void {
+  if (registered.has(name) || listAdcTables().includes(name))
+    throw new Error(`ADC model '${name}' is already registered`);
+  registered.set(name, model);
+  const undeclare = declareAdcModel(name);
+  return () => {
+    registered.delete(name);
+    undeclare();
   };
+}
+
+/** The model `adc.model` names: one registered in code, else the table of that name. */
+export function adcModel(name: string): AdcModel {
+  const model = registered.get(name);
+  if (model) return model;
+  if (!listAdcTables().includes(name))
+    throw new InputError(
+      'adc.model',
+      'adc.model',
+      `unknown ADC model '${name}' (tables in arch/adc/: ${listAdcTables().join(', ')}; registered: ${[...registered.keys()].join(', ') || 'none'})`,
+    );
+  return tableAdcModel(name);
 }
 
 /** Energy and area of one of the arch's ADCs (`adc.model` at `adc.bits`). */
 export function adcPrice(arch: Pick<Arch, 'adc'>): AdcPrice {
-  return adcPriceFor(arch.adc.model, arch.adc.bits);
+  return adcModel(arch.adc.model).price(arch.adc);
+}
+
+/** One conversion of the arch's ADC in whole cycles: the model's own time, else the arch's. */
+export function adcConversionCyclesOf(arch: Pick<Arch, 'clockNs' | 'adc'>): number {
+  const model = adcModel(arch.adc.model);
+  return model.conversionNs ? toCycles(arch, model.conversionNs(arch.adc)) : adcConversionCycles(arch);
+}
+
+/**
+ * The adc.* keys (besides latencyNs, nsPerBit and perCrossbar, always timing keys) that the ADC's
+ * conversion time reads: its model and resolution for a model with its own time; else its resolution
+ * when the conversion time grows with it (nsPerBit > 0).
+ */
+export function adcTimingKeys(arch: Pick<Arch, 'adc'>): string[] {
+  if (adcModel(arch.adc.model).conversionNs) return ['adc.model', 'adc.bits'];
+  return arch.adc.nsPerBit > 0 ? ['adc.bits'] : [];
 }

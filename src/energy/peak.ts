@@ -1,13 +1,12 @@
 /**
  * The whole preset chip (all meshX x meshY tiles) with every component busy at its maximum rate:
  * its area and peak power, for validating a preset against a published chip (ISAAC: 85.4 mm2,
- * 65.8 W). Peak power goes through the same priceEnergy as a run: we build the action counts of one
- * crossbar pipeline period with everything active and price them, so the check covers the pricing
- * path itself, not a parallel formula.
+ * 65.8 W). Peak power goes through the same price table as a run: the table's rows give the action
+ * counts of one crossbar pipeline period with everything active, priceEnergy prices them, so the
+ * check covers the pricing path itself, not a parallel formula.
  */
-import { columnsPerWeight, inputSlices, type Arch } from '../config/arch.ts';
+import type { Arch } from '../config/arch.ts';
 import {
-  addCounts,
   emptyCounts,
   ENERGY_PARTS,
   type ActionCounts,
@@ -15,11 +14,9 @@ import {
   type EnergyBreakdown,
   type HardwareInventory,
 } from './actions.ts';
-import { ouStepActions, ouStepPeriodCycles, vectorRegisterBits } from './ou-step.ts';
+import { ouStepPeriodCycles } from '../hardware/ou-pipeline.ts';
+import { peakContext, PRICE_RULES } from './price-table.ts';
 import { priceArea, priceEnergy } from './price.ts';
-
-/** Ports of a 2D-mesh router (north, south, east, west, local): flit-hops it can make per cycle. */
-export const MESH_ROUTER_PORTS = 5;
 
 export interface FullChipReport {
   inventory: HardwareInventory;
@@ -41,14 +38,11 @@ export function fullChipInventory(arch: Arch): HardwareInventory {
 }
 
 /**
- * Actions of the whole chip during one crossbar pipeline period with everything at full rate:
- * - every crossbar makes one full OU step;
- * - activation/pooling and the tile's shift-and-add and output register handle the outputs the
- *   crossbars finish at that rate, and the PE registers
- *   take the inputs and partial sums of those vectors (a crossbar finishes cols / columnsPerWeight
- *   outputs per input vector of inputSlices x OU steps per slice);
- * - every buffer port moves bitsPerCycle bits each cycle;
- * - every router forwards one flit on each of its ports each cycle.
+ * Actions of the whole chip during one crossbar pipeline period with everything at full rate: every
+ * crossbar makes one full OU step, and each row of the price table says what its component does at
+ * full rate in that period (price-table.ts: activation and registers follow the vectors the crossbars
+ * finish, every buffer port moves bitsPerCycle bits each cycle, every router forwards one flit on
+ * each port each cycle).
  */
 export function peakActionCounts(
   arch: Arch,
@@ -56,21 +50,9 @@ export function peakActionCounts(
   periodCycles: number,
 ): ActionCounts {
   const counts = emptyCounts();
-  const step = ouStepActions(arch);
-  for (const name of Object.keys(step) as (keyof ActionCounts)[]) step[name] *= inventory.crossbars;
-  addCounts(counts, step);
-
-  const stepsPerSlice =
-    Math.ceil(arch.crossbar.rows / arch.ou.rows) * Math.ceil(arch.crossbar.cols / arch.ou.cols);
-  const outputsPerVector = Math.floor(arch.crossbar.cols / columnsPerWeight(arch));
-  // Per-vector quantities, spread over the OU steps of one input vector (inputSlices x steps per slice).
-  const vectorsPerPeriod = inventory.crossbars / (inputSlices(arch) * stepsPerSlice);
-  counts.activationOps = vectorsPerPeriod * outputsPerVector;
-  counts.tileOutputs = vectorsPerPeriod * outputsPerVector;
-  counts.registerBits = vectorsPerPeriod * vectorRegisterBits(arch, arch.crossbar.rows, outputsPerVector);
-
-  counts.bufferReadBits = inventory.tiles * arch.buffer.ports * arch.buffer.bitsPerCycle * periodCycles;
-  counts.nocFlitHops = inventory.tiles * MESH_ROUTER_PORTS * periodCycles;
+  counts.ouSteps = inventory.crossbars;
+  const ctx = peakContext(arch, inventory, periodCycles);
+  for (const rule of PRICE_RULES) if (rule.peak) counts[rule.actions[0]] = rule.peak(ctx);
   return counts;
 }
 

@@ -14,6 +14,9 @@ import {
   type HardwareInventory,
 } from './actions.ts';
 import { adcPrice } from './adc.ts';
+import { dacScale, PRICE_RULES } from './price-table.ts';
+
+export { dacScale };
 
 const UM2_PER_MM2 = 1e6;
 
@@ -25,11 +28,6 @@ export interface PriceOptions {
   chipLevel?: boolean;
 }
 
-/** A b-bit DAC costs 2^(b-1) times a 1-bit one (energy.dacPj and area.dacUm2 are for 1 bit). */
-export function dacScale(arch: Pick<Arch, 'dac'>): number {
-  return 2 ** (arch.dac.bits - 1);
-}
-
 /** Static power of the powered hardware, mW: occupied crossbars, used tiles, and the chip. */
 export function staticPowerMw(inventory: HardwareInventory, arch: Arch, options: PriceOptions = {}): number {
   const { leakage } = arch;
@@ -39,8 +37,9 @@ export function staticPowerMw(inventory: HardwareInventory, arch: Arch, options:
 }
 
 /**
- * Energy of a run (or a layer), pJ per part. `cycles` is how long the inventory stayed powered;
- * leakage = static power x cycles x clockNs (mW x ns = pJ).
+ * Energy of a run (or a layer), pJ per part: every row of the price table (price-table.ts) prices
+ * its actions' counts into its part. `cycles` is how long the inventory stayed powered; leakage =
+ * static power x cycles x clockNs (mW x ns = pJ).
  */
 export function priceEnergy(
   counts: Readonly<ActionCounts>,
@@ -49,21 +48,13 @@ export function priceEnergy(
   arch: Arch,
   options: PriceOptions = {},
 ): EnergyBreakdown {
-  const e = arch.energy;
   const energy = {} as EnergyBreakdown;
   for (const part of ENERGY_PARTS) energy[part] = 0;
-  energy.adc = counts.adcConversions * adcPrice(arch).pjPerConversion;
-  energy.dac = counts.dacDrives * e.dacPj * dacScale(arch);
-  energy.crossbar = counts.cellReads * e.cellReadPj;
-  energy.sample_hold = counts.sampleHolds * e.sampleHoldPj;
-  energy.shift_add = counts.shiftAdds * e.shiftAddPj;
-  energy.register = counts.registerBits * e.registerPjPerBit;
-  energy.buffer = (counts.bufferReadBits + counts.bufferWriteBits) * e.bufferPjPerBit;
-  energy.noc = counts.nocFlitHops * e.nocPjPerFlitHop;
-  // The pattern mapping's overhead: index look-ups and input-selection multiplexers.
-  energy.index = counts.indexLookups * e.indexPjPerLookup + counts.muxSelects * e.muxPjPerSelect;
-  energy.activation = counts.activationOps * e.activationPj;
-  energy.tile_output = counts.tileOutputs * e.tileOutputPj;
+  for (const rule of PRICE_RULES) {
+    let count = 0;
+    for (const action of rule.actions) count += counts[action];
+    energy[rule.part] += count * rule.pj(arch);
+  }
   energy.leakage = staticPowerMw(inventory, arch, options) * cycles * arch.clockNs;
   return energy;
 }

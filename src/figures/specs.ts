@@ -8,7 +8,8 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { num } from '../output/csv-text.ts';
-import { COMPARE_METRICS, PAPER_CITATION, PAPER_RANGES } from '../sweep/paper.ts';
+import { listMappers } from '../mapping/registry.ts';
+import { COMPARE_METRICS, PAPER_CANDIDATE, PAPER_CITATION, PAPER_RANGES } from '../sweep/paper.ts';
 import { FIGURE_CONFIG } from './render.ts';
 
 type Row = Readonly<Record<string, string>>;
@@ -17,12 +18,18 @@ type Datum = Record<string, string | number | boolean>;
 export type Built = { spec: TopLevelSpec } | { skipped: string };
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
-const MAPPING_COLORS = { domain: ['dense', 'pattern', 'sre'], range: ['#4c78a8', '#f58518', '#b279a2'] };
+/** One colour per mapping, in registry order (dense, pattern, sre, then any added mapper). */
+const PALETTE = ['#4c78a8', '#f58518', '#b279a2', '#54a24b', '#e45756', '#72b7b2', '#eeca3b', '#9d755d'];
 
-/** MAPPING_COLORS restricted to the mappings shown (so the legend lists only those). */
+/**
+ * Colours of the mappings shown (so the legend lists only those): each registered mapper keeps its
+ * colour whichever others are shown; names the registry does not know come after them.
+ */
 function colorsOf(mappings: readonly string[]): { domain: string[]; range: string[] } {
-  const shown = MAPPING_COLORS.domain.filter((m) => mappings.includes(m));
-  return { domain: shown, range: shown.map((m) => MAPPING_COLORS.range[MAPPING_COLORS.domain.indexOf(m)]) };
+  const known = listMappers();
+  const all = [...known, ...mappings.filter((m) => !known.includes(m))];
+  const shown = all.filter((m) => mappings.includes(m));
+  return { domain: shown, range: shown.map((m) => PALETTE[all.indexOf(m) % PALETTE.length]) };
 }
 
 /** The mappings in rows' `mapping` column, in order of appearance: "dense vs pattern vs sre". */
@@ -73,7 +80,13 @@ export function crossbarsPerLayer(layers: readonly Row[]): Built {
             scale: { type: 'symlog' },
             axis: { values: [1, 10, 100, 1000, 10000, 100000], format: ',d' },
           },
-          color: { field: 'mapping', type: 'nominal', scale: MAPPING_COLORS, title: 'mapping' },
+          color: {
+            field: 'mapping',
+            type: 'nominal',
+            // Every registered mapper in the legend, as before a mapper was added (and any other shown).
+            scale: colorsOf([...listMappers(), ...values.map((v) => String(v.mapping))]),
+            title: 'mapping',
+          },
           tooltip: [{ field: 'layer' }, { field: 'mapping' }, { field: 'crossbars' }],
         },
       },
@@ -255,19 +268,32 @@ function heatmapPanel(metric: HeatmapMetric, midpoint: number) {
 }
 
 /**
- * The mappings compare.csv compares with dense, with the prefix of their ratio columns: pattern's are
- * unprefixed (`crossbar_area_efficiency`), another mapping's carry its name (`sre_...`).
+ * The candidates compare.csv compares with its baseline, with the prefix of their ratio columns: the
+ * paper candidate's are unprefixed (`crossbar_area_efficiency`), another's carry its name (`sre_...`).
  */
 function comparedMappings(row: Row): { mapping: string; prefix: string }[] {
   const found: { mapping: string; prefix: string }[] = [];
-  if (COMPARE_METRICS.every((m) => m in row)) found.push({ mapping: 'pattern', prefix: '' });
+  if (COMPARE_METRICS.every((m) => m in row)) found.push({ mapping: PAPER_CANDIDATE, prefix: '' });
   for (const column of Object.keys(row)) {
     const match = /^(.+)_crossbar_area_efficiency$/.exec(column);
-    if (!match || match[1] === 'pattern_layers') continue;
+    if (!match || match[1] === `${PAPER_CANDIDATE}_layers`) continue;
     if (COMPARE_METRICS.every((m) => `${match[1]}_${m}` in row))
       found.push({ mapping: match[1], prefix: `${match[1]}_` });
   }
   return found;
+}
+
+/** The mapping compare.csv measures against: the one with figures (`<m>_crossbars`) that is no candidate. */
+function baselineOf(row: Row, candidates: readonly { mapping: string }[]): string {
+  for (const column of Object.keys(row)) {
+    const match = /^(.+)_crossbars$/.exec(column);
+    if (match && !candidates.some((c) => c.mapping === match[1])) return match[1];
+  }
+  return 'baseline';
+}
+
+function capitalised(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 /**
@@ -279,7 +305,8 @@ export function paperComparison(compare: readonly Row[]): Built {
   if (compare.length === 0) return { skipped: 'compare.csv has no rows' };
   const mappings = comparedMappings(compare[0]);
   if (mappings.length === 0) return { skipped: `compare.csv has no ${COMPARE_METRICS[0]} column` };
-  const several = mappings.length > 1 || mappings[0].mapping !== 'pattern';
+  const several = mappings.length > 1 || mappings[0].mapping !== PAPER_CANDIDATE;
+  const baseline = baselineOf(compare[0], mappings);
   const values: Datum[] = [];
   COMPARE_METRICS.forEach((metric, m) => {
     const { low, high, label } = PAPER_RANGES[metric];
@@ -315,8 +342,8 @@ export function paperComparison(compare: readonly Row[]): Built {
       $schema: SCHEMA,
       title: {
         text: several
-          ? `${names.join(' and ')} over dense mapping: ours (bars) against the paper's pattern mapping (band)`
-          : 'Pattern over dense mapping: ours (bars) against the paper (band)',
+          ? `${names.join(' and ')} over ${baseline} mapping: ours (bars) against the paper's ${PAPER_CANDIDATE} mapping (band)`
+          : `${capitalised(PAPER_CANDIDATE)} over ${baseline} mapping: ours (bars) against the paper (band)`,
         subtitle: PAPER_CITATION,
       },
       data: { values },
@@ -347,7 +374,7 @@ export function paperComparison(compare: readonly Row[]): Built {
               y: {
                 field: 'value',
                 type: 'quantitative',
-                title: `${several ? 'mapping' : 'pattern'} over dense (x)`,
+                title: `${several ? 'mapping' : PAPER_CANDIDATE} over ${baseline} (x)`,
               },
               ...(several
                 ? {

@@ -9,9 +9,11 @@
  * link (which would add six statistics rows per link to components.csv); the statistics here are
  * network totals.
  */
+import { toCycles, type Arch } from '../config/arch.ts';
 import { Component, type Simulator } from '../engine/index.ts';
 import type { Counter } from '../engine/stats.ts';
-import type { StateShift, StateWriter } from '../sim/steady-state.ts';
+import type { ActionCounts } from '../energy/actions.ts';
+import type { StateShift, StateWriter } from '../engine/snapshot.ts';
 
 /** Directions of the four outgoing links of a router. */
 const EAST = 0;
@@ -19,26 +21,39 @@ const WEST = 1;
 const NORTH = 2;
 const SOUTH = 3;
 
+/** Per-hop latencies of the mesh (cycles) and its flit width (bits). */
+export interface NocTiming {
+  routerCycles: number;
+  linkCycles: number;
+  flitBits: number;
+}
+
+/** The NoC's parameters, read from the arch here and nowhere else. */
+export function nocTimingOf(arch: Arch): NocTiming {
+  return {
+    routerCycles: toCycles(arch, arch.noc.routerLatencyNs),
+    linkCycles: toCycles(arch, arch.noc.linkLatencyNs),
+    flitBits: arch.noc.flitBits,
+  };
+}
+
 export class MeshNoc extends Component {
   readonly meshX: number;
   readonly meshY: number;
   private readonly hopCycles: number;
+  private readonly flitBits: number;
   private readonly linkFree: Float64Array;
   private readonly flitHops: Counter;
   private readonly packets: Counter;
   private readonly waitCycles: Counter;
   private readonly linkBusy: Counter;
 
-  constructor(
-    sim: Simulator,
-    parent: Component,
-    mesh: { meshX: number; meshY: number },
-    timing: { routerCycles: number; linkCycles: number },
-  ) {
+  constructor(sim: Simulator, parent: Component, mesh: { meshX: number; meshY: number }, timing: NocTiming) {
     super(sim, 'noc', parent);
     this.meshX = mesh.meshX;
     this.meshY = mesh.meshY;
     this.hopCycles = timing.routerCycles + timing.linkCycles;
+    this.flitBits = timing.flitBits;
     this.linkFree = new Float64Array(this.meshX * this.meshY * 4);
     this.flitHops = this.counter('flit_hops_count', 'count', 'flits times hops carried by all links');
     this.packets = this.counter('packets_count', 'count', 'packets sent between different tiles');
@@ -56,6 +71,11 @@ export class MeshNoc extends Component {
     for (let i = 0; i < this.linkFree.length; i++) this.linkFree[i] += s.cycles;
   }
 
+  /** Flits a packet of `bits` bits takes. */
+  flitsFor(bits: number): number {
+    return Math.ceil(bits / this.flitBits);
+  }
+
   /** Manhattan distance in hops between two tiles. */
   hops(from: number, to: number): number {
     const dx = Math.abs((from % this.meshX) - (to % this.meshX));
@@ -64,10 +84,11 @@ export class MeshNoc extends Component {
   }
 
   /**
-   * Sends a packet of `flits` flits from tile `from` to tile `to`, its head ready at cycle `ready`;
-   * returns the cycle its tail has arrived. Same tile: arrives at `ready`, nothing counted.
+   * Sends a packet of `flits` flits from tile `from` to tile `to` for `account` (its flit-hops are
+   * charged there), its head ready at cycle `ready`; returns the cycle its tail has arrived. Same
+   * tile: arrives at `ready`, nothing counted.
    */
-  send(from: number, to: number, flits: number, ready: number): number {
+  send(from: number, to: number, flits: number, ready: number, account: ActionCounts): number {
     if (from === to || flits === 0) return ready;
     this.packets.add(1);
     let x = from % this.meshX;
@@ -92,6 +113,7 @@ export class MeshNoc extends Component {
       else y--;
     }
     this.flitHops.add(flits * hops);
+    account.nocFlitHops += flits * hops;
     this.linkBusy.add(flits * hops);
     // The tail follows the head by flits - 1 cycles on the last link.
     return head + flits - 1;

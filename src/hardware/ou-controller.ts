@@ -7,19 +7,25 @@
 import { Component, SimEvent, indexedName, type Simulator } from '../engine/index.ts';
 import type { CrossbarPlan } from '../mapping/types.ts';
 import type { ActionCounts } from '../energy/actions.ts';
-import type { WindowReader } from '../sim/activity.ts';
-import type { StateShift, StateWriter } from '../sim/steady-state.ts';
-import { TimedQueue } from '../sim/timed-queue.ts';
+import { chargeOuStep, chargeSliceSelection } from '../energy/ou-step.ts';
+import type { StateShift, StateWriter } from '../engine/snapshot.ts';
+import { TimedQueue } from '../engine/timed-queue.ts';
 import { backStageCycles, type OuTiming } from './ou-pipeline.ts';
 
 const FRONT_STATES = ['idle', 'waiting', 'reading', 'holding'] as const;
+
+/** The input slice bits of one wordline input in one window (src/sim/activity.ts WindowReader). */
+export interface SliceMasks {
+  /** Bit s set: input `id` (layout.ts InputId) of output position u has a non-zero slice s. */
+  mask(u: number, id: number): number;
+}
 
 /**
  * Data-driven walk (captured activations): per vector, only the steps with a driven row run, each
  * driving only its rows whose input slice is not zero (docs/simulation.md, "Data-driven simulation").
  */
 export interface OuData {
-  reader: WindowReader;
+  reader: SliceMasks;
   ou: { rows: number; cols: number };
 }
 
@@ -226,18 +232,13 @@ export class OuController extends Component {
     if (!combined) this.sim.schedule(this.readDone, this.now + this.timing.readCycles);
   }
 
-  /** The actions of one OU read, `rows` wordlines by `cols` bitlines; `sliceStart`: the slice's first read. */
+  /**
+   * The actions of one OU step, `rows` wordlines by `cols` bitlines, charged when its read starts;
+   * `sliceStart`: the slice's first step, which also selects the slice's inputs.
+   */
   private countRead(rows: number, cols: number, sliceStart: boolean): void {
-    const c = this.counts;
-    if (sliceStart) {
-      // Index look-ups and input selection happen once per input slice.
-      c.indexLookups += this.plan.indexLookupsPerSlice;
-      c.muxSelects += this.plan.muxSelectsPerSlice;
-    }
-    c.ouSteps += 1;
-    c.dacDrives += rows;
-    c.cellReads += rows * cols;
-    c.sampleHolds += cols;
+    if (sliceStart) chargeSliceSelection(this.counts, this.plan);
+    chargeOuStep(this.counts, rows, cols);
   }
 
   private onReadDone(): void {
@@ -246,10 +247,7 @@ export class OuController extends Component {
   }
 
   private startConversion(): void {
-    const cols = this.data ? this.runCols[this.heldStep] : this.plan.ouCols[this.heldStep];
     const back = this.data ? this.runBack[this.heldStep] : this.backCycles[this.heldStep];
-    this.counts.adcConversions += cols;
-    this.counts.shiftAdds += cols;
     this.converting = true;
     this.convertingIsLast = this.heldIsLast;
     // The S&H is handed over: the front stage may read the next OU step now.

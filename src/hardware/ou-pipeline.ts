@@ -18,7 +18,8 @@
  * recurrence one event per OU step; tests prove they agree).
  */
 
-import { adcConversionCycles, toCycles, type Arch } from '../config/arch.ts';
+import { toCycles, type Arch } from '../config/arch.ts';
+import { adcConversionCyclesOf } from '../energy/adc.ts';
 import type { CrossbarPlan } from '../mapping/types.ts';
 
 const NEG = -Infinity;
@@ -111,7 +112,17 @@ export function vectorMatrix(ouCols: ArrayLike<number>, slices: number, timing: 
 }
 
 /**
- * OU timing of a layer's crossbars. A mapping that selects its inputs (index look-ups and
+ * Cycles between two full OU steps (`ou.cols` bitlines) of one crossbar in steady state: the slower
+ * of the two pipeline stages (front: DAC + read + S&H; back: `ceil(ou.cols / adcs)` ADC rounds).
+ */
+export function ouStepPeriodCycles(arch: Arch): number {
+  const timing = layerOuTiming(arch);
+  return Math.max(timing.readCycles, backStageCycles(arch.ou.cols, timing.adcs, timing.adcCycles), 1);
+}
+
+/**
+ * OU timing of a layer's crossbars, its parameters read from the arch here and nowhere else (the
+ * ADC's conversion time through the ADC slot, src/energy/adc.ts). A mapping that selects its inputs (index look-ups and
  * input-selection multiplexers: pattern, sre) has the look-up and the mux in front of the DAC drive
  * of every OU step, in series with it: they lengthen the front stage (`inputSelect.*LatencyNs`,
  * summed with `crossbar.readLatencyNs` before rounding up to whole cycles). Decided per layer (any of
@@ -130,7 +141,7 @@ export function layerOuTiming(arch: Arch, crossbars: readonly CrossbarPlan[] = [
     (muxes ? arch.inputSelect.muxLatencyNs : 0);
   return {
     readCycles: toCycles(arch, frontNs),
-    adcCycles: adcConversionCycles(arch),
+    adcCycles: adcConversionCyclesOf(arch),
     adcs: arch.adc.perCrossbar,
     shiftAddCycles: toCycles(arch, arch.shiftAdd.latencyNs),
   };

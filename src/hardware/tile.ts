@@ -1,15 +1,33 @@
 /**
  * A tile: its buffer (shared by the PEs and the router through `buffer.ports` ports), its activation /
  * pooling unit, and its PEs (children). Buffer accesses are booked on the ports calendar-style.
+ * Every access and operation is charged to the account of the layer that asks for it (its action
+ * counts), here and nowhere else, so the tile's statistics and the layers' counts cannot drift apart.
  */
+import { toCycles, type Arch } from '../config/arch.ts';
 import { Component, Resource, indexedName, type Simulator } from '../engine/index.ts';
 import type { Counter } from '../engine/stats.ts';
-import type { StateShift, StateWriter } from '../sim/steady-state.ts';
+import type { ActionCounts } from '../energy/actions.ts';
+import type { StateShift, StateWriter } from '../engine/snapshot.ts';
 
 export interface BufferTiming {
   ports: number;
   bitsPerCycle: number;
   latencyCycles: number;
+}
+
+/** The tile buffer's parameters, read from the arch here and nowhere else. */
+export function bufferTimingOf(arch: Arch): BufferTiming {
+  return {
+    ports: arch.buffer.ports,
+    bitsPerCycle: arch.buffer.bitsPerCycle,
+    latencyCycles: toCycles(arch, arch.buffer.latencyNs),
+  };
+}
+
+/** The activation / pooling unit's latency per output vector, cycles (read here and nowhere else). */
+export function activationCyclesOf(arch: Arch): number {
+  return toCycles(arch, arch.activation.latencyNs);
 }
 
 export class Tile extends Component {
@@ -18,7 +36,7 @@ export class Tile extends Component {
   private readonly timing: BufferTiming;
   private readonly readBits: Counter;
   private readonly writeBits: Counter;
-  readonly activationOps: Counter;
+  private readonly activationOps: Counter;
 
   constructor(sim: Simulator, parent: Component, index: number, timing: BufferTiming) {
     super(sim, indexedName('tile', index), parent);
@@ -34,16 +52,35 @@ export class Tile extends Component {
     );
   }
 
-  /** Reads `bits` from the buffer starting no earlier than `ready`; returns the cycle the data is out. */
-  read(bits: number, ready: number): number {
+  /**
+   * Reads `bits` from the buffer for `account` starting no earlier than `ready`; returns the cycle
+   * the data is out.
+   */
+  read(bits: number, ready: number, account: ActionCounts): number {
     this.readBits.add(bits);
+    account.bufferReadBits += bits;
     return this.access(bits, ready);
   }
 
-  /** Writes `bits` into the buffer starting no earlier than `ready`; returns the cycle it is stored. */
-  write(bits: number, ready: number): number {
+  /** Writes `bits` into the buffer for `account` starting no earlier than `ready`; returns the cycle it is stored. */
+  write(bits: number, ready: number, account: ActionCounts): number {
     this.writeBits.add(bits);
+    account.bufferWriteBits += bits;
     return this.access(bits, ready);
+  }
+
+  /**
+   * Data in the buffer before the run starts (the network input): its write is charged to `account`
+   * but books no port and is not part of the run's buffer statistics.
+   */
+  preload(bits: number, account: ActionCounts): void {
+    account.bufferWriteBits += bits;
+  }
+
+  /** `ops` operations of the activation / pooling unit for `account`. */
+  activate(ops: number, account: ActionCounts): void {
+    this.activationOps.add(ops);
+    account.activationOps += ops;
   }
 
   /** Steady-state snapshot: the buffer ports' free cycles (clamped to now) and busy total. */

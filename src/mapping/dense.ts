@@ -19,90 +19,24 @@
  * Option `skipZeroOus` ("traditional + zero-skip", issue 16): the same crossbars and cells, but an OU
  * whose weights the pruning masks all remove is not activated (zeroSkippedPlan).
  */
+import { z } from 'zod';
 import type { Arch } from '../config/arch.ts';
 import { PRUNED, type WeightLayer } from '../workload/types.ts';
 import { weightEncoding, type WeightEncoding } from './encoding.ts';
 import { layerGeometry, mappingBase, type LayerGeometry } from './geometry.ts';
-import { pushRegionSteps, type Band, type LayerLayout, type Region } from './layout.ts';
+import type { Band, LayerLayout, Region } from './layout.ts';
+import { readMapperOptions } from './options.ts';
+import { crossbarPlan, regionStepCount, stepArrays, writeRegionSteps, type PlanSteps } from './plans.ts';
+import {
+  correctionColumnsIn,
+  tileLayer,
+  tileOccupancy,
+  tilesByCrossbar,
+  tileWordlineInputs,
+  type DenseTiling,
+  type Tile,
+} from './tiling.ts';
 import type { CrossbarPlan, LayerMapping, LayoutMapper, MapperOptions } from './types.ts';
-
-/** One rectangle of a group's weight matrix placed on one crossbar. */
-export interface Tile {
-  crossbar: number;
-  group: number;
-  /** Matrix rows [row0, row0 + h) and columns [col0, col0 + w) of the group's matrix. */
-  row0: number;
-  col0: number;
-  h: number;
-  w: number;
-  /** Where the tile sits on its crossbar. */
-  xbarRow: number;
-  xbarCol: number;
-  columnGroup: number;
-}
-
-export interface DenseTiling {
-  tiles: Tile[];
-  crossbars: number;
-  groupRows: number;
-  groupCols: number;
-}
-
-/** The im2col tiling (also the starting point of the `sre` mapper). */
-export function tileLayer(layer: WeightLayer, arch: Arch, enc: WeightEncoding): DenseTiling {
-  const g = layerGeometry(layer);
-  const R = arch.crossbar.rows;
-  const C = arch.crossbar.cols;
-  const r = g.cinPerGroup * g.kernelSize;
-  const c = g.coutPerGroup * enc.colsPerWeight;
-  const tiles: Tile[] = [];
-  if (g.groups > 1 && r <= R && c <= C) {
-    const perCrossbar = Math.min(Math.floor(R / r), Math.floor(C / c));
-    for (let group = 0; group < g.groups; group++) {
-      const crossbar = Math.floor(group / perCrossbar);
-      const slot = group % perCrossbar;
-      tiles.push({
-        crossbar,
-        group,
-        row0: 0,
-        col0: 0,
-        h: r,
-        w: c,
-        xbarRow: slot * r,
-        xbarCol: slot * c,
-        columnGroup: crossbar,
-      });
-    }
-    return { tiles, crossbars: Math.ceil(g.groups / perCrossbar), groupRows: r, groupCols: c };
-  }
-  let crossbar = 0;
-  let columnGroup = 0;
-  for (let group = 0; group < g.groups; group++) {
-    for (let col0 = 0; col0 < c; col0 += C, columnGroup++) {
-      for (let row0 = 0; row0 < r; row0 += R) {
-        const h = Math.min(R, r - row0);
-        const w = Math.min(C, c - col0);
-        tiles.push({ crossbar: crossbar++, group, row0, col0, h, w, xbarRow: 0, xbarCol: 0, columnGroup });
-      }
-    }
-  }
-  return { tiles, crossbars: crossbar, groupRows: r, groupCols: c };
-}
-
-/** Filters a column range [col0, col0+w) of a group matrix touches. */
-export function filtersIn(col0: number, w: number, cpw: number): number {
-  return Math.floor((col0 + w - 1) / cpw) - Math.floor(col0 / cpw) + 1;
-}
-
-/** Columns in [col0, col0+w) that hold sub-column k = enc.correctionColumn. */
-export function correctionColumnsIn(col0: number, w: number, enc: WeightEncoding): number {
-  if (enc.correctionColumn < 0 || w <= 0) return 0;
-  // Columns col with col = k (mod cpw) up to x: floor((x - k) / cpw) + 1; counted in closed form, as
-  // this runs for every crossbar of every layer.
-  const k = enc.correctionColumn;
-  const cpw = enc.colsPerWeight;
-  return Math.floor((col0 + w - 1 - k) / cpw) - Math.floor((col0 - 1 - k) / cpw);
-}
 
 /**
  * Crossbar plans straight from the tiling (the fast path: no per-cell data). Plans of identical
@@ -110,72 +44,38 @@ export function correctionColumnsIn(col0: number, w: number, enc: WeightEncoding
  * rows) share their wordline inputs.
  */
 function densePlans(tiling: DenseTiling, arch: Arch, enc: WeightEncoding): CrossbarPlan[] {
-  const byCrossbar: Tile[][] = Array.from({ length: tiling.crossbars }, () => []);
-  for (const tile of tiling.tiles) byCrossbar[tile.crossbar].push(tile);
-  const shared = new Map<string, [Uint16Array, Uint16Array, Uint16Array]>();
+  const shared = new Map<string, PlanSteps>();
   const sharedInputs = new Map<string, Int32Array>();
-  const cinPerGroupRows = tiling.groupRows;
-  return byCrossbar.map((tiles) => {
-    // Keys without map/join for the usual one tile per crossbar (tens of thousands of crossbars).
-    const key =
-      tiles.length === 1
-        ? `${tiles[0].h}x${tiles[0].w}@${tiles[0].xbarRow}`
-        : tiles.map((t) => `${t.h}x${t.w}@${t.xbarRow}`).join(',');
+  return tilesByCrossbar(tiling).map((tiles) => {
+    const key = tiles.map((t) => `${t.h}x${t.w}@${t.xbarRow}`).join(',');
     let steps = shared.get(key);
     if (!steps) {
-      const rows: number[] = [];
-      const cols: number[] = [];
-      const firstRows: number[] = [];
-      for (const t of tiles)
-        pushRegionSteps(t.h, t.w, arch.ou.rows, arch.ou.cols, rows, cols, firstRows, t.xbarRow);
-      steps = [Uint16Array.from(rows), Uint16Array.from(cols), Uint16Array.from(firstRows)];
+      let n = 0;
+      for (const t of tiles) n += regionStepCount(t.h, t.w, arch.ou);
+      const arrays = stepArrays(n);
+      let at = 0;
+      for (const t of tiles) at = writeRegionSteps(t.h, t.w, arch.ou, t.xbarRow, arrays, at);
+      steps = { ouRows: arrays.rows, ouCols: arrays.cols, ouFirstRow: arrays.firstRows };
       shared.set(key, steps);
     }
-    // Wordline inputs (layout.ts InputId): row i of a tile carries matrix row row0 + i of its group.
-    const inputsKey =
-      tiles.length === 1
-        ? `${tiles[0].group}:${tiles[0].row0}:${tiles[0].h}@${tiles[0].xbarRow}`
-        : tiles.map((t) => `${t.group}:${t.row0}:${t.h}@${t.xbarRow}`).join(',');
+    const inputsKey = tiles.map((t) => `${t.group}:${t.row0}:${t.h}@${t.xbarRow}`).join(',');
     let wordlineInputs = sharedInputs.get(inputsKey);
     if (!wordlineInputs) {
-      wordlineInputs = new Int32Array(arch.crossbar.rows).fill(-1);
-      for (const t of tiles) {
-        const base = t.group * cinPerGroupRows + t.row0;
-        for (let i = 0; i < t.h; i++) wordlineInputs[t.xbarRow + i] = base + i;
-      }
+      wordlineInputs = tileWordlineInputs(tiles, arch.crossbar.rows, tiling.groupRows);
       sharedInputs.set(inputsKey, wordlineInputs);
     }
-    let rowsUsed = 0;
-    let colsUsed = 0;
-    let cellsUsed = 0;
-    let outputs = 0;
-    let corrections = 0;
-    let sumAdds = 0;
-    for (const t of tiles) {
-      rowsUsed += t.h;
-      colsUsed += t.w;
-      cellsUsed += t.h * t.w;
-      outputs += filtersIn(t.col0, t.w, enc.colsPerWeight);
-      const tileCorrections = correctionColumnsIn(t.col0, t.w, enc);
-      corrections += tileCorrections;
-      if (tileCorrections > 0) sumAdds += t.h - 1;
-    }
-    return {
-      ouRows: steps[0],
-      ouCols: steps[1],
-      ouFirstRow: steps[2],
-      wordlineInputs,
-      rowsUsed,
-      colsUsed,
-      cellsUsed,
-      columnGroup: tiles[0].columnGroup,
-      outputsPerVector: outputs,
-      inputsPerVector: rowsUsed,
+    const used = tileOccupancy(tiles, enc);
+    return crossbarPlan(steps, wordlineInputs, tiles[0].columnGroup, {
+      rowsUsed: used.rowsUsed,
+      colsUsed: used.colsUsed,
+      cellsUsed: used.cellsUsed,
+      outputsPerVector: used.outputs,
+      inputsPerVector: used.rowsUsed,
       indexLookupsPerSlice: 0,
       muxSelectsPerSlice: 0,
-      offsetCorrectionsPerVector: corrections,
-      inputSumAddsPerVector: sumAdds,
-    };
+      offsetCorrectionsPerVector: used.corrections,
+      inputSumAddsPerVector: used.sumAdds,
+    });
   });
 }
 
@@ -233,6 +133,61 @@ export function keptWeights(layer: WeightLayer, g: LayerGeometry): Uint8Array | 
   return kept;
 }
 
+/** True when the OU of tile rows [r, r + rh) and its column chunk at c holds a weight the masks keep. */
+function ouHoldsKeptWeight(
+  t: Tile,
+  r: number,
+  rh: number,
+  c: number,
+  g: LayerGeometry,
+  cpw: number,
+  kept: Uint8Array,
+  arch: Arch,
+): boolean {
+  const firstFilter = t.group * g.coutPerGroup;
+  const fLo = Math.floor((t.col0 + c) / cpw);
+  const fHi = Math.floor((t.col0 + Math.min(c + arch.ou.cols, t.w) - 1) / cpw);
+  for (let f = fLo; f <= fHi; f++) {
+    const base = (firstFilter + f) * g.cinPerGroup * g.kernelSize;
+    for (let row = t.row0 + r; row < t.row0 + r + rh; row++) if (kept[base + row]) return true;
+  }
+  return false;
+}
+
+/**
+ * The layout of the zero-skip dense mapping (for the functional check): dense's bands, and one region
+ * per OU that runs, in dense's issue order, with the offset correction per region (over its rows),
+ * so the skipped OUs' offset cells take no part, as in zeroSkippedPlan.
+ */
+function zeroSkipLayout(layer: WeightLayer, arch: Arch, kept: Uint8Array): LayerLayout {
+  const layout = denseLayout(layer, arch);
+  const enc = weightEncoding(arch);
+  const g = layerGeometry(layer);
+  const tiling = tileLayer(layer, arch, enc);
+  const regions: Region[] = [];
+  for (const tiles of tilesByCrossbar(tiling))
+    for (const t of tiles) {
+      const columns = layout.bands.find(
+        (b) => b.crossbar === t.crossbar && b.rowStart === t.xbarRow && b.colStart === t.xbarCol,
+      )!.columns;
+      for (let r = 0; r < t.h; r += arch.ou.rows) {
+        const rh = Math.min(arch.ou.rows, t.h - r);
+        for (let c = 0; c < t.w; c += arch.ou.cols) {
+          if (!ouHoldsKeptWeight(t, r, rh, c, g, enc.colsPerWeight, kept, arch)) continue;
+          const w = Math.min(arch.ou.cols, t.w - c);
+          regions.push({
+            crossbar: t.crossbar,
+            rowStart: t.xbarRow + r,
+            rows: rh,
+            colStart: t.xbarCol + c,
+            outputs: columns.slice(c, c + w),
+          });
+        }
+      }
+    }
+  return { ...layout, regions, offsetPerRegion: true };
+}
+
 /**
  * A dense plan without the OU steps whose weights are all pruned (their cells hold zeros, or under
  * offset encoding the offset, whose correction then uses the input sum of the OU column's kept rows).
@@ -249,28 +204,15 @@ function zeroSkippedPlan(
   arch: Arch,
 ): CrossbarPlan {
   const cpw = enc.colsPerWeight;
-  const kk = g.kernelSize;
   const keepStep: boolean[] = [];
   let sumAdds = 0;
   for (const t of tiles) {
-    const firstFilter = t.group * g.coutPerGroup;
     const chunkSkips: boolean[] = [];
     const chunkKeptRows: number[] = [];
     for (let r = 0; r < t.h; r += arch.ou.rows) {
       const rh = Math.min(arch.ou.rows, t.h - r);
       for (let c = 0, chunk = 0; c < t.w; c += arch.ou.cols, chunk++) {
-        const fLo = Math.floor((t.col0 + c) / cpw);
-        const fHi = Math.floor((t.col0 + Math.min(c + arch.ou.cols, t.w) - 1) / cpw);
-        let any = false;
-        for (let f = fLo; f <= fHi && !any; f++) {
-          const base = (firstFilter + f) * g.cinPerGroup * kk;
-          for (let row = t.row0 + r; row < t.row0 + r + rh; row++) {
-            if (kept[base + row]) {
-              any = true;
-              break;
-            }
-          }
-        }
+        const any = ouHoldsKeptWeight(t, r, rh, c, g, cpw, kept, arch);
         keepStep.push(any);
         if (any) chunkKeptRows[chunk] = (chunkKeptRows[chunk] ?? 0) + rh;
         else chunkSkips[chunk] = true;
@@ -295,12 +237,24 @@ function zeroSkippedPlan(
   };
 }
 
+/** dense's own options (`--skip-zero-ous`). */
+const denseOptions = z.object({
+  skipZeroOus: z
+    .boolean()
+    .optional()
+    .describe('do not activate OUs whose weights are all pruned (a "traditional + zero-skip" baseline)'),
+});
+
+function ownOptions(options: MapperOptions): z.output<typeof denseOptions> {
+  return readMapperOptions({ name: 'dense', options: denseOptions }, options);
+}
+
 /** Dense mapping of a layer, reported under `mapperName` (the pattern mapper delegates here). */
 export function mapDense(
   layer: WeightLayer,
   arch: Arch,
   mapperName: string,
-  options: Pick<MapperOptions, 'skipZeroOus'> = {},
+  options: z.output<typeof denseOptions> = {},
 ): LayerMapping {
   const enc = weightEncoding(arch);
   const g = layerGeometry(layer);
@@ -308,8 +262,7 @@ export function mapDense(
   let crossbars = densePlans(tiling, arch, enc);
   const kept = options.skipZeroOus ? keptWeights(layer, g) : null;
   if (kept) {
-    const byCrossbar: Tile[][] = Array.from({ length: tiling.crossbars }, () => []);
-    for (const tile of tiling.tiles) byCrossbar[tile.crossbar].push(tile);
+    const byCrossbar = tilesByCrossbar(tiling);
     crossbars = crossbars.map((plan, x) => zeroSkippedPlan(plan, byCrossbar[x], g, enc, kept, arch));
   }
   return {
@@ -327,7 +280,13 @@ export function mapDense(
 export const denseMapper: LayoutMapper = {
   name: 'dense',
   description:
-    'traditional im2col: zeros of pruned weights stored and computed (skipZeroOus: all-zero OUs not activated)',
-  mapLayer: (layer, arch, options) => mapDense(layer, arch, 'dense', options),
-  layoutLayer: (layer, arch) => denseLayout(layer, arch),
+    'traditional im2col: zeros of pruned weights stored and computed (--skip-zero-ous: all-zero OUs not activated)',
+  // Pruned weights are stored as zeros: the placement and the work ignore the masks, unless zero-skip.
+  needsMasks: (options) => ownOptions(options).skipZeroOus === true,
+  options: denseOptions,
+  mapLayer: (layer, arch, options) => mapDense(layer, arch, 'dense', ownOptions(options)),
+  layoutLayer: (layer, arch, options) => {
+    const kept = ownOptions(options).skipZeroOus ? keptWeights(layer, layerGeometry(layer)) : null;
+    return kept ? zeroSkipLayout(layer, arch, kept) : denseLayout(layer, arch);
+  },
 };

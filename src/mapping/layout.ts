@@ -13,8 +13,8 @@
  *   order, not necessarily adjacent: its OUs take up to `ou.rows` of them each.
  *
  * Weights are not stored here: cell values follow from `columns`, `inputs` and the layer weights.
+ * The crossbar plans a layout implies: plans.ts plansFromLayout.
  */
-import type { CrossbarPlan } from './types.ts';
 import type { WeightEncoding } from './encoding.ts';
 
 /** Input id of a wordline: `channel * kh * kw + ky * kw + kx` (FC: the input feature). */
@@ -55,111 +55,4 @@ export interface LayerLayout {
    * reads it (over the region's wordlines) instead of its band's (`sre`: dropped wordlines take no part).
    */
   offsetPerRegion?: boolean;
-}
-
-/**
- * Appends the OU steps that tile an h x w region: row chunks outer, column chunks inner. With
- * `firstRowsOut`, also each step's first wordline (the region starts at wordline `rowStart`).
- */
-export function pushRegionSteps(
-  h: number,
-  w: number,
-  ouRows: number,
-  ouCols: number,
-  rowsOut: number[],
-  colsOut: number[],
-  firstRowsOut?: number[],
-  rowStart = 0,
-): void {
-  for (let r = 0; r < h; r += ouRows) {
-    const rh = Math.min(ouRows, h - r);
-    for (let c = 0; c < w; c += ouCols) {
-      rowsOut.push(rh);
-      colsOut.push(Math.min(ouCols, w - c));
-      firstRowsOut?.push(rowStart + r);
-    }
-  }
-}
-
-export interface PlanCosts {
-  /** Index look-ups of one OU step reading columns [c0, c0+w) of a region. */
-  lookups: (region: Region, c0: number, w: number) => number;
-  /** True when wordlines go through input-selection muxes. */
-  muxed: boolean;
-}
-
-/** The crossbar plans that a layout implies (OU steps, occupancy, index traffic). */
-export function plansFromLayout(
-  layout: LayerLayout,
-  ou: { rows: number; cols: number },
-  costs: PlanCosts,
-): CrossbarPlan[] {
-  const n = layout.crossbars;
-  const enc = layout.encoding;
-  const stepRows: number[][] = Array.from({ length: n }, () => []);
-  const stepCols: number[][] = Array.from({ length: n }, () => []);
-  const stepFirstRows: number[][] = Array.from({ length: n }, () => []);
-  const lookups = new Float64Array(n);
-  for (const region of layout.regions) {
-    const w = region.outputs.length;
-    const x = region.crossbar;
-    pushRegionSteps(
-      region.rows,
-      w,
-      ou.rows,
-      ou.cols,
-      stepRows[x],
-      stepCols[x],
-      stepFirstRows[x],
-      region.rowStart,
-    );
-    const rowChunks = Math.ceil(region.rows / ou.rows);
-    for (let c = 0; c < w; c += ou.cols)
-      lookups[region.crossbar] += rowChunks * costs.lookups(region, c, Math.min(ou.cols, w - c));
-  }
-  const rowsUsed = new Float64Array(n);
-  const cellsUsed = new Float64Array(n);
-  const usedCols: Set<number>[] = Array.from({ length: n }, () => new Set());
-  const outputs: Set<number>[] = Array.from({ length: n }, () => new Set());
-  const inputs: Set<number>[] = Array.from({ length: n }, () => new Set());
-  const corrections = new Float64Array(n);
-  const sumAdds = new Float64Array(n);
-  const wordlineInputs = Array.from({ length: n }, () => new Int32Array(layout.rows).fill(-1));
-  for (const band of layout.bands) {
-    const x = band.crossbar;
-    rowsUsed[x] += band.inputs.length;
-    wordlineInputs[x].set(band.inputs, band.rowStart);
-    for (const id of band.inputs) inputs[x].add(id);
-    let bandCorrections = 0;
-    for (let j = 0; j < band.columns.length; j++) {
-      const column = band.columns[j];
-      if (column < 0) continue;
-      cellsUsed[x] += band.inputs.length;
-      usedCols[x].add(band.colStart + j);
-      outputs[x].add(Math.floor(column / enc.colsPerWeight));
-      if (column % enc.colsPerWeight === enc.correctionColumn) bandCorrections++;
-    }
-    corrections[x] += bandCorrections;
-    if (bandCorrections > 0) sumAdds[x] += band.inputs.length - 1;
-  }
-  const plans: CrossbarPlan[] = [];
-  for (let x = 0; x < n; x++) {
-    plans.push({
-      ouRows: Uint16Array.from(stepRows[x]),
-      ouCols: Uint16Array.from(stepCols[x]),
-      ouFirstRow: Uint16Array.from(stepFirstRows[x]),
-      wordlineInputs: wordlineInputs[x],
-      rowsUsed: rowsUsed[x],
-      colsUsed: usedCols[x].size,
-      cellsUsed: cellsUsed[x],
-      columnGroup: layout.columnGroups[x],
-      outputsPerVector: outputs[x].size,
-      inputsPerVector: inputs[x].size,
-      indexLookupsPerSlice: lookups[x],
-      muxSelectsPerSlice: costs.muxed ? rowsUsed[x] : 0,
-      offsetCorrectionsPerVector: corrections[x],
-      inputSumAddsPerVector: sumAdds[x],
-    });
-  }
-  return plans;
 }

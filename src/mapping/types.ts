@@ -3,6 +3,7 @@
  * crossbar, the OU activations of one input slice step. Everything the timing and energy models
  * need is here; the cell-level detail used by the functional check lives in the mapper.
  */
+import type { z } from 'zod';
 import type { Arch } from '../config/arch.ts';
 import type { WeightLayer } from '../workload/types.ts';
 import type { LayerLayout } from './layout.ts';
@@ -99,28 +100,46 @@ export interface LayerMapping {
   /** Input-selection multiplexers the mapping needs (one per used wordline for pattern; 0 for dense). */
   muxes: number;
   /**
-   * How this layer was actually placed: `dense`, or `pattern/<packing>`. A `pattern` mapping of a
-   * layer without 3x3 patterns (1x1, depthwise, FC, unpruned) says `dense` here.
+   * How this layer was actually placed: `dense`, `pattern/<packing>`, `sre`, ... (a mapper's own
+   * words). A `pattern` mapping of a layer without 3x3 patterns (1x1, depthwise, FC, unpruned) says
+   * `dense` here.
    */
   scheme?: string;
 }
 
-/** Parameters that steer a mapper, beyond the arch file. */
+/**
+ * Parameters that steer a mapper, beyond the arch file: the generic replication budget, and each
+ * registered mapper's own options by key (its `options` schema; pattern's `packing`, ...). A mapper
+ * reads its own keys with readMapperOptions (options.ts) and ignores the others.
+ */
 export interface MapperOptions {
-  /** Packing strategy name, for mappers that have several. */
-  packing?: string;
   /** Crossbar budget for replication of early layers; 0 disables replication. */
   replicationBudget?: number;
   /** Chip-area budget (mm2) for replication instead of crossbars (compare --budget-by area). */
   replicationAreaMm2?: number;
-  /** `dense` only: do not activate OUs whose weights are all pruned ("traditional + zero-skip"). */
-  skipZeroOus?: boolean;
+  [option: string]: unknown;
 }
 
-/** A mapper registered by name (`dense`, `pattern`, ...). */
+/**
+ * A mapper registered by name (`dense`, `pattern`, ...): everything the CLI, the sweep, compare and
+ * the tests need to know about it is declared here (docs/extending.md, "A new mapper").
+ */
 export interface Mapper {
   name: string;
+  /** One line for `--help` and docs. */
   description: string;
+  /**
+   * True when the placement depends on the pruning masks: an unpruned trace is then pruned on the fly
+   * before mapping (false: the masks are not needed and the trace is used as it is). A function when
+   * it depends on the mapper's own options.
+   */
+  needsMasks: boolean | ((options: MapperOptions) => boolean);
+  /**
+   * The mapper's own options: a zod object of optional (or defaulted) string-enum, number or boolean
+   * fields with `.describe()` texts. Each field becomes a flag of run, map, compare and sweep
+   * (`packing` -> `--packing`); its key must not be another mapper's.
+   */
+  options: z.ZodObject;
   mapLayer(layer: WeightLayer, arch: Arch, options: MapperOptions): LayerMapping;
 }
 

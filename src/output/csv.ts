@@ -5,10 +5,10 @@
  */
 import { ACTION_NAMES, ENERGY_PARTS, type ActionCounts, type EnergyBreakdown } from '../energy/actions.ts';
 import { totalEnergy } from '../energy/price.ts';
-import type { RunResult } from '../sim/types.ts';
+import type { LayerResult, RunResult } from '../sim/types.ts';
 import type { OutputFolder } from './atomic.ts';
 import { snakeCase } from '../util/case.ts';
-import { toCsv, type CsvRow } from './csv-text.ts';
+import { toCsv, type CsvRow, type CsvValue } from './csv-text.ts';
 
 function energyColumns(energy: EnergyBreakdown): CsvRow {
   const row: CsvRow = {};
@@ -79,6 +79,29 @@ function summaryRow(r: RunResult): CsvRow {
 }
 
 /**
+ * A layers.csv column added from outside this file (docs/extending.md, "A new layers.csv column"):
+ * its name (lower snake case, ending with its unit, as every column) and its value for one layer of
+ * one run. Registered columns come after the built-in ones, in registration order.
+ */
+export interface LayerColumn {
+  name: string;
+  value: (layer: LayerResult, run: RunResult) => CsvValue;
+}
+
+const LAYER_COLUMNS: LayerColumn[] = [];
+
+/** Adds a layers.csv column; returns the function that removes it again (tests add toy ones). */
+export function registerLayerColumn(column: LayerColumn): () => void {
+  if (LAYER_COLUMNS.some((c) => c.name === column.name))
+    throw new Error(`layers.csv column '${column.name}' is registered twice`);
+  LAYER_COLUMNS.push(column);
+  return () => {
+    const index = LAYER_COLUMNS.indexOf(column);
+    if (index >= 0) LAYER_COLUMNS.splice(index, 1);
+  };
+}
+
+/**
  * One row per (network, mapping, layer). energy_leakage_pj is the static energy attributed to the
  * layer (its crossbars and its share of its tiles, simulate.ts priceLayerEnergy); the chip-level part
  * (leakage.chipOtherMw) is in summary.csv only.
@@ -117,9 +140,17 @@ export function layerRows(results: readonly RunResult[]): CsvRow[] {
         ...streamColumns(r, l.macs, totalEnergy(l.energy), false),
         busy_fraction: l.busyFraction,
       });
+      addRegisteredColumns(rows[rows.length - 1], l, r);
     }
   }
   return rows;
+}
+
+function addRegisteredColumns(row: CsvRow, layer: LayerResult, run: RunResult): void {
+  for (const column of LAYER_COLUMNS) {
+    if (column.name in row) throw new Error(`layers.csv column '${column.name}' is a built-in one`);
+    row[column.name] = column.value(layer, run);
+  }
 }
 
 /** Tidy long format: one row per (network, mapping, component, statistic). */

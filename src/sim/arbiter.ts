@@ -1,14 +1,19 @@
 import { Component, SimEvent, type Simulator } from '../engine/index.ts';
-import type { LayerCopy } from './layer-copy.ts';
 import { ARBITER_PRIORITY } from './priorities.ts';
 import type { Periodic, StateShift, StateWriter } from './steady-state.ts';
+
+/** A layer copy as the arbiter sees it (Contender): its fixed priority, and what it does when granted. */
+export interface Contender {
+  readonly placement: { readonly globalIndex: number };
+  drain(now: number): void;
+}
 
 /**
  * Fixed-priority arbitration of the copies that finished a vector in the same cycle: they book the
  * shared buffers and links in copy order, whichever fidelity (and event order) produced them.
  */
 export class Arbiter extends Component implements Periodic {
-  private readonly pending: LayerCopy[] = [];
+  private readonly pending: Contender[] = [];
   private readonly run: SimEvent;
 
   constructor(sim: Simulator, parent: Component) {
@@ -16,7 +21,7 @@ export class Arbiter extends Component implements Periodic {
     this.run = new SimEvent(this, 'grant', () => this.grant(), ARBITER_PRIORITY);
   }
 
-  note(copy: LayerCopy): void {
+  note(copy: Contender): void {
     this.pending.push(copy);
     if (!this.run.scheduled) this.sim.schedule(this.run, this.now);
   }

@@ -6,13 +6,14 @@
  * OU controller a WindowReader and the controllers walk the steps themselves.
  */
 import type { ActionCounts } from '../energy/actions.ts';
+import { chargeOuSteps, chargeSliceSelection } from '../energy/ou-step.ts';
 import type { OuData } from '../hardware/ou-controller.ts';
 import type { OuPipeline, OuTiming } from '../hardware/ou-pipeline.ts';
 import type { ProcessingElement } from '../hardware/pe.ts';
 import type { LayerMapping } from '../mapping/types.ts';
-import { isWeightLayer } from '../workload/types.ts';
+import { isWeightLayer, type Layer } from '../workload/types.ts';
 import { LayerActivity, WindowReader, emptyWork, requireWordlines, type VectorWork } from './activity.ts';
-import type { LayerUnit } from './dataflow.ts';
+import type { DataflowContext } from './context.ts';
 import type { StateShift, StateWriter } from './steady-state.ts';
 
 /** One LayerActivity / WindowReader per mapped layer, shared by its copies. */
@@ -29,18 +30,15 @@ export class DataDrivenCopy {
   private readonly steps: Float64Array;
   private readonly conversions: Float64Array;
   private readonly busy: Float64Array;
-  /** `fast` fidelity: OU-step actions of every vector so far. */
-  private dacDrives = 0;
-  private cellReads = 0;
-  private indexLookups = 0;
-  private muxSelects = 0;
-
   /** The data-driven mode of a copy of `mapping`, or undefined when the layer runs without data. */
-  static create(unit: LayerUnit, mapping: LayerMapping, timing: OuTiming): DataDrivenCopy | undefined {
-    const ctx = unit.ctx;
-    const act = ctx.activations?.get(unit.layer.name);
-    if (!ctx.arch.sparsity.skipZeroRows || !act || !isWeightLayer(unit.layer)) return undefined;
-    const layer = unit.layer;
+  static create(
+    ctx: DataflowContext,
+    layer: Layer,
+    mapping: LayerMapping,
+    timing: OuTiming,
+  ): DataDrivenCopy | undefined {
+    const act = ctx.activations?.get(layer.name);
+    if (!ctx.arch.sparsity.skipZeroRows || !act || !isWeightLayer(layer)) return undefined;
     for (const plan of mapping.crossbars) requireWordlines(plan, layer);
     if (ctx.fidelity === 'fast') {
       let activity = activities.get(mapping);
@@ -69,7 +67,8 @@ export class DataDrivenCopy {
 
   /**
    * `fast` fidelity: vector u on every crossbar of the copy (crossbar i's window ready at
-   * readyAt[tileOf[i]]); returns the cycle the last crossbar's result leaves.
+   * readyAt[tileOf[i]]), its OU-step actions charged to `counts`; returns the cycle the last
+   * crossbar's result leaves.
    */
   runVector(
     u: number,
@@ -77,6 +76,7 @@ export class DataDrivenCopy {
     readyAt: Float64Array,
     tileOf: Int32Array,
     ready: number,
+    counts: ActionCounts,
   ): number {
     const activity = this.activity!;
     const work = this.work;
@@ -89,11 +89,8 @@ export class DataDrivenCopy {
       this.steps[i] += work.steps;
       this.conversions[i] += work.conversions;
       this.busy[i] += work.busy;
-      this.dacDrives += work.driven;
-      this.cellReads += work.cells;
-      const plan = this.plans[i];
-      this.indexLookups += work.slicesRun * plan.indexLookupsPerSlice;
-      this.muxSelects += work.slicesRun * plan.muxSelectsPerSlice;
+      chargeOuSteps(counts, work.steps, work.driven, work.cells, work.conversions);
+      chargeSliceSelection(counts, this.plans[i], work.slicesRun);
     }
     return end;
   }
@@ -103,43 +100,17 @@ export class DataDrivenCopy {
     pe.accountTotals(this.steps[i], this.conversions[i], this.busy[i]);
   }
 
-  /** `fast` fidelity: the OU-step actions of every vector, into the layer's counts. */
-  settleCounts(counts: ActionCounts): void {
-    let steps = 0;
-    let conversions = 0;
-    for (let i = 0; i < this.steps.length; i++) {
-      steps += this.steps[i];
-      conversions += this.conversions[i];
-    }
-    counts.ouSteps += steps;
-    counts.adcConversions += conversions;
-    counts.sampleHolds += conversions;
-    counts.shiftAdds += conversions;
-    counts.dacDrives += this.dacDrives;
-    counts.cellReads += this.cellReads;
-    counts.indexLookups += this.indexLookups;
-    counts.muxSelects += this.muxSelects;
-  }
-
   /**
-   * Steady state (steady-state.ts): the fast fidelity's running totals are counters; nothing here
-   * is timing state (the pipelines' state belongs to the copy, the activity cache is keyed by u).
+   * Steady state (steady-state.ts): the fast fidelity's per-crossbar totals are counters; nothing
+   * here is timing state (the pipelines' state belongs to the copy, the activity cache is keyed by u).
    */
   capture(w: StateWriter): void {
     for (const totals of [this.steps, this.conversions, this.busy])
       for (let i = 0; i < totals.length; i++) w.counter(totals[i]);
-    w.counter(this.dacDrives);
-    w.counter(this.cellReads);
-    w.counter(this.indexLookups);
-    w.counter(this.muxSelects);
   }
 
   shift(s: StateShift): void {
     for (const totals of [this.steps, this.conversions, this.busy])
       for (let i = 0; i < totals.length; i++) totals[i] = s.counter(totals[i]);
-    this.dacDrives = s.counter(this.dacDrives);
-    this.cellReads = s.counter(this.cellReads);
-    this.indexLookups = s.counter(this.indexLookups);
-    this.muxSelects = s.counter(this.muxSelects);
   }
 }

@@ -29,47 +29,20 @@
  * arbiter then handles every copy done in that cycle at ARBITER, in a fixed order (copy index), so the
  * shared buffers and links are booked in the same order whichever fidelity produced the completions.
  */
-import type { Arch } from '../config/arch.ts';
-import { Component, SimEvent, indexedName, type Simulator } from '../engine/index.ts';
+import { Component, SimEvent, indexedName } from '../engine/index.ts';
 import { ACTION_NAMES, emptyCounts, type ActionCounts } from '../energy/actions.ts';
-import type { OuTiming } from '../hardware/ou-pipeline.ts';
-import type { MeshNoc } from '../hardware/noc.ts';
-import type { ProcessingElement } from '../hardware/pe.ts';
-import type { Tile } from '../hardware/tile.ts';
 import type { LayerMapping } from '../mapping/types.ts';
 import { snakeCase } from '../util/case.ts';
-import type { ActivationSet } from '../workload/activations.ts';
 import type { Layer, PoolLayer, Shape3 } from '../workload/types.ts';
-import type { Arbiter } from './arbiter.ts';
-import type { ImageLedger } from './image-ledger.ts';
+import type { DataflowContext } from './context.ts';
 import { LayerCopy } from './layer-copy.ts';
 import type { CopyPlacement } from './placement.ts';
 import { ARRIVAL_PRIORITY, REFILL_PRIORITY } from './priorities.ts';
 import { lastNeededFn, outputPositions } from './receptive-field.ts';
 import type { Periodic, StateShift, StateWriter } from './steady-state.ts';
-import { TimedQueue } from './timed-queue.ts';
-import type { Fidelity } from './types.ts';
+import { TimedQueue } from '../engine/timed-queue.ts';
 
-/** Shared hardware and constants every unit needs. */
-export interface DataflowContext {
-  sim: Simulator;
-  arch: Arch;
-  fidelity: Fidelity;
-  noc: MeshNoc;
-  tiles: Tile[];
-  /** PEs by global index (parents of the `ou` fidelity's crossbar controllers). */
-  pes: readonly ProcessingElement[];
-  arbiter: Arbiter;
-  ouTiming: OuTiming;
-  activationCycles: number;
-  /** Captured input activations by weight layer (data-driven simulation), when the network has them. */
-  activations?: ActivationSet;
-  /** Images streamed through the pipeline, and when each is complete. */
-  images: number;
-  ledger: ImageLedger;
-  /** Called when the network's first layer starts the first position of an image (steady-state probe). */
-  onImageEntered?: (image: number) => void;
-}
+export type { DataflowContext } from './context.ts';
 
 /** One producer -> consumer stream of output positions (global positions: image-major). */
 export class Edge implements Periodic {
@@ -176,20 +149,16 @@ export class NetworkInput {
 function emit(unit: LayerUnit, position: number, ready: number): number {
   const ctx = unit.ctx;
   const bits = unit.outputBitsPerPosition;
-  const flits = Math.ceil(bits / ctx.arch.noc.flitBits);
+  const flits = ctx.noc.flitsFor(bits);
   const home = ctx.tiles[unit.tile];
-  const counts = unit.counts;
-  const stored = home.write(bits, ready);
-  counts.bufferWriteBits += bits;
+  const account = unit.counts;
+  const stored = home.write(bits, ready, account);
   let last = stored;
   for (const edge of unit.consumers) {
     const to = edge.to.tile;
     let at = stored;
-    if (to !== unit.tile) {
-      counts.nocFlitHops += flits * ctx.noc.hops(unit.tile, to);
-      at = ctx.tiles[to].write(bits, ctx.noc.send(unit.tile, to, flits, stored));
-      counts.bufferWriteBits += bits;
-    }
+    if (to !== unit.tile)
+      at = ctx.tiles[to].write(bits, ctx.noc.send(unit.tile, to, flits, stored, account), account);
     edge.deliver(at, position);
     if (at > last) last = at;
   }
@@ -357,8 +326,7 @@ export class LayerUnit extends Component implements Periodic {
   /** Weight layer: read the window from the buffer and hand it to one copy's crossbars. */
   private startVector(u: number, image: number, now: number): void {
     const copy = this.copies[u % this.copies.length];
-    const ready = this.ctx.tiles[copy.placement.homeTile].read(this.inputBitsPerVector, now);
-    this.counts.bufferReadBits += this.inputBitsPerVector;
+    const ready = this.ctx.tiles[copy.placement.homeTile].read(this.inputBitsPerVector, now, this.counts);
     if (ready < this.firstStart) this.firstStart = ready;
     copy.accept(u, ready, image);
   }
@@ -366,11 +334,9 @@ export class LayerUnit extends Component implements Periodic {
   /** Pooling / residual add / concatenation in the tile's activation unit. */
   private computeElementwise(u: number, image: number, now: number): void {
     const tile = this.ctx.tiles[this.tile];
-    const ready = tile.read(this.inputBitsPerVector, now);
-    this.counts.bufferReadBits += this.inputBitsPerVector;
+    const ready = tile.read(this.inputBitsPerVector, now, this.counts);
     if (ready < this.firstStart) this.firstStart = ready;
-    this.counts.activationOps += this.activationOpsPerPosition;
-    tile.activationOps.add(this.activationOpsPerPosition);
+    tile.activate(this.activationOpsPerPosition, this.counts);
     this.finishPosition(image * this.positions + u, ready + this.ctx.activationCycles);
   }
 
@@ -383,8 +349,7 @@ export class LayerUnit extends Component implements Periodic {
 
   /** The network's output stays in the last tile's buffer. */
   private storeFinal(ready: number): number {
-    this.counts.bufferWriteBits += this.outputBitsPerPosition;
-    return this.ctx.tiles[this.tile].write(this.outputBitsPerPosition, ready);
+    return this.ctx.tiles[this.tile].write(this.outputBitsPerPosition, ready, this.counts);
   }
 
   /** Weight layers: the merged counts of all copies and crossbars at the end of the run. */

@@ -4,19 +4,20 @@
  * form in the `fast` fidelity, OU controllers in the `ou` fidelity), then merges partial sums at its
  * home tile and hands the output position back to its layer.
  */
-import { SimEvent, indexedName } from '../engine/index.ts';
+import { SimEvent, indexedName, type Component } from '../engine/index.ts';
 import { ACTION_NAMES, addCounts, emptyCounts, type ActionCounts } from '../energy/actions.ts';
-import { OuController } from '../hardware/ou-controller.ts';
-import { OuPipeline, layerOuTiming, type OuTiming } from '../hardware/ou-pipeline.ts';
-import type { CrossbarPlan, LayerMapping } from '../mapping/types.ts';
-import type { LayerUnit } from './dataflow.ts';
+import { OuPipeline, layerOuTiming } from '../hardware/ou-pipeline.ts';
+import type { LayerMapping } from '../mapping/types.ts';
+import type { Layer } from '../workload/types.ts';
+import { crossbarTiming, type CrossbarTiming } from './crossbar-timing.ts';
+import type { DataflowContext } from './context.ts';
 import type { CopyPlacement } from './placement.ts';
 import { DataDrivenCopy } from './data-driven.ts';
 import { COMPLETE_PRIORITY } from './priorities.ts';
 import type { Periodic, StateShift, StateWriter } from './steady-state.ts';
 import { skipZeroSteps } from './sparsity.ts';
-import { TimedQueue } from './timed-queue.ts';
-import { addCrossbarDigitalCounts, crossbarVectorCounts, partialSumAdds } from './vector-costs.ts';
+import { TimedQueue } from '../engine/timed-queue.ts';
+import { crossbarDigitalCounts, partialSumAdds } from './vector-costs.ts';
 
 /**
  * Windows a copy holds at once, from the buffer read until its crossbars are all done (back-pressure,
@@ -26,19 +27,29 @@ import { addCrossbarDigitalCounts, crossbarVectorCounts, partialSumAdds } from '
  */
 export const WINDOWS_IN_FLIGHT = 2;
 
+/** What a copy needs from its layer (LayerUnit, src/sim/dataflow.ts). */
+export interface CopyHost extends Component {
+  readonly ctx: DataflowContext;
+  readonly layer: Layer;
+  /** The layer's action account. */
+  readonly counts: ActionCounts;
+  /** Output positions per image, and the layer's copies. */
+  readonly positions: number;
+  readonly copies: readonly unknown[];
+  readonly inputBitsPerVector: number;
+  readonly outputActivationOps: number;
+  /** Global output position `g` is computed at `ready`: send it on. */
+  finishPosition(g: number, ready: number): void;
+  /** The copy drained vectors: a layer held back by back-pressure may go on. */
+  windowsFreed(): void;
+}
+
 /** One copy of a weight layer's crossbars, working through the vectors dealt to it. */
 export class LayerCopy implements Periodic {
   readonly placement: CopyPlacement;
-  private readonly unit: LayerUnit;
-  private readonly pipelines: OuPipeline[] = [];
-  /** Each crossbar's plan as it runs (after activation-sparsity skipping). */
-  private readonly plans: CrossbarPlan[] = [];
-  private readonly slices: number;
-  /** The OU timing of this layer's crossbars (layerOuTiming). */
-  private readonly timing: OuTiming;
-  private readonly controllers: OuController[] = [];
-  /** OU-step actions of one vector on the whole copy (the fast fidelity counts these in bulk). */
-  private readonly ouStepsPerVector: ActionCounts = emptyCounts();
+  private readonly unit: CopyHost;
+  /** Its crossbars' timing: closed form (`fast`) or OU-step events (`ou`), one interface. */
+  private readonly timing: CrossbarTiming;
   /** Digital actions of one vector outside the OU steps (both fidelities count these in bulk). */
   private readonly digitalPerVector: ActionCounts = emptyCounts();
   private vectors = 0;
@@ -46,8 +57,6 @@ export class LayerCopy implements Periodic {
   private held = 0;
   /** Vectors whose crossbars are all done, at these cycles, in order (global positions). */
   readonly done = new TimedQueue();
-  /** Vectors handed to the crossbars and not yet done (ou fidelity): per vector, crossbars finished. */
-  private readonly inFlight = new TimedQueue();
   /** Tiles holding this copy's crossbars, home first; per crossbar, its index in that list. */
   private readonly inputTiles: number[];
   private readonly tileOf: Int32Array;
@@ -57,67 +66,50 @@ export class LayerCopy implements Periodic {
   private readonly psumBitsFromTile: number[];
   /** Cycle the window is in each tile's input registers, for the vector being accepted. */
   private readonly readyAt: Float64Array;
-  /** ou fidelity: vectors each crossbar has finished, and vectors the whole copy has finished. */
-  private finishedBy = new Float64Array(0);
-  private retired = 0;
   private readonly psumAdds: number;
   readonly complete: SimEvent;
-  /** Captured activations drive this copy's OU steps (data-driven.ts), or undefined. */
-  private readonly data: DataDrivenCopy | undefined;
   /** Cycles per vector of the copy's slowest crossbar when vectors come back to back. */
   readonly cyclesPerVector: number;
 
-  constructor(unit: LayerUnit, mapping: LayerMapping, placement: CopyPlacement) {
+  constructor(unit: CopyHost, mapping: LayerMapping, placement: CopyPlacement) {
     this.unit = unit;
     this.placement = placement;
     const ctx = unit.ctx;
     const slices = mapping.inputSlices;
-    this.slices = slices;
     const { skipZeroRows, zeroInputFraction } = ctx.arch.sparsity;
     // Input selection (pattern, sre) lengthens the front stage of every crossbar of the layer.
     const timing = layerOuTiming(ctx.arch, mapping.crossbars);
-    this.timing = timing;
-    this.data = DataDrivenCopy.create(unit, mapping, timing);
-    const zeroFraction = skipZeroRows && !this.data ? (unit.layer.zeroInputFraction ?? zeroInputFraction) : 0;
-    let cyclesPerVector = 0;
-    mapping.crossbars.forEach((mapped, i) => {
-      // The stream name is built only when steps are skipped (tens of thousands of crossbars otherwise).
-      const plan =
-        zeroFraction > 0
-          ? skipZeroSteps(
-              mapped,
-              zeroFraction,
-              ctx.sim.seed,
-              `${unit.path}.copy[${placement.copy}].xbar[${i}]`,
-              ctx.arch.ou.rows,
-            )
-          : mapped;
-      this.plans.push(plan);
-      addCounts(this.ouStepsPerVector, crossbarVectorCounts(plan, slices));
-      addCrossbarDigitalCounts(this.digitalPerVector, plan, ctx.arch);
-      const pipeline = new OuPipeline(plan.ouCols, slices, timing);
-      if (pipeline.cyclesPerVector > cyclesPerVector) cyclesPerVector = pipeline.cyclesPerVector;
-      if (ctx.fidelity === 'fast') {
-        // Data-driven vectors use OuPipeline.runSteps, not the static sequence's matrix.
-        this.pipelines.push(this.data ? new OuPipeline([], slices, timing) : pipeline);
-      } else {
-        const pe = ctx.pes[placement.crossbarPe[i]];
-        const local = i % ctx.arch.chip.crossbarsPerPe;
-        const controller = new OuController(
-          ctx.sim,
-          pe,
-          local,
-          plan,
-          slices,
-          timing,
-          unit.counts,
-          () => this.crossbarDone(i),
-          this.data?.ouData,
-        );
-        this.controllers.push(controller);
-      }
+    const data = DataDrivenCopy.create(ctx, unit.layer, mapping, timing);
+    const zeroFraction = skipZeroRows && !data ? (unit.layer.zeroInputFraction ?? zeroInputFraction) : 0;
+    // The stream name is built only when steps are skipped (tens of thousands of crossbars otherwise).
+    const plans = mapping.crossbars.map((mapped, i) =>
+      zeroFraction > 0
+        ? skipZeroSteps(
+            mapped,
+            zeroFraction,
+            ctx.sim.seed,
+            `${unit.path}.copy[${placement.copy}].xbar[${i}]`,
+            ctx.arch.ou.rows,
+          )
+        : mapped,
+    );
+    const pipelines = plans.map((plan) => new OuPipeline(plan.ouCols, slices, timing));
+    this.cyclesPerVector = pipelines.reduce((max, p) => Math.max(max, p.cyclesPerVector), 0);
+    for (const plan of plans) addCounts(this.digitalPerVector, crossbarDigitalCounts(plan, ctx.arch));
+    this.timing = crossbarTiming(ctx.fidelity, {
+      sim: ctx.sim,
+      ouTiming: timing,
+      plans,
+      pes: plans.map((_plan, i) => ctx.pes[placement.crossbarPe[i]]),
+      pipelines,
+      localIndex: (i) => i % ctx.arch.chip.crossbarsPerPe,
+      slices,
+      counts: unit.counts,
+      positions: unit.positions,
+      vectorsPerImage: () => this.vectorsPerImage(),
+      data,
+      done: (cycle, g) => this.markDone(cycle, g),
     });
-    this.finishedBy = new Float64Array(this.controllers.length);
     // The window reaches crossbars on other tiles over the NoC: each remote tile gets the inputs its
     // crossbars' wordlines need (never more than the whole window). Tiles are indexed home first.
     this.inputTiles = placement.tiles;
@@ -132,7 +124,6 @@ export class LayerCopy implements Periodic {
     this.inputBitsToTile = this.inputBitsToTile.map((bits) => Math.min(bits, unit.inputBitsPerVector));
     this.readyAt = new Float64Array(this.inputTiles.length);
     this.psumAdds = partialSumAdds(mapping.crossbars, unit.layer.outShape[0]);
-    this.cyclesPerVector = cyclesPerVector;
     this.complete = new SimEvent(
       unit,
       indexedName('complete', placement.copy),
@@ -146,27 +137,10 @@ export class LayerCopy implements Periodic {
    * of image `image` (u counts within the image).
    */
   accept(u: number, ready: number, image = 0): void {
-    const g = image * this.unit.positions + u;
     this.vectors++;
     this.held++;
     this.multicastWindow(ready);
-    const readyAt = this.readyAt;
-    const tileOf = this.tileOf;
-    if (this.data && this.unit.ctx.fidelity === 'fast') {
-      this.markDone(this.data.runVector(u, this.pipelines, readyAt, tileOf, ready), g);
-    } else if (this.unit.ctx.fidelity === 'fast') {
-      let end = ready;
-      for (let i = 0; i < this.pipelines.length; i++) {
-        const t = this.pipelines[i].runVector(readyAt[tileOf[i]]);
-        if (t > end) end = t;
-      }
-      this.markDone(end, g);
-    } else if (this.controllers.length === 0) {
-      this.markDone(ready, g);
-    } else {
-      this.inFlight.push(0, g);
-      for (let i = 0; i < this.controllers.length; i++) this.controllers[i].accept(readyAt[tileOf[i]], u);
-    }
+    this.timing.start(u, image * this.unit.positions + u, ready, this.readyAt, this.tileOf);
   }
 
   /** The copy can take another window now (back-pressure: see WINDOWS_IN_FLIGHT). */
@@ -181,33 +155,8 @@ export class LayerCopy implements Periodic {
     this.readyAt[0] = ready;
     for (let k = 1; k < this.inputTiles.length; k++) {
       const tile = this.inputTiles[k];
-      const flits = Math.ceil(this.inputBitsToTile[k] / ctx.arch.noc.flitBits);
-      this.unit.counts.nocFlitHops += flits * ctx.noc.hops(home, tile);
-      this.readyAt[k] = ctx.noc.send(home, tile, flits, ready);
-    }
-  }
-
-  /**
-   * ou fidelity: crossbar `i` finished its oldest unfinished vector (each crossbar finishes vectors
-   * in order). The oldest vector in flight is done once every crossbar has finished it.
-   */
-  private crossbarDone(i: number): void {
-    this.finishedBy[i]++;
-    const n = this.controllers.length;
-    while (this.inFlight.size > 0) {
-      const needed = this.retired + 1;
-      let all = true;
-      for (let k = 0; k < n; k++) {
-        if (this.finishedBy[k] < needed) {
-          all = false;
-          break;
-        }
-      }
-      if (!all) return;
-      this.retired++;
-      const u = this.inFlight.headValue;
-      this.inFlight.shift();
-      this.markDone(this.unit.now, u);
+      const flits = ctx.noc.flitsFor(this.inputBitsToTile[k]);
+      this.readyAt[k] = ctx.noc.send(home, tile, flits, ready, this.unit.counts);
     }
   }
 
@@ -237,76 +186,43 @@ export class LayerCopy implements Periodic {
     let ready = now;
     for (let k = 1; k < this.inputTiles.length; k++) {
       const tile = this.inputTiles[k];
-      const flits = Math.ceil(this.psumBitsFromTile[k] / ctx.arch.noc.flitBits);
-      counts.nocFlitHops += flits * ctx.noc.hops(tile, this.placement.homeTile);
-      const at = ctx.noc.send(tile, this.placement.homeTile, flits, now);
+      const flits = ctx.noc.flitsFor(this.psumBitsFromTile[k]);
+      const at = ctx.noc.send(tile, this.placement.homeTile, flits, now, counts);
       if (at > ready) ready = at;
     }
     counts.shiftAdds += this.psumAdds;
-    counts.activationOps += this.unit.outputActivationOps;
+    // The home tile's shift-and-add merges each output and its output register holds it.
     counts.tileOutputs += this.unit.outputActivationOps;
-    ctx.tiles[this.placement.homeTile].activationOps.add(this.unit.outputActivationOps);
+    ctx.tiles[this.placement.homeTile].activate(this.unit.outputActivationOps, counts);
     this.unit.finishPosition(g, ready + ctx.activationCycles);
   }
 
   /**
-   * End of run. The fast fidelity counts the OU-step actions of every vector here, in bulk; the ou
-   * fidelity's controllers counted them step by step. Register traffic is per vector in both.
+   * End of run: the crossbar timing charges what it did not charge as it ran; register traffic and
+   * offset corrections are per vector in both fidelities.
    */
   settle(): void {
-    const ctx = this.unit.ctx;
+    this.timing.settle(this.vectors);
     const counts = this.unit.counts;
-    const fast = ctx.fidelity === 'fast';
-    const data = this.data;
-    this.plans.forEach((plan, i) => {
-      const pe = ctx.pes[this.placement.crossbarPe[i]];
-      // Data-driven: the OU work was counted vector by vector (fast) or step by step (ou).
-      if (!data) pe.account(plan.ouCols, this.slices, this.vectors, this.timing);
-      else if (fast) data.accountCrossbar(i, pe);
-      else {
-        const c = this.controllers[i];
-        pe.accountTotals(c.stepsRun, c.conversionsRun, c.busyCycles);
-      }
-    });
-    if (data && fast) data.settleCounts(counts);
-    for (const name of ACTION_NAMES) {
-      if (fast && !data) counts[name] += this.ouStepsPerVector[name] * this.vectors;
-      counts[name] += this.digitalPerVector[name] * this.vectors;
-    }
+    for (const name of ACTION_NAMES) counts[name] += this.digitalPerVector[name] * this.vectors;
   }
 
   capture(w: StateWriter): void {
     const n = this.unit.positions;
-    const now = w.now;
-    for (const pipeline of this.pipelines) pipeline.capture(w, now);
-    for (const controller of this.controllers) controller.capture(w);
-    for (let k = 0; k < this.finishedBy.length; k++) w.raw(this.finishedBy[k] - this.retired);
+    this.timing.capture(w);
     w.raw(this.done.size);
     for (let k = 0; k < this.done.size; k++) {
       w.time(this.done.timeAt(k));
       w.position(this.done.valueAt(k), n);
     }
-    // The ou fidelity's vectors in flight carry no cycle, only their positions.
-    w.raw(this.inFlight.size);
-    for (let k = 0; k < this.inFlight.size; k++) w.position(this.inFlight.valueAt(k), n);
     w.counter(this.vectors);
     w.raw(this.held);
-    this.data?.capture(w);
   }
 
   shift(s: StateShift): void {
-    const n = this.unit.positions;
-    for (const pipeline of this.pipelines) pipeline.shift(s.cycles);
-    for (const controller of this.controllers) controller.shift(s);
-    // finishedBy and retired count vectors: only their difference is state; both move by the same amount.
-    const perImage = this.vectorsPerImage();
-    for (let k = 0; k < this.finishedBy.length; k++) this.finishedBy[k] += s.images * perImage;
-    this.retired += s.images * perImage;
-    this.done.moveBy(s.cycles, s.images * n);
-    // The ou fidelity's vectors in flight carry no cycle (0): only their positions move.
-    this.inFlight.moveBy(0, s.images * n);
+    this.timing.shift(s);
+    this.done.moveBy(s.cycles, s.images * this.unit.positions);
     this.vectors = s.counter(this.vectors);
-    this.data?.shift(s);
   }
 
   /** Vectors this copy runs per image (positions u with u mod copies = this copy). */

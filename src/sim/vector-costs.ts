@@ -1,69 +1,23 @@
 /**
- * The actions one input vector costs on one crossbar, straight from the mapping. The `fast`
- * fidelity adds these per vector; the `ou` fidelity counts the same actions one OU step at a time,
- * and the conservation tests hold the two (and the mapping) to the same totals.
+ * The digital actions one input vector costs on one crossbar and one layer, outside its OU steps
+ * (those are charged through src/energy/ou-step.ts by the crossbar timing), straight from the mapping.
  */
 import type { Arch } from '../config/arch.ts';
-import { emptyCounts, type ActionCounts } from '../energy/actions.ts';
+import { ACTION_NAMES, emptyCounts, type ActionCounts, type ActionName } from '../energy/actions.ts';
+import { vectorRegisterBits } from '../energy/ou-step.ts';
 import type { CrossbarPlan } from '../mapping/types.ts';
-
-/**
- * Counts by OU-step sequence: crossbars with the same plan share its `ouRows` array (see
- * vectorMatrix in src/hardware/ou-pipeline.ts), so each distinct plan is counted once per run.
- */
-const vectorCounts = new WeakMap<
-  Uint16Array,
-  { plan: CrossbarPlan; slices: number; counts: ActionCounts }[]
->();
-
-/** OU-step actions of one input vector on one crossbar (all input slices); shared: do not modify. */
-export function crossbarVectorCounts(plan: CrossbarPlan, slices: number): Readonly<ActionCounts> {
-  let known = vectorCounts.get(plan.ouRows);
-  const hit = known?.find(
-    (e) =>
-      e.slices === slices &&
-      e.plan.ouCols === plan.ouCols &&
-      e.plan.indexLookupsPerSlice === plan.indexLookupsPerSlice &&
-      e.plan.muxSelectsPerSlice === plan.muxSelectsPerSlice,
-  );
-  if (hit) return hit.counts;
-  const counts = countVector(plan, slices);
-  if (!known) vectorCounts.set(plan.ouRows, (known = []));
-  known.push({ plan, slices, counts });
-  return counts;
-}
-
-function countVector(plan: CrossbarPlan, slices: number): ActionCounts {
-  const counts = emptyCounts();
-  for (let i = 0; i < plan.ouRows.length; i++) {
-    const rows = plan.ouRows[i];
-    const cols = plan.ouCols[i];
-    counts.ouSteps += 1;
-    counts.dacDrives += rows;
-    counts.cellReads += rows * cols;
-    counts.sampleHolds += cols;
-    counts.adcConversions += cols;
-    counts.shiftAdds += cols;
-  }
-  // Look-ups and input selection happen with the first OU step of a slice: none if every step is skipped.
-  if (plan.ouRows.length > 0) {
-    counts.indexLookups = plan.indexLookupsPerSlice;
-    counts.muxSelects = plan.muxSelectsPerSlice;
-  }
-  for (const key of Object.keys(counts) as (keyof ActionCounts)[]) counts[key] *= slices;
-  return counts;
-}
 
 /**
  * Digital work of one input vector on one crossbar, outside the OU steps, counted in both fidelities:
  * its input register is filled with the inputs of its wordlines, its output register holds one partial
- * sum per output it produces, and offset encoding subtracts the offset times the input sum. Added to
- * `target` (no count set allocated per crossbar).
+ * sum per output it produces, and offset encoding subtracts the offset times the input sum.
  */
-export function addCrossbarDigitalCounts(target: ActionCounts, plan: CrossbarPlan, arch: Arch): void {
-  target.registerBits +=
-    plan.inputsPerVector * arch.precision.inputBits + plan.outputsPerVector * arch.precision.partialSumBits;
-  target.shiftAdds += (plan.offsetCorrectionsPerVector ?? 0) + (plan.inputSumAddsPerVector ?? 0);
+export function crossbarDigitalCounts(plan: CrossbarPlan, arch: Arch): ActionCounts {
+  const counts = emptyCounts();
+  for (const { action, perVector } of vectorActions) counts[action] += perVector(plan, arch);
+  counts.registerBits = vectorRegisterBits(arch, plan.inputsPerVector, plan.outputsPerVector);
+  counts.shiftAdds = (plan.offsetCorrectionsPerVector ?? 0) + (plan.inputSumAddsPerVector ?? 0);
+  return counts;
 }
 
 /**
@@ -75,4 +29,24 @@ export function partialSumAdds(crossbars: readonly CrossbarPlan[], outputs: numb
   let partialSums = 0;
   for (const plan of crossbars) partialSums += plan.outputsPerVector;
   return Math.max(0, partialSums - outputs);
+}
+
+/** How many of an action one input vector makes on one crossbar, from its plan. */
+export type VectorActionCount = (plan: CrossbarPlan, arch: Arch) => number;
+
+const vectorActions: { action: ActionName; perVector: VectorActionCount }[] = [];
+
+/**
+ * A plug-in's per-vector action of a crossbar (docs/extending.md, "A new priced action"): counted
+ * for every input vector of every crossbar in both fidelities, like the register traffic above.
+ * `action` must be registered (registerAction). Returns the function that removes it again (tests).
+ */
+export function registerVectorAction(action: ActionName, perVector: VectorActionCount): () => void {
+  if (!ACTION_NAMES.includes(action)) throw new Error(`registerVectorAction: unknown action '${action}'`);
+  const entry = { action, perVector };
+  vectorActions.push(entry);
+  return () => {
+    const at = vectorActions.indexOf(entry);
+    if (at >= 0) vectorActions.splice(at, 1);
+  };
 }

@@ -1,8 +1,8 @@
 /**
- * `ousim compare` (and `npm start`): each network simulated under dense and pattern mapping (or the
- * mappings `--mappings` names, dense among them) on the same arch and the same pruned trace, the run
- * outputs of all of them in one folder, and `compare.csv` with the paper's three figures per network
- * for every mapping over dense.
+ * `ousim compare` (and `npm start`): each network simulated under a baseline mapping (`--baseline`,
+ * default dense) and candidates (`--mappings`, default pattern; any registered mappers) on the same
+ * arch and the same pruned trace, the run outputs of all of them in one folder, and `compare.csv`
+ * with the paper's three figures per network for every candidate over the baseline.
  */
 import { loadArch, resolveArchPath } from '../config/arch.ts';
 import { parseOverride } from '../config/overrides.ts';
@@ -13,7 +13,13 @@ import { InputError } from '../util/errors.ts';
 import { csvDocument } from '../output/csv-text.ts';
 import type { SimulationTask } from './experiment.ts';
 import { listMappers } from '../mapping/registry.ts';
-import { BASELINE_MAPPING, compareColumns, compareRecord, type CompareRecord } from './paper.ts';
+import {
+  BASELINE_MAPPING,
+  compareColumns,
+  compareRecord,
+  PAPER_CANDIDATE,
+  type CompareRecord,
+} from './paper.ts';
 import { silentProgress, type Progress } from './progress.ts';
 import { writeRunOutputs } from './outputs.ts';
 import { loadTrace, needsPruning, pruningWeights, resolvedConfig, resolveTracePath } from './simulator.ts';
@@ -26,7 +32,8 @@ export const DEFAULT_COMPARE_TRACES = [
   'vgg16-imagenet',
   'resnet18-imagenet',
 ];
-export const COMPARE_MAPPINGS = ['dense', 'pattern'] as const;
+/** The mappings compared by default: the paper's baseline and candidate. */
+export const COMPARE_MAPPINGS: readonly string[] = [BASELINE_MAPPING, PAPER_CANDIDATE];
 export const COMPARE_CSV = 'compare.csv';
 
 export interface CompareOptions {
@@ -39,11 +46,13 @@ export interface CompareOptions {
   out: string;
   /** The same for every mapping: with a replication budget, each gets that many crossbars in total. */
   mapperOptions?: MapperOptions;
-  /** Mappings to run, dense (the baseline) among them; default COMPARE_MAPPINGS. */
+  /** Mappings to run: candidates, the baseline among them or not; default COMPARE_MAPPINGS. */
   mappings?: readonly string[];
+  /** The mapping every other one is measured against (default BASELINE_MAPPING, dense). */
+  baseline?: string;
   /**
    * What the replication budget holds equal: `crossbars` (each mapping gets the budget's crossbars) or
-   * `area` (dense replicates within the crossbar budget; pattern then gets dense's chip area).
+   * `area` (the baseline replicates within the crossbar budget; the candidates then get its chip area).
    */
   budgetBy?: 'crossbars' | 'area';
   /** Images streamed through the pipeline (default 1), fast-forwarded unless false. */
@@ -56,6 +65,7 @@ export interface CompareOutcome {
   rows: CompareRecord[];
   results: RunResult[];
   mappings: string[];
+  baseline: string;
 }
 
 /** Runs batches of tasks (one batch per network, so that it is loaded and pruned once). */
@@ -69,7 +79,8 @@ export async function runCompare(
   if (options.traces.length === 0) throw new InputError('--traces', '', 'name at least one network');
   if (new Set(options.traces).size !== options.traces.length)
     throw new InputError('--traces', '', 'a network is listed twice');
-  const mappings = checkMappings(options.mappings ?? COMPARE_MAPPINGS);
+  const baseline = options.baseline ?? BASELINE_MAPPING;
+  const mappings = checkMappings(options.mappings ?? COMPARE_MAPPINGS, baseline);
   const overrides = options.sets.map(parseOverride);
   // Validate the arch here, once, so bad input fails before any worker starts.
   const arch = loadArch(options.arch, overrides);
@@ -79,7 +90,7 @@ export async function runCompare(
     throw new InputError(
       '--budget-by',
       '',
-      'area needs a --replication-budget (the dense mapping sets the area)',
+      `area needs a --replication-budget (the ${baseline} mapping sets the area)`,
     );
 
   progress.start(options.traces.length, 'compare');
@@ -104,11 +115,11 @@ export async function runCompare(
       };
       let results: RunResult[];
       if (budgetBy === 'area') {
-        // Same chip area: the dense mapping's replicated chip is every other mapping's area budget.
-        const [dense] = (await runBatch([task(BASELINE_MAPPING)])).map(resultOf);
-        const areaOptions = { ...options.mapperOptions, replicationAreaMm2: dense.chipAreaMm2 };
+        // Same chip area: the baseline's replicated chip is every other mapping's area budget.
+        const [base] = (await runBatch([task(baseline)])).map(resultOf);
+        const areaOptions = { ...options.mapperOptions, replicationAreaMm2: base.chipAreaMm2 };
         const others = await runBatch(mappings.slice(1).map((mapping) => task(mapping, areaOptions)));
-        results = [dense, ...others.map(resultOf)];
+        results = [base, ...others.map(resultOf)];
       } else {
         results = (await runBatch(mappings.map((mapping) => task(mapping)))).map(resultOf);
       }
@@ -118,7 +129,9 @@ export async function runCompare(
   ).finally(() => progress.stop());
 
   const results = batches.flat();
-  const rows = batches.map((batch) => compareRecord(new Map(batch.map((r, i) => [mappings[i], r]))));
+  const rows = batches.map((batch) =>
+    compareRecord(new Map(batch.map((r, i) => [mappings[i], r])), baseline),
+  );
   const folder = new OutputFolder(options.out);
   try {
     const networks = options.traces.map((trace) => {
@@ -147,29 +160,35 @@ export async function runCompare(
       fastForward: options.fastForward,
     });
     writeRunOutputs(folder, results, config);
-    folder.write(COMPARE_CSV, csvDocument(compareColumns(mappings), rows));
+    folder.write(COMPARE_CSV, csvDocument(compareColumns(mappings, baseline), rows));
     folder.commit();
   } catch (error) {
     folder.discard();
     throw error;
   }
-  return { out: folder.out, rows, results, mappings };
+  return { out: folder.out, rows, results, mappings, baseline };
 }
 
-/** `--mappings`: registered mappers, each once, dense (the baseline) and at least one other. */
-function checkMappings(mappings: readonly string[]): string[] {
+/**
+ * `--baseline` and `--mappings`: registered mappers, each once, and at least one besides the baseline.
+ * The baseline comes first (its columns and runs lead, whatever order the flag gave); it may be left
+ * out of `--mappings`.
+ */
+function checkMappings(mappings: readonly string[], baseline: string): string[] {
   const known = listMappers();
+  if (!known.includes(baseline))
+    throw new InputError('--baseline', '', `unknown mapper '${baseline}' (mappers: ${known.join(', ')})`);
   for (const m of mappings)
     if (!known.includes(m))
       throw new InputError('--mappings', '', `unknown mapper '${m}' (mappers: ${known.join(', ')})`);
   if (new Set(mappings).size !== mappings.length)
     throw new InputError('--mappings', '', 'a mapping is listed twice');
-  if (!mappings.includes(BASELINE_MAPPING) || mappings.length < 2)
+  const candidates = mappings.filter((m) => m !== baseline);
+  if (candidates.length === 0)
     throw new InputError(
       '--mappings',
       '',
-      `name ${BASELINE_MAPPING} (the baseline) and at least one mapping to compare with it`,
+      `name at least one mapping to compare with ${baseline} (the baseline)`,
     );
-  // Dense first: its columns and runs lead, whatever order the flag gave.
-  return [BASELINE_MAPPING, ...mappings.filter((m) => m !== BASELINE_MAPPING)];
+  return [baseline, ...candidates];
 }

@@ -22,7 +22,7 @@ export interface SimulationTask {
   mapping: string;
   seed: number;
   fidelity: Fidelity;
-  /** Packing and replication budget (default: the mapper's defaults, no replication). */
+  /** The mapper's own options and the replication budget (default: the mapper's defaults, none). */
   mapperOptions?: MapperOptions;
   /** Images streamed through the pipeline (default 1), and whether to fast-forward (default yes). */
   images?: number;
@@ -60,8 +60,8 @@ export function loadExperimentNetwork(
 /** Run one task to its result (synchronous; the worker entry and `--jobs 1` both call it). */
 export function runTask(task: SimulationTask): RunResult {
   const arch = loadArch(task.arch, task.overrides);
-  // The dense mapper's work does not depend on the masks (test/sim/conservation.test.ts): no pruning.
-  const masks = mapperNeedsMasks(task.mapping, task.mapperOptions);
+  // A mapper whose work does not depend on the masks (dense: test/sim/conservation.test.ts) gets no pruning.
+  const masks = mapperNeedsMasks(task.mapping, task.mapperOptions ?? {});
   const network = loadExperimentNetwork(task.trace, arch, task.seed, masks, task.pruned);
   return simulate({
     arch,

@@ -40,6 +40,10 @@ const ManifestSchema = z
     traces: z
       .record(z.string(), z.string())
       .describe('sha256 of each trace file, by the name the sweep gives it'),
+    mapperOptions: z
+      .record(z.string(), z.union([z.number(), z.boolean(), z.string()]))
+      .optional()
+      .describe("the mappers' own options (--packing, ...), when any was given"),
     axes: z.array(
       z.object({ key: z.string(), values: z.array(z.union([z.number(), z.boolean(), z.string()])) }),
     ),
@@ -125,6 +129,8 @@ function sweepHashOf(manifest: SweepManifest): string {
       fidelity: manifest.fidelity,
       images: manifest.images ?? 1,
       axes: manifest.axes,
+      // The mappers' own options decide the numbers too (only when given, so other keys stay as they were).
+      ...(manifest.mapperOptions ? { mapperOptions: manifest.mapperOptions } : {}),
     });
     sweepHashes.set(manifest, hash);
   }
@@ -170,6 +176,8 @@ export function sweepDifference(a: SweepManifest, b: SweepManifest): string | un
   for (const field of fields)
     if (a[field] !== b[field]) return `${field}: ${String(a[field])} vs ${String(b[field])}`;
   if ((a.images ?? 1) !== (b.images ?? 1)) return `images: ${a.images ?? 1} vs ${b.images ?? 1}`;
+  const options = (m: SweepManifest) => stableJson(m.mapperOptions ?? {});
+  if (options(a) !== options(b)) return `mapper options: ${options(a)} vs ${options(b)}`;
   if (stableJson(a.axes) !== stableJson(b.axes))
     return `axes: ${describeAxes(a.axes)} vs ${describeAxes(b.axes)}`;
   for (const trace of Object.keys({ ...a.traces, ...b.traces }))

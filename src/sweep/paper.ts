@@ -133,11 +133,16 @@ function topsPerWatt(r: RunResult): number {
 }
 
 /**
- * Crossbars of the layers that pattern mapping places by pattern, dense over pattern: the figure the
- * mapping itself achieves, without the layers (FC, 1x1, 7x7) both mappings place the same dense way.
+ * Crossbars of the layers the candidate places differently from the baseline (another
+ * LayerMapping.scheme: pattern's `pattern/<packing>` layers against dense), baseline over
+ * candidate: the figure the mapping itself achieves, without the layers (FC, 1x1, 7x7) both place
+ * the same way.
  */
 function patternLayersAreaEfficiency(dense: RunResult, pattern: RunResult): number {
-  const patterned = new Set(pattern.layers.filter((l) => l.scheme.startsWith('pattern')).map((l) => l.layer));
+  const baseScheme = new Map(dense.layers.map((l) => [l.layer, l.scheme]));
+  const patterned = new Set(
+    pattern.layers.filter((l) => l.scheme !== '' && l.scheme !== baseScheme.get(l.layer)).map((l) => l.layer),
+  );
   const sum = (r: RunResult) => r.layers.reduce((s, l) => s + (patterned.has(l.layer) ? l.crossbars : 0), 0);
   return ratio(sum(dense), sum(pattern));
 }
@@ -145,65 +150,88 @@ function patternLayersAreaEfficiency(dense: RunResult, pattern: RunResult): numb
 /** A compare.csv row for any set of mappings over dense (see compareColumns). */
 export type CompareRecord = Record<string, string | number>;
 
-/** The baseline every other mapping of `ousim compare` is measured against. */
+/** The paper's baseline: what `ousim compare` measures the other mappings against by default. */
 export const BASELINE_MAPPING = 'dense';
+
+/**
+ * The mapping the paper's figures and ranges are about. Over the paper's baseline it keeps the
+ * column names compare.csv always had (`crossbar_area_efficiency`, `pattern_crossbars`, ...) and the
+ * table with the paper's ranges; any other pair is written under the candidate's prefix.
+ */
+export const PAPER_CANDIDATE = 'pattern';
+
+/** The candidate that gets the paper's columns and table in a comparison over `baseline`, if any. */
+function paperCandidateOf(mappings: readonly string[], baseline: string): string | undefined {
+  return baseline === BASELINE_MAPPING && mappings.includes(PAPER_CANDIDATE) ? PAPER_CANDIDATE : undefined;
+}
 
 /** Columns shared by every mapping of a row (not ratios, not one mapping's figures). */
 const SHARED_COLUMNS: readonly string[] = ['network', 'images'];
 
 /**
- * The columns of a compare.csv row that name a quantity of one mapping: `dense_<x>` and
- * `pattern_<x>` in COMPARE_COLUMNS; the rest (but the shared ones) are ratios over dense.
+ * The columns of a compare.csv row that name a quantity of one mapping: `dense_<x>` (the baseline's)
+ * and `pattern_<x>` (the candidate's) in COMPARE_COLUMNS; the rest (but the shared ones) are ratios.
  */
-const FIGURE_SUFFIXES = COMPARE_COLUMNS.filter((c) => c.startsWith('dense_')).map((c) => c.slice(6));
+const BASE_PREFIX = `${BASELINE_MAPPING}_`;
+const CANDIDATE_PREFIX = `${PAPER_CANDIDATE}_`;
+const FIGURE_SUFFIXES = COMPARE_COLUMNS.filter((c) => c.startsWith(BASE_PREFIX)).map((c) =>
+  c.slice(BASE_PREFIX.length),
+);
 const RATIO_COLUMNS = COMPARE_COLUMNS.filter(
   (c) =>
-    !SHARED_COLUMNS.includes(c) && !FIGURE_SUFFIXES.some((x) => c === `dense_${x}` || c === `pattern_${x}`),
+    !SHARED_COLUMNS.includes(c) &&
+    !FIGURE_SUFFIXES.some((x) => c === `${BASE_PREFIX}${x}` || c === `${CANDIDATE_PREFIX}${x}`),
 );
+/** Ratios every candidate gets (the pattern-layers one is the paper candidate's alone). */
+const GENERIC_RATIOS = RATIO_COLUMNS.filter((c) => !c.startsWith(CANDIDATE_PREFIX));
 
 /**
- * Ratio column names of one mapping over dense: pattern keeps the names compare.csv always had
- * (`crossbar_area_efficiency`, ...); another mapping prefixes them with its name
- * (`sre_crossbar_area_efficiency`, ...). Pattern-only ratios (`pattern_layers_...`) are pattern's alone.
+ * Ratio column names of one candidate over the baseline: the paper's candidate over the paper's
+ * baseline keeps the names compare.csv always had (`crossbar_area_efficiency`, ...); any other
+ * candidate prefixes them with its name (`sre_crossbar_area_efficiency`, ...).
  */
-export function ratioColumnsOf(mapping: string): string[] {
-  if (mapping === 'pattern') return [...RATIO_COLUMNS];
-  return RATIO_COLUMNS.filter((c) => !c.startsWith('pattern_')).map((c) => `${mapping}_${c}`);
+export function ratioColumnsOf(mapping: string, baseline = BASELINE_MAPPING): string[] {
+  if (mapping === paperCandidateOf([mapping], baseline)) return [...RATIO_COLUMNS];
+  return GENERIC_RATIOS.map((c) => `${mapping}_${c}`);
 }
 
 /**
- * compare.csv's columns for `mappings` (dense among them): COMPARE_COLUMNS as they always were (without
- * pattern's columns when pattern is not compared), then, per further mapping in the order given, its
- * ratios over dense and its figures (`sre_speedup`, ..., `sre_crossbars`, ...). Columns only ever get
- * appended, so scripts that read compare.csv by position keep working.
+ * compare.csv's columns for `mappings` over `baseline` (among them): COMPARE_COLUMNS as they always
+ * were (the baseline's figures under its name; without the paper candidate's columns when it is not
+ * compared over the paper's baseline), then, per further candidate in the order given, its ratios
+ * over the baseline and its figures (`sre_speedup`, ..., `sre_crossbars`, ...). Columns only ever
+ * get appended, so scripts that read compare.csv by position keep working.
  */
-export function compareColumns(mappings: readonly string[]): string[] {
-  const withPattern = mappings.includes('pattern');
+export function compareColumns(mappings: readonly string[], baseline = BASELINE_MAPPING): string[] {
+  const headline = paperCandidateOf(mappings, baseline);
   const base = COMPARE_COLUMNS.filter(
-    (c) => withPattern || !(c.startsWith('pattern_') || RATIO_COLUMNS.includes(c)),
-  );
-  const others = mappings.filter((m) => m !== BASELINE_MAPPING && m !== 'pattern');
+    (c) => headline !== undefined || !(c.startsWith(CANDIDATE_PREFIX) || RATIO_COLUMNS.includes(c)),
+  ).map((c) => (c.startsWith(BASE_PREFIX) ? `${baseline}_${c.slice(BASE_PREFIX.length)}` : c));
+  const others = mappings.filter((m) => m !== baseline && m !== headline);
   return [
     ...base,
-    ...others.flatMap((m) => [...ratioColumnsOf(m), ...FIGURE_SUFFIXES.map((x) => `${m}_${x}`)]),
+    ...others.flatMap((m) => [...ratioColumnsOf(m, baseline), ...FIGURE_SUFFIXES.map((x) => `${m}_${x}`)]),
   ];
 }
 
-/** One network's compare.csv row: every result of `results` (by mapping) over the dense one. */
-export function compareRecord(results: ReadonlyMap<string, RunResult>): CompareRecord {
-  const dense = results.get(BASELINE_MAPPING)!;
+/** One network's compare.csv row: every result of `results` (by mapping) over the baseline's. */
+export function compareRecord(
+  results: ReadonlyMap<string, RunResult>,
+  baseline = BASELINE_MAPPING,
+): CompareRecord {
+  const base = results.get(baseline)!;
+  const headline = paperCandidateOf([...results.keys()], baseline);
   const record: CompareRecord = {};
   for (const [mapping, result] of results) {
-    // compareRow computes a mapping over dense under pattern's column names; rename them.
-    const row: CompareRecord = compareRow(dense, result);
+    // compareRow computes a candidate over the baseline under the paper's column names; rename them.
+    const row: CompareRecord = compareRow(base, result);
     for (const column of SHARED_COLUMNS) record[column] = row[column];
-    if (mapping !== BASELINE_MAPPING) {
-      const names = ratioColumnsOf(mapping);
-      const sources =
-        mapping === 'pattern' ? RATIO_COLUMNS : RATIO_COLUMNS.filter((c) => !c.startsWith('pattern_'));
+    if (mapping !== baseline) {
+      const names = ratioColumnsOf(mapping, baseline);
+      const sources = mapping === headline ? RATIO_COLUMNS : GENERIC_RATIOS;
       sources.forEach((column, i) => (record[names[i]] = row[column]));
     }
-    for (const x of FIGURE_SUFFIXES) record[`${mapping}_${x}`] = row[`pattern_${x}`];
+    for (const x of FIGURE_SUFFIXES) record[`${mapping}_${x}`] = row[`${CANDIDATE_PREFIX}${x}`];
   }
   return record;
 }
@@ -221,16 +249,18 @@ export function placement(metric: CompareMetric, value: number): 'below' | 'with
 }
 
 /**
- * The terminal table: per mapping over dense (in `mappings` order), one line per network; pattern's
- * table ends with the paper's ranges.
+ * The terminal table: per candidate over the baseline (in `mappings` order), one line per network;
+ * the paper candidate's table (over the paper's baseline) ends with the paper's ranges.
  */
 export function formatCompareTable(
   rows: readonly CompareRecord[],
-  mappings: readonly string[] = [BASELINE_MAPPING, 'pattern'],
+  mappings: readonly string[] = [BASELINE_MAPPING, PAPER_CANDIDATE],
+  baseline = BASELINE_MAPPING,
 ): string {
+  const headline = paperCandidateOf(mappings, baseline);
   return mappings
-    .filter((m) => m !== BASELINE_MAPPING)
-    .map((m) => (m === 'pattern' ? patternTable(rows) : mappingTable(rows, m)))
+    .filter((m) => m !== baseline)
+    .map((m) => (m === headline ? patternTable(rows) : mappingTable(rows, m, baseline)))
     .join('\n\n');
 }
 
@@ -240,7 +270,7 @@ function patternTable(rows: readonly CompareRecord[]): string {
     ...COMPARE_METRICS.map((m) => PAPER_RANGES[m].label),
     'area efficiency, pattern-mapped layers',
     'throughput speedup',
-    'TOPS/W dense, pattern',
+    `TOPS/W ${BASELINE_MAPPING}, ${PAPER_CANDIDATE}`,
   ];
   const body = rows.map((row) => {
     const throughput = Number(row.throughput_speedup);
@@ -254,7 +284,7 @@ function patternTable(rows: readonly CompareRecord[]): string {
       }),
       `${Number(row.pattern_layers_crossbar_area_efficiency).toFixed(2)}x`,
       `${throughput.toFixed(2)}x${where === 'within' ? '' : ` (${where})`}`,
-      `${Number(row.dense_tops_per_w).toFixed(3)}, ${Number(row.pattern_tops_per_w).toFixed(3)}`,
+      `${Number(row[`${BASE_PREFIX}tops_per_w`]).toFixed(3)}, ${Number(row[`${CANDIDATE_PREFIX}tops_per_w`]).toFixed(3)}`,
     ];
   });
   const speedupRange = `${PAPER_RANGES.speedup.low.toFixed(2)}x-${PAPER_RANGES.speedup.high.toFixed(2)}x`;
@@ -267,12 +297,12 @@ function patternTable(rows: readonly CompareRecord[]): string {
   ];
   return [
     ...textTable([headers, ...body], [paper]),
-    `pattern over dense on the same arch and pruned network; paper: ${PAPER_CITATION}`,
+    `${PAPER_CANDIDATE} over ${BASELINE_MAPPING} on the same arch and pruned network; paper: ${PAPER_CITATION}`,
   ].join('\n');
 }
 
-/** Another mapping over dense: its three figures per network (the paper's ranges are pattern's). */
-function mappingTable(rows: readonly CompareRecord[], mapping: string): string {
+/** Another candidate over the baseline: its three figures per network (the paper's ranges are not its). */
+function mappingTable(rows: readonly CompareRecord[], mapping: string, baseline: string): string {
   const headers = [
     'network',
     ...COMPARE_METRICS.map((m) => `${mapping}: ${PAPER_RANGES[m].label}`),
@@ -287,7 +317,7 @@ function mappingTable(rows: readonly CompareRecord[], mapping: string): string {
   ]);
   return [
     ...textTable([headers, ...body], []),
-    `${mapping} over dense on the same arch and pruned network`,
+    `${mapping} over ${baseline} on the same arch and pruned network`,
   ].join('\n');
 }
 

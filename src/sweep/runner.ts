@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import type { Arch } from '../config/arch.ts';
-import { mapperNeedsMasks } from '../mapping/registry.ts';
+import { mapperNeedsMasks, resolvedMapperOptions } from '../mapping/registry.ts';
 import type { Fidelity, RunResult } from '../sim/types.ts';
 import { InputError } from '../util/errors.ts';
 import { OUSIM_VERSION } from '../util/version.ts';
@@ -67,6 +67,8 @@ export interface SweepOptions {
   /** Images streamed through the pipeline per point (default 1), fast-forwarded unless false. */
   images?: number;
   fastForward?: boolean;
+  /** The mappers' own options (`--packing`, ...), the same at every point; default none. */
+  mapperOptions?: Readonly<Record<string, number | boolean | string>>;
 }
 
 /** What the sweep needs from the simulator; the CLI passes the real one, tests a fake. */
@@ -126,6 +128,7 @@ export async function runSweep(
   // Every input is checked before the folder is touched, so bad input leaves nothing behind and
   // the corrected command is not refused as another sweep: mappers, traces, every point's arch.
   for (const mapping of options.mappings) backend.checkMapping(mapping);
+  resolvedMapperOptions(options.mapperOptions ?? {});
   const traceInfo = new Map(options.traces.map((trace) => [trace, backend.checkTrace(trace)]));
   const points = expandGrid(axes);
   const groups = groupBySimulation(
@@ -153,6 +156,9 @@ export async function runSweep(
     seed: options.seed,
     fidelity: options.fidelity,
     ...((options.images ?? 1) > 1 ? { images: options.images } : {}),
+    ...(Object.keys(options.mapperOptions ?? {}).length > 0
+      ? { mapperOptions: { ...options.mapperOptions } }
+      : {}),
     axes,
     points: points.length,
     shard: formatShard(shard),
@@ -351,6 +357,7 @@ function preparePoint(point: Point, options: SweepOptions, backend: SweepBackend
     fidelity: options.fidelity,
     images: options.images ?? 1,
     fastForward: options.fastForward ?? true,
+    ...(options.mapperOptions ? { mapperOptions: { ...options.mapperOptions } } : {}),
   };
   return { point, arch, task };
 }
@@ -366,7 +373,7 @@ function groupBySimulation(
 ): Group[] {
   const groups = new Map<string, Group>();
   for (const p of points) {
-    // Dense work ignores the masks, and a masked trace is not pruned: then pattern.* changes nothing.
+    // A mapper that needs no masks ignores them, and a masked trace is not pruned: then pattern.* changes nothing.
     const pruning =
       mapperNeedsMasks(p.task.mapping, p.task.mapperOptions) &&
       traceInfo.get(p.task.trace)?.needsPruning !== false;

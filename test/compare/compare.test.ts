@@ -84,9 +84,57 @@ describe('ousim compare (end to end, tiny network)', function () {
     expect(outcomes.filter((o) => !o.skipped)).to.have.length(3);
   });
 
+  it('--baseline with candidates: the default baseline joins them; another baseline prefixes every candidate', () => {
+    const same = join(dir, 'baseline-dense');
+    const given = ousim(
+      'compare',
+      '--traces',
+      'tiny',
+      '--baseline',
+      'dense',
+      '--mappings',
+      'pattern,sre',
+      '--jobs',
+      '1',
+      '--out',
+      same,
+    );
+    expect(given.status, given.stderr).to.equal(0);
+    for (const file of ['compare.csv', 'summary.csv', 'layers.csv'])
+      expect(readFileSync(join(same, file), 'utf8'), file).to.equal(
+        readFileSync(join(dir, 'three', file), 'utf8'),
+      );
+    const over = join(dir, 'baseline-sre');
+    const sre = ousim(
+      'compare',
+      '--traces',
+      'tiny',
+      '--baseline',
+      'sre',
+      '--mappings',
+      'pattern',
+      '--jobs',
+      '1',
+      '--out',
+      over,
+    );
+    expect(sre.status, sre.stderr).to.equal(0);
+    expect(sre.stdout).to.contain('pattern over sre').and.not.to.contain('4.16x-5.20x');
+    const summary = readCsv(readFileSync(join(over, 'summary.csv'), 'utf8'), 'summary').rows;
+    expect(summary.map((r) => r.mapping)).to.deep.equal(['sre', 'pattern']);
+    const [row] = readCsv(readFileSync(join(over, 'compare.csv'), 'utf8'), 'compare').rows;
+    expect(num(row, 'pattern_speedup')).to.equal(num(summary[0], 'cycles') / num(summary[1], 'cycles'));
+    expect(num(row, 'sre_crossbars')).to.equal(num(summary[0], 'crossbars'));
+    expect(row).not.to.have.property('speedup');
+    expect(row).not.to.have.property('dense_crossbars');
+  });
+
   it('rejects bad input with exit code 2, one line, and no output folder', () => {
     for (const args of [
-      ['--mappings', 'pattern,sre'],
+      // (--mappings pattern,sre is fine since --baseline: the baseline joins the candidates.)
+      ['--mappings', 'dense'],
+      ['--baseline', 'pattern', '--mappings', 'pattern'],
+      ['--baseline', 'nope'],
       ['--mappings', 'dense,nope'],
       ['--mappings', 'dense,sre,sre'],
       ['--traces', 'no-such-net'],

@@ -7,7 +7,7 @@ import {
   resolveArchPath,
 } from '../../src/config/arch.ts';
 import { loadAdcTable } from '../../src/energy/adc.ts';
-import { listAdcModels } from '../../src/config/arch.ts';
+import { listAdcTables } from '../../src/config/arch.ts';
 
 /** Dotted paths of every leaf value of a JSON object. */
 function leaves(value: unknown, prefix = ''): string[] {
@@ -80,8 +80,8 @@ describe('arch presets', () => {
   });
 
   it('every ADC table loads and names its source', () => {
-    expect(listAdcModels()).to.include('isaac-32nm');
-    for (const model of listAdcModels()) {
+    expect(listAdcTables()).to.include('isaac-32nm');
+    for (const model of listAdcTables()) {
       const table = loadAdcTable(model);
       expect(table.name).to.equal(model);
       expect(table.source.length).to.be.greaterThan(10);

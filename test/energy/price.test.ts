@@ -37,11 +37,8 @@ function unitPrices(arch: Arch, adcPj: number): Record<ActionName, [EnergyPart |
 }
 
 const countsArb = fc.record(
-  Object.fromEntries(ACTION_NAMES.map((n) => [n, fc.integer({ min: 0, max: 1_000_000 })])) as Record<
-    ActionName,
-    fc.Arbitrary<number>
-  >,
-);
+  Object.fromEntries(ACTION_NAMES.map((n) => [n, fc.integer({ min: 0, max: 1_000_000 })])),
+) as fc.Arbitrary<ActionCounts>;
 
 describe('priceEnergy', () => {
   const paper = loadArch('paper');

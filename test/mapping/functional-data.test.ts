@@ -9,12 +9,11 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { directOutput, mappedOutputDataDriven, program } from '../../src/mapping/functional.ts';
 import { getMapper, listMappers } from '../../src/mapping/registry.ts';
-import { PACKINGS } from '../../src/mapping/pattern/packings.ts';
 import { LayerActivity, emptyWork } from '../../src/sim/activity.ts';
 import type { LayerActivations } from '../../src/workload/activations.ts';
 import type { ConvLayer } from '../../src/workload/types.ts';
 import { rowGroupPlans } from '../sim/row-groups.ts';
-import { convLayer, fcLayer, groupedChannels, randInt, rng, testArch } from './helpers.ts';
+import { convLayer, fcLayer, groupedChannels, mapperVariants, randInt, rng, testArch } from './helpers.ts';
 
 const timing = { readCycles: 4, adcCycles: 1, adcs: 1, shiftAddCycles: 1 };
 
@@ -40,8 +39,8 @@ const caseArb = fc.record({
   inputBits: fc.integer({ min: 2, max: 6 }),
   signed: fc.boolean(),
   zero: fc.constantFrom(0, 0.5, 0.8, 1),
-  mapper: fc.constantFrom(...listMappers(), 'row-groups'),
-  packing: fc.constantFrom(...PACKINGS.map((p) => p.name)),
+  // Every registered mapper under each of its option combinations, and hand-made row groups on dense.
+  variant: fc.constantFrom(...mapperVariants(), { mapper: 'row-groups', label: 'row-groups', options: {} }),
 });
 
 /** The layer's input values, all of them non-negative and below 2^bits, as unsigned codes of `bits` bits. */
@@ -88,12 +87,12 @@ describe('functional check through the data-driven OUs', () => {
         const input = Int32Array.from({ length: cin * c.size * c.size }, () =>
           r() < c.zero ? 0 : randInt(r, lo, hi),
         );
-        const mapperName = c.mapper === 'row-groups' ? 'dense' : c.mapper;
+        const mapperName = c.variant.mapper === 'row-groups' ? 'dense' : c.variant.mapper;
         const mapper = getMapper(mapperName);
-        const options = { packing: c.packing };
+        const options = c.variant.options;
         const layout = mapper.layoutLayer(layer, arch, options);
         const mapping = mapper.mapLayer(layer, arch, options);
-        if (c.mapper === 'row-groups') {
+        if (c.variant.mapper === 'row-groups') {
           // SRE-style: a group keeps the wordlines with a non-zero cell in its bitlines.
           const cells = program(layer, layout, weights).map((p) => p.cells);
           mapping.crossbars = rowGroupPlans(layout, mapping.crossbars, arch, r, (x, row, c0, w) => {

@@ -3,11 +3,13 @@ import fc from 'fast-check';
 import { checkMapping, directOutput } from '../../src/mapping/functional.ts';
 import { getMapper, listMappers } from '../../src/mapping/registry.ts';
 import { PACKINGS } from '../../src/mapping/pattern/packings.ts';
-import { convLayer, fcLayer, groupedChannels, randomData, rng, testArch } from './helpers.ts';
+import { convLayer, fcLayer, groupedChannels, mapperVariants, randomData, rng, testArch } from './helpers.ts';
 
 const packings = PACKINGS.map((p) => p.name);
 /** Every registered mapper: a new one is checked the moment it is registered. */
 const mappers = listMappers();
+/** ... under every combination of its own options (pattern: every packing). */
+const variants = mapperVariants();
 
 /** One random layer + arch + mapper case, drawn by fast-check. */
 const caseArb = fc.record({
@@ -31,8 +33,7 @@ const caseArb = fc.record({
   dacBits: fc.integer({ min: 1, max: 3 }),
   weightBits: fc.integer({ min: 2, max: 6 }),
   inputBits: fc.integer({ min: 1, max: 5 }),
-  mapper: fc.constantFrom(...mappers),
-  packing: fc.constantFrom(...packings),
+  variant: fc.constantFrom(...variants),
 });
 
 type Case = typeof caseArb extends fc.Arbitrary<infer T> ? T : never;
@@ -75,8 +76,8 @@ describe('mapping functional check', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
         const { layer, arch, data } = build(c);
-        const mapper = getMapper(c.mapper);
-        const options = { packing: c.packing };
+        const mapper = getMapper(c.variant.mapper);
+        const options = c.variant.options;
         const layout = mapper.layoutLayer(layer, arch, options);
         const mapping = mapper.mapLayer(layer, arch, options);
         const result = checkMapping(layer, layout, arch, data, mapping);

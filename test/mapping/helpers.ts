@@ -6,6 +6,9 @@
 import { loadArch, type Arch } from '../../src/config/arch.ts';
 import { PRUNED, type ConvLayer, type FcLayer } from '../../src/workload/types.ts';
 import type { LayerData } from '../../src/mapping/functional.ts';
+import { optionVariants } from '../../src/mapping/options.ts';
+import { getMapper, listMappers } from '../../src/mapping/registry.ts';
+import type { MapperOptions } from '../../src/mapping/types.ts';
 
 const paperArch = loadArch('paper');
 
@@ -162,4 +165,22 @@ export function randomData(
   const weights = Int32Array.from({ length: weightCount }, () => randInt(r, -half, half - 1));
   const input = Int32Array.from({ length: cin * h * w }, () => randInt(r, 0, 2 ** inputBits - 1));
   return { weights, input };
+}
+
+/** One registered mapper under one combination of its own options (see optionVariants). */
+export interface MapperVariant {
+  mapper: string;
+  /** `dense`, `pattern/merge`, ...: how the snapshot tests name it. */
+  label: string;
+  options: MapperOptions;
+}
+
+/**
+ * Every registered mapper under every combination of its enum and boolean options: the tests that
+ * must hold for every mapper draw from this, so a new mapper or option value is checked at once.
+ */
+export function mapperVariants(): MapperVariant[] {
+  return listMappers().flatMap((mapper) =>
+    optionVariants(getMapper(mapper)).map((v) => ({ mapper, label: v.label, options: v.options })),
+  );
 }

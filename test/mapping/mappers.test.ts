@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { InputError } from '../../src/util/errors.ts';
 import { getMapper, listMappers, mapNetwork } from '../../src/mapping/registry.ts';
 import { denseLayout } from '../../src/mapping/dense.ts';
-import { plansFromLayout } from '../../src/mapping/layout.ts';
+import { plansFromLayout } from '../../src/mapping/plans.ts';
 import { PACKINGS } from '../../src/mapping/pattern/packings.ts';
 import { PRUNED, type Network } from '../../src/workload/types.ts';
 import { convLayer, fcLayer, rng, testArch } from './helpers.ts';

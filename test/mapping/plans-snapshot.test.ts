@@ -1,7 +1,7 @@
 /**
  * The mappers' output must not change when their code is only made faster: every LayerMapping
- * (all fields, the OU step arrays included) of whole networks, for `dense`, `sre` and every packing of
- * `pattern`, is hashed and compared with hashes recorded from the code BEFORE the speed-up of the
+ * (all fields, the OU step arrays included) of whole networks, for every registered mapper under every
+ * combination of its own options (`dense`, `sre`, every packing of `pattern`), is hashed and compared with hashes recorded from the code BEFORE the speed-up of the
  * pattern mapper (commit 3081a4b); `sre`'s from its first, plain version (commit 895f720), before its
  * typed-array speed-up. A change of the mapping's results must update these on purpose.
  *
@@ -13,11 +13,10 @@
 import { createHash, type Hash } from 'node:crypto';
 import { expect } from 'chai';
 import type { Arch } from '../../src/config/arch.ts';
-import { PACKINGS } from '../../src/mapping/pattern/packings.ts';
 import { mapNetwork } from '../../src/mapping/registry.ts';
 import { loadTrace, resolveTracePath } from '../../src/workload/trace.ts';
 import { PRUNED, type Network } from '../../src/workload/types.ts';
-import { randomPatterns, rng, testArch } from './helpers.ts';
+import { mapperVariants, randomPatterns, rng, testArch, type MapperVariant } from './helpers.ts';
 
 /**
  * Feeds a value into the hash: typed arrays by type, length and bytes; objects by sorted keys, without
@@ -46,9 +45,9 @@ const NONE: ReadonlySet<string> = new Set();
 /** CrossbarPlan fields of the data-driven simulation (issue 9), hashed separately. */
 const WORDLINE_FIELDS: ReadonlySet<string> = new Set(['wordlineInputs', 'ouFirstRow']);
 
-function mappingHash(network: Network, arch: Arch, mapper: string, packing?: string, omit = NONE): string {
+function mappingHash(network: Network, arch: Arch, variant: MapperVariant, omit = NONE): string {
   const hash = createHash('sha256');
-  feed(hash, mapNetwork(network, arch, mapper, { packing }), omit);
+  feed(hash, mapNetwork(network, arch, variant.mapper, variant.options), omit);
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -89,6 +88,8 @@ const CASES: Case[] = [
     arch: paper,
     expected: {
       dense: 'bf55c39451dcf3a2',
+      // skipZeroOus (issue 16), recorded from main's code at its merge (hashed whole).
+      'dense/skipZeroOus': 'f5f473eb64a2c60c',
       'pattern/merge': '77092003ae005cf2',
       'pattern/merge-stack': 'c09d5b3d33de4662',
       'pattern/band': 'b6a32d93375253c2',
@@ -109,6 +110,8 @@ const CASES: Case[] = [
     arch: paper,
     expected: {
       dense: '5e2fa6a48cdf3c57',
+      // skipZeroOus (issue 16), recorded from main's code at its merge (hashed whole).
+      'dense/skipZeroOus': 'd32fb11526365534',
       'pattern/merge': 'e7849426eb3d0ffe',
       'pattern/merge-stack': '31bbe4e6235321a8',
       'pattern/band': '615a37353e7d6845',
@@ -129,6 +132,8 @@ const CASES: Case[] = [
     arch: differential16,
     expected: {
       dense: 'ce321e7c9a4692b6',
+      // skipZeroOus (issue 16), recorded from main's code at its merge (hashed whole).
+      'dense/skipZeroOus': '5b8859be3eaf947c',
       'pattern/merge': '25ecdfc29b43920a',
       'pattern/merge-stack': '420c82e235fbf49b',
       'pattern/band': 'd1d7315d3afd8df1',
@@ -149,6 +154,8 @@ const CASES: Case[] = [
     arch: paper,
     expected: {
       dense: '67a6d046a2841aeb',
+      // skipZeroOus (issue 16), recorded from main's code at its merge (hashed whole).
+      'dense/skipZeroOus': 'f58d58e4e55f1dbb',
       'pattern/merge': 'a866861504c656c2',
       'pattern/merge-stack': '287f3bdfd5917837',
       'pattern/band': 'eb701374807ab5eb',
@@ -170,16 +177,16 @@ describe('mapping snapshots (results unchanged by optimisations)', function () {
   for (const c of CASES) {
     it(`${c.name}: every LayerMapping hashes as recorded`, () => {
       const network = c.network();
-      const hashes = (omit: ReadonlySet<string>) => {
-        const out: Record<string, string> = { dense: mappingHash(network, c.arch, 'dense', undefined, omit) };
-        for (const p of PACKINGS)
-          out[`pattern/${p.name}`] = mappingHash(network, c.arch, 'pattern', p.name, omit);
-        return out;
-      };
-      const actual = hashes(WORDLINE_FIELDS);
-      // sre was recorded after the wordline fields existed: its hash covers the whole mapping.
-      actual.sre = mappingHash(network, c.arch, 'sre', undefined, NONE);
-      const whole = hashes(NONE);
+      // Every registered mapper under each of its option combinations (labels: dense, pattern/merge, ...).
+      // A variant with a recorded wordline hash was first recorded without the wordline fields; one
+      // without (sre, any newer one) is hashed whole. A variant with no recorded hash fails below.
+      const actual: Record<string, string> = {};
+      const whole: Record<string, string> = {};
+      for (const variant of mapperVariants()) {
+        const withWordlines = variant.label in c.expectedWithWordlines;
+        actual[variant.label] = mappingHash(network, c.arch, variant, withWordlines ? WORDLINE_FIELDS : NONE);
+        if (withWordlines) whole[variant.label] = mappingHash(network, c.arch, variant, NONE);
+      }
       if (process.env.PRINT_SNAPSHOTS) console.log(c.name, JSON.stringify(actual), JSON.stringify(whole));
       expect(actual).to.deep.equal(c.expected);
       expect(whole).to.deep.equal(c.expectedWithWordlines);

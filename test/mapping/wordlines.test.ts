@@ -9,9 +9,8 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import type { LayerLayout } from '../../src/mapping/layout.ts';
 import { getMapper, listMappers } from '../../src/mapping/registry.ts';
-import { PACKINGS } from '../../src/mapping/pattern/packings.ts';
 import type { CrossbarPlan, LayerMapping } from '../../src/mapping/types.ts';
-import { convLayer, fcLayer, groupedChannels, rng, testArch } from './helpers.ts';
+import { convLayer, fcLayer, groupedChannels, mapperVariants, rng, testArch } from './helpers.ts';
 
 /** What the layout says, wordline by wordline and step by step, built without plansFromLayout. */
 function expectAgrees(layout: LayerLayout, mapping: LayerMapping, ou: { rows: number; cols: number }): void {
@@ -86,8 +85,7 @@ describe('wordline inputs, OU first rows and row groups agree with the layouts',
           differential: fc.boolean(),
           ouRows: fc.integer({ min: 1, max: 9 }),
           ouCols: fc.integer({ min: 1, max: 9 }),
-          mapper: fc.constantFrom(...listMappers()),
-          packing: fc.constantFrom(...PACKINGS.map((p) => p.name)),
+          variant: fc.constantFrom(...mapperVariants()),
         }),
         (c) => {
           const { groups, cin, cout } = groupedChannels(c);
@@ -107,8 +105,8 @@ describe('wordline inputs, OU first rows and row groups agree with the layouts',
             ouRows: Math.min(c.ouRows, c.rows),
             ouCols: Math.min(c.ouCols, c.cols),
           });
-          const mapper = getMapper(c.mapper);
-          const options = { packing: c.packing };
+          const mapper = getMapper(c.variant.mapper);
+          const options = c.variant.options;
           expectAgrees(
             mapper.layoutLayer(layer, arch, options),
             mapper.mapLayer(layer, arch, options),

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { inputSlices, type Arch } from '../../src/config/arch.ts';
+import { placeLayers } from '../../src/sim/placement.ts';
 import { getMapper, listMappers, mapNetwork } from '../../src/mapping/registry.ts';
-import { isWeightLayer, type WeightLayer } from '../../src/workload/types.ts';
+import { isWeightLayer, type Network, type WeightLayer } from '../../src/workload/types.ts';
 import { arch, run, zooNetwork } from './helpers.ts';
 
 describe('conservation: simulated counts agree with the mapping', () => {
@@ -10,7 +11,7 @@ describe('conservation: simulated counts agree with the mapping', () => {
     ['resnet18-cifar10', []],
   ] as const) {
     for (const mapper of listMappers()) {
-      it(`${trace}, ${mapper}: OU steps, ADC conversions, index look-ups, buffer reads and NoC flits`, () => {
+      it(`${trace}, ${mapper}: OU steps, ADC conversions, index look-ups and buffer reads`, () => {
         const a = arch(...sets);
         const network = zooNetwork(trace, a);
         const result = run(network, a, mapper, 'fast');
@@ -53,18 +54,137 @@ describe('conservation: simulated counts agree with the mapping', () => {
         expect(result.counts.muxSelects).to.equal(selects);
         if (mapper !== 'dense') expect(lookups).to.be.greaterThan(0);
         expect(result.counts.bufferReadBits).to.equal(readBits);
-        const nocStat = result.components.find(
-          (c) => c.component === 'chip.noc' && c.statistic === 'flit_hops_count',
-        );
-        expect(result.counts.nocFlitHops).to.equal(nocStat?.value);
-        const tileWrites = result.components
-          .filter((c) => /^chip\.tile\[\d+\]$/.test(c.component) && c.statistic === 'buffer_write_bits')
-          .reduce((s, c) => s + c.value, 0);
-        // Every buffer write the layers counted went through a tile's ports (the input image is preloaded).
-        const inputBits =
-          network.inputShape[0] * network.inputShape[1] * network.inputShape[2] * a.precision.inputBits;
-        expect(tileWrites).to.equal(result.counts.bufferWriteBits - inputBits);
         if (trace === 'tiny') expect(result.counts.nocFlitHops).to.be.greaterThan(0);
+      });
+    }
+  }
+});
+
+/**
+ * What each layer's account should hold for the shared components (tile buffers, NoC, activation
+ * units), derived from the shapes, the mapping and the placement alone, not from the simulation.
+ */
+function expectedSharedCounts(network: Network, a: Arch, mapper: string, budget: number) {
+  const mappings = mapNetwork(network, a, mapper, { replicationBudget: budget });
+  const placement = placeLayers(mappings, a);
+  const hops = (from: number, to: number) =>
+    Math.abs((from % placement.meshX) - (to % placement.meshX)) +
+    Math.abs(Math.floor(from / placement.meshX) - Math.floor(to / placement.meshX));
+  const flits = (bits: number) => Math.ceil(bits / a.noc.flitBits);
+  const tileOf = new Map<string, number>([['input', 0]]);
+  const weightIndex = new Map<string, number>();
+  network.layers.filter(isWeightLayer).forEach((layer, i) => weightIndex.set(layer.name, i));
+  const expected = new Map<string, { writes: number; flitHops: number; activationOps: number }>();
+  const preloadedTiles = new Set<number>();
+  for (const layer of network.layers) {
+    const index = weightIndex.get(layer.name);
+    tileOf.set(
+      layer.name,
+      index === undefined ? tileOf.get(layer.inputs[0])! : placement.copies[index][0].homeTile,
+    );
+  }
+  for (const layer of network.layers) {
+    const tile = tileOf.get(layer.name)!;
+    const positions = layer.outShape[1] * layer.outShape[2];
+    const outBits = layer.outShape[0] * a.precision.outputBits;
+    const consumers = network.layers.flatMap((l) =>
+      l.inputs.filter((n) => n === layer.name).map(() => l.name),
+    );
+    const remote = consumers.filter((c) => tileOf.get(c) !== tile);
+    // Stored at home, then once more at every consumer on another tile (the last layer: at home only).
+    let writes = positions * outBits * (1 + remote.length);
+    let flitHops =
+      positions * flits(outBits) * remote.reduce((sum, c) => sum + hops(tile, tileOf.get(c)!), 0);
+    if (layer.inputs.includes('input') && !preloadedTiles.has(tile)) {
+      const [c, h, w] = network.inputShape;
+      writes += c * h * w * a.precision.inputBits;
+      preloadedTiles.add(tile);
+    }
+    let activationOps = 0;
+    const index = weightIndex.get(layer.name);
+    if (index !== undefined) {
+      activationOps = positions * layer.outShape[0];
+      const mapping = mappings[index];
+      const copies = placement.copies[index];
+      const windowBits =
+        (layer.type === 'conv'
+          ? layer.cin * layer.kernel[0] * layer.kernel[1]
+          : layer.type === 'fc'
+            ? layer.inFeatures
+            : 0) * a.precision.inputBits;
+      for (const copy of copies) {
+        const vectors =
+          Math.floor(positions / copies.length) + (copy.copy < positions % copies.length ? 1 : 0);
+        for (const remoteTile of copy.tiles.slice(1)) {
+          let inputBits = 0;
+          let psumBits = 0;
+          mapping.crossbars.forEach((plan, i) => {
+            if (copy.crossbarTile[i] !== remoteTile) return;
+            inputBits += plan.inputsPerVector * a.precision.inputBits;
+            psumBits += plan.outputsPerVector * a.precision.partialSumBits;
+          });
+          const there = hops(copy.homeTile, remoteTile);
+          flitHops += vectors * there * (flits(Math.min(inputBits, windowBits)) + flits(psumBits));
+        }
+      }
+    } else if (layer.type === 'pool') {
+      const window = layer.global ? layer.inShape[1] * layer.inShape[2] : layer.kernel[0] * layer.kernel[1];
+      activationOps = positions * layer.outShape[0] * window;
+    } else if (layer.type === 'add') {
+      activationOps = positions * layer.outShape[0] * (layer.inputs.length - 1);
+    }
+    expected.set(layer.name, { writes, flitHops, activationOps });
+  }
+  return expected;
+}
+
+describe('conservation: shared components charge the layer that uses them', () => {
+  for (const [trace, sets, budget, fidelity] of [
+    [
+      'tiny',
+      ['chip.pesPerTile=1', 'chip.crossbarsPerPe=1', 'crossbar.rows=32', 'crossbar.cols=32'],
+      0,
+      'fast',
+    ],
+    ['tiny', ['chip.pesPerTile=1', 'chip.crossbarsPerPe=1', 'crossbar.rows=32', 'crossbar.cols=32'], 0, 'ou'],
+    [
+      'tiny',
+      ['chip.pesPerTile=1', 'chip.crossbarsPerPe=2', 'crossbar.rows=32', 'crossbar.cols=32'],
+      400,
+      'fast',
+    ],
+    ['resnet18-cifar10', [], 0, 'fast'],
+  ] as const) {
+    for (const mapper of listMappers()) {
+      it(`${trace} (${fidelity}${budget ? `, replication budget ${budget}` : ''}), ${mapper}: per layer buffer writes, NoC flit-hops and activation ops`, () => {
+        const a = arch(...sets);
+        const network = zooNetwork(trace, a);
+        const result = run(network, a, mapper, fidelity, 1, budget);
+        const expected = expectedSharedCounts(network, a, mapper, budget);
+        let flitHops = 0;
+        let writes = 0;
+        let activationOps = 0;
+        for (const layer of result.layers) {
+          const want = expected.get(layer.layer)!;
+          expect(layer.counts.bufferWriteBits, `${layer.layer} buffer writes`).to.equal(want.writes);
+          expect(layer.counts.nocFlitHops, `${layer.layer} NoC flit-hops`).to.equal(want.flitHops);
+          expect(layer.counts.activationOps, `${layer.layer} activation ops`).to.equal(want.activationOps);
+          flitHops += want.flitHops;
+          writes += want.writes;
+          activationOps += want.activationOps;
+        }
+        // The components' own statistics hold the same totals (the preloaded input books no port).
+        const stat = (component: RegExp, statistic: string) =>
+          result.components
+            .filter((c) => component.test(c.component) && c.statistic === statistic)
+            .reduce((sum, c) => sum + c.value, 0);
+        const [c, h, w] = network.inputShape;
+        expect(stat(/^chip\.noc$/, 'flit_hops_count')).to.equal(flitHops);
+        expect(stat(/^chip\.tile\[\d+\]$/, 'buffer_write_bits')).to.equal(
+          writes - c * h * w * a.precision.inputBits,
+        );
+        expect(stat(/^chip\.tile\[\d+\]$/, 'activation_ops_count')).to.equal(activationOps);
+        if (trace === 'tiny') expect(flitHops).to.be.greaterThan(0);
       });
     }
   }

@@ -1,16 +1,17 @@
 /**
- * `ousim compare`: dense vs pattern mapping (or `--mappings dense,pattern,sre`) on the same arch and
- * pruned networks, the paper's three figures next to its ranges (src/sweep/compare.ts). `npm start`
- * runs it with the defaults.
+ * `ousim compare`: candidate mappings over a baseline (default pattern over dense; `--baseline`,
+ * `--mappings dense,pattern,sre`, any registered mapper) on the same arch and pruned networks, the
+ * paper's three figures next to its ranges (src/sweep/compare.ts). `npm start` runs it with the defaults.
  */
 import type { Argv, CommandModule } from 'yargs';
 import type { Fidelity } from '../../sim/types.ts';
 import { COMPARE_MAPPINGS, DEFAULT_COMPARE_TRACES } from '../../sweep/compare.ts';
-import { formatCompareTable } from '../../sweep/paper.ts';
+import { BASELINE_MAPPING, formatCompareTable } from '../../sweep/paper.ts';
+import { listMappers } from '../../mapping/registry.ts';
 import { formatSeconds, stderrProgress } from '../../sweep/progress.ts';
 import { InputError } from '../../util/errors.ts';
 import {
-  mapperOptionsOf,
+  apiMappingOptionsOf,
   streamOptionsOf,
   withArchOptions,
   withMappingOptions,
@@ -21,7 +22,7 @@ import {
 } from '../options.ts';
 
 interface CompareArgs extends ArchArgs {
-  packing?: string;
+  baseline: string;
   'replication-budget': number;
   traces: string[];
   mappings: string[];
@@ -35,7 +36,7 @@ interface CompareArgs extends ArchArgs {
 
 export const compareCommand: CommandModule<object, CompareArgs> = {
   command: 'compare',
-  describe: "dense vs pattern mapping on the same arch and networks: the paper's table",
+  describe: "mappings over a baseline (pattern over dense) on the same arch and networks: the paper's table",
   builder: (y: Argv) =>
     withStreamOptions(withMappingOptions(withOutputOptions(withArchOptions(y), 'results')))
       .option('traces', {
@@ -48,8 +49,12 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
         type: 'string',
         array: true,
         default: [COMPARE_MAPPINGS.join(',')],
-        describe:
-          'mappings to compare, comma-separated; dense is the baseline (mappers: dense, pattern, sre)',
+        describe: `mappings to compare, comma-separated, the baseline among them or not (mappers: ${listMappers().join(', ')})`,
+      })
+      .option('baseline', {
+        type: 'string',
+        default: BASELINE_MAPPING,
+        describe: 'the mapping every other one is measured against',
       })
       .option('fidelity', {
         type: 'string',
@@ -71,6 +76,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       .example('$0 compare', 'the paper comparison on the four bundled networks, into results/')
       .example('$0 compare --traces vgg16-cifar10 --set pattern.connectivity=3', 'a what-if')
       .example('$0 compare --mappings dense,pattern,sre', 'pattern and SRE, each over dense')
+      .example('$0 compare --baseline sre --mappings pattern', 'pattern over SRE')
       .example(
         '$0 compare --traces resnet18-imagenet --replication-budget 20000',
         'both mappings replicate early layers within the same crossbar budget',
@@ -95,8 +101,9 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
       seed: args.seed,
       fidelity: args.fidelity as Fidelity,
       out: args.out,
-      ...mapperOptionsOf(args),
+      ...apiMappingOptionsOf(args),
       mappings: splitList(args.mappings),
+      baseline: args.baseline,
       budgetBy: args['budget-by'] as 'crossbars' | 'area',
       ...streamOptionsOf(args),
       jobs,
@@ -105,7 +112,7 @@ export const compareCommand: CommandModule<object, CompareArgs> = {
     for (const result of outcome.results)
       for (const warning of result.warnings)
         process.stderr.write(`ousim compare: ${result.network} ${result.mapping}: ${warning}\n`);
-    process.stdout.write(`${formatCompareTable(outcome.rows, outcome.mappings)}\n\n`);
+    process.stdout.write(`${formatCompareTable(outcome.rows, outcome.mappings, outcome.baseline)}\n\n`);
     process.stdout.write(
       `wrote summary.csv, layers.csv, components.csv, compare.csv, config.resolved.json to ${outcome.out} ` +
         `in ${formatSeconds((performance.now() - started) / 1000)}; figures: ousim figures --in ${args.out}\n`,

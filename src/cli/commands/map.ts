@@ -5,16 +5,15 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { loadArch, map } from '../../api/index.ts';
-import { listMappers } from '../../mapping/registry.ts';
-import { PACKINGS, DEFAULT_PACKING } from '../../mapping/pattern/packings.ts';
-import { findPacking } from '../../mapping/pattern/mapper.ts';
+import { DEFAULT_MAPPER, listMappers, resolvedMapperOptions } from '../../mapping/registry.ts';
 import type { LayerRow, SummaryRow } from '../../mapping/report.ts';
 import { OutputFolder } from '../../output/atomic.ts';
 import { toCsv } from '../../output/csv-text.ts';
 import { OUSIM_VERSION } from '../../util/version.ts';
 import {
-  mapperOptionsOf,
+  apiMappingOptionsOf,
   parseOverrides,
+  withMapperOptionFlags,
   splitList,
   withArchOptions,
   withOutputOptions,
@@ -25,7 +24,6 @@ import { InputError } from '../../util/errors.ts';
 interface MapArgs extends ArchArgs {
   trace: string[];
   mapping: string;
-  packing?: string;
   'replication-budget': number;
   out: string;
 }
@@ -43,7 +41,7 @@ function table(rows: SummaryRow[]): string {
   ];
   const body = rows.map((r) => [
     r.network,
-    r.mapping === 'pattern' ? `pattern/${r.packing}` : r.mapping,
+    r.packing ? `${r.mapping}/${r.packing}` : r.mapping,
     String(r.crossbars),
     String(r.crossbars_3x3),
     r.utilisation.toFixed(3),
@@ -61,7 +59,7 @@ export const mapCommand: CommandModule<object, MapArgs> = {
   command: 'map',
   describe: 'mapping only: crossbars, blocks, utilisation, OU steps and index overhead per layer',
   builder: (y: Argv) =>
-    withOutputOptions(withArchOptions(y), 'results/map')
+    withMapperOptionFlags(withOutputOptions(withArchOptions(y), 'results/map'), { choices: true })
       .option('trace', {
         type: 'string',
         array: true,
@@ -70,14 +68,9 @@ export const mapCommand: CommandModule<object, MapArgs> = {
       })
       .option('mapping', {
         type: 'string',
-        default: 'pattern',
+        default: DEFAULT_MAPPER,
         choices: listMappers(),
         describe: 'mapper',
-      })
-      .option('packing', {
-        type: 'string',
-        choices: PACKINGS.map((p) => p.name),
-        describe: `packing of the pattern mapper (default ${DEFAULT_PACKING}; see docs/mapping.md)`,
       })
       .option('replication-budget', {
         type: 'number',
@@ -89,15 +82,20 @@ export const mapCommand: CommandModule<object, MapArgs> = {
   handler: (args) => {
     const overrides = parseOverrides(args.set);
     const arch = loadArch(args.arch, overrides);
-    const options = { ...mapperOptionsOf(args), packing: findPacking(args.packing).name };
+    const given = apiMappingOptionsOf(args);
+    // Every mapper's options as they apply (defaults filled in), whichever mapper runs.
+    const options = {
+      ...resolvedMapperOptions(given.mapperOptions),
+      replicationBudget: given.replicationBudget,
+    };
     const layerRows: LayerRow[] = [];
     const summaries: SummaryRow[] = [];
     const traces = splitList(args.trace);
     if (traces.length === 0) throw new InputError('--trace', '', 'name at least one network');
     for (const trace of traces) {
-      // Dense placement ignores the masks; pattern prunes an unpruned trace with its source model's
-      // trained weights when it remembers one, as run and compare do (api/index.ts).
-      const mapped = map(trace, arch, { ...options, mapping: args.mapping, seed: args.seed });
+      // A mapper that needs masks prunes an unpruned trace with its source model's trained weights
+      // when it remembers one, as run and compare do (api/index.ts); the others ignore the masks.
+      const mapped = map(trace, arch, { ...given, mapping: args.mapping, seed: args.seed });
       layerRows.push(...mapped.layers);
       summaries.push(mapped.summary);
     }

@@ -4,11 +4,12 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { loadArch, simulate, writeRun, type Simulation } from '../../api/index.ts';
+import { DEFAULT_MAPPER, listMappers } from '../../mapping/registry.ts';
 import type { Fidelity, RunResult } from '../../sim/types.ts';
 import { createLogger, type LogLevel } from '../../util/logger.ts';
 import { LazyProgress } from '../progress.ts';
 import {
-  mapperOptionsOf,
+  apiMappingOptionsOf,
   streamOptionsOf,
   withArchOptions,
   withMappingOptions,
@@ -20,7 +21,6 @@ import {
 interface RunArgs extends ArchArgs {
   trace: string;
   mapping: string;
-  packing?: string;
   'replication-budget': number;
   fidelity: Fidelity;
   out: string;
@@ -50,12 +50,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
         default: 'vgg16-cifar10',
         describe: 'zoo trace name or path to a trace JSON file (unpruned traces are pruned with --seed)',
       })
-      .option('mapping', { type: 'string', default: 'pattern', describe: 'mapper: dense, pattern or sre' })
+      .option('mapping', {
+        type: 'string',
+        default: DEFAULT_MAPPER,
+        describe: `mapper: ${listMappers().join(', ')}`,
+      })
       .example('$0 run --trace vgg16-cifar10 --mapping pattern --set adc.bits=6 --out results/run', ''),
   handler: (args) => {
     const log = createLogger(args['log-level'] as LogLevel);
     const arch = loadArch(args.arch, args.set);
-    const mapperOptions = mapperOptionsOf(args);
+    const mapperOptions = apiMappingOptionsOf(args);
     const stream = streamOptionsOf(args);
     const progress = new LazyProgress(`${args.trace} ${args.mapping}`);
     const started = Date.now();

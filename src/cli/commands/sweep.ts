@@ -4,7 +4,16 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { CommandFailed, EXIT_BAD_INPUT, InputError } from '../../util/errors.ts';
-import { splitList, streamOptionsOf, withArchOptions, withStreamOptions, type ArchArgs } from '../options.ts';
+import {
+  mapperFlagsOf,
+  splitList,
+  streamOptionsOf,
+  withArchOptions,
+  withMapperOptionFlags,
+  withStreamOptions,
+  type ArchArgs,
+} from '../options.ts';
+import { BASELINE_MAPPING, PAPER_CANDIDATE } from '../../sweep/paper.ts';
 import { stderrProgress, formatSeconds } from '../../sweep/progress.ts';
 import { formatRanges, mergeSweeps } from '../../sweep/merge.ts';
 import type { Fidelity } from '../../sim/types.ts';
@@ -60,7 +69,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
   command: 'sweep',
   describe: 'a grid over arch / pruning keys and mappings, in parallel, resumable, shardable',
   builder: (y: Argv) =>
-    withStreamOptions(withArchOptions(y))
+    withMapperOptionFlags(withStreamOptions(withArchOptions(y)))
       .command(mergeCommand as unknown as CommandModule)
       .option('trace', {
         type: 'string',
@@ -71,7 +80,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('mapping', {
         type: 'string',
         array: true,
-        default: ['dense,pattern'],
+        default: [`${BASELINE_MAPPING},${PAPER_CANDIDATE}`],
         describe: 'mapper(s), comma-separated (an axis of the grid)',
       })
       .option('set', {
@@ -112,9 +121,11 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     const jobs = args.jobs ?? defaultJobs();
     if (!Number.isInteger(jobs) || jobs < 1)
       throw new InputError('--jobs', '', `expected a whole number >= 1, got ${jobs}`);
+    const mapperOptions = mapperFlagsOf(args) as Record<string, number | boolean | string>;
     const report = await sweep({
       traces,
       mappings: splitList(args.mapping),
+      ...(Object.keys(mapperOptions).length > 0 ? { mapperOptions } : {}),
       axes: args.set,
       arch: args.arch,
       seed: args.seed,

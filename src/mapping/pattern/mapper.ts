@@ -26,9 +26,11 @@ import { mapDense, denseLayout } from '../dense.ts';
 import { weightEncoding } from '../encoding.ts';
 import { idBits, layerGeometry, mappingBase } from '../geometry.ts';
 import type { Band, LayerLayout, Region } from '../layout.ts';
+import { crossbarPlan, regionStepCount, stepArrays, writeRegionSteps } from '../plans.ts';
 import type { CrossbarPlan, LayerMapping, LayoutMapper, MapperOptions } from '../types.ts';
 import { kernelBlocks, splitBlocks } from './blocks.ts';
-import { DEFAULT_PACKING, PACKINGS, type Packing, type RegionSpec } from './packings.ts';
+import { packingOf, patternOptions } from './options.ts';
+import type { Packing, RegionSpec } from './packings.ts';
 
 /** A 3x3 conv with at least two input channels per group: the layers patterns are meant for. */
 export function isPatternCandidate(layer: WeightLayer): layer is ConvLayer {
@@ -44,16 +46,9 @@ export function takesPatternMapping(layer: WeightLayer, arch: Arch): layer is Co
   return layer.pruning.patterns.every((p) => p.length <= arch.crossbar.rows);
 }
 
+/** The packing a name stands for (the default when undefined); an unknown name is an InputError. */
 export function findPacking(name: string | undefined): Packing {
-  const wanted = name ?? DEFAULT_PACKING;
-  const packing = PACKINGS.find((p) => p.name === wanted);
-  if (!packing)
-    throw new InputError(
-      '--packing',
-      '',
-      `unknown packing '${wanted}' (packings: ${PACKINGS.map((p) => p.name).join(', ')})`,
-    );
-  return packing;
+  return packingOf({ packing: name });
 }
 
 interface Placement {
@@ -212,7 +207,7 @@ interface PatternPlacement {
 
 function placePattern(layer: ConvLayer, arch: Arch, options: MapperOptions): PatternPlacement {
   const cpw = weightEncoding(arch).colsPerWeight;
-  const packing = findPacking(options.packing);
+  const packing = packingOf(options);
   const pieces = splitBlocks(kernelBlocks(layer), Math.floor(arch.crossbar.cols / cpw));
   const specs = packing.pack(pieces, {
     ouRows: arch.ou.rows,
@@ -242,9 +237,7 @@ function placePattern(layer: ConvLayer, arch: Arch, options: MapperOptions): Pat
       `a pattern block of ${tallest} rows does not fit a crossbar of ${arch.crossbar.rows} rows (lower pattern.size)`,
     );
   const steps = new Int32Array(n);
-  for (let i = 0; i < n; i++)
-    steps[i] =
-      Math.ceil(heights[i] / arch.ou.rows) * Math.ceil((specs[i].filters.length * cpw) / arch.ou.cols);
+  for (let i = 0; i < n; i++) steps[i] = regionStepCount(heights[i], specs[i].filters.length * cpw, arch.ou);
   const placement = placeRegions(heights, steps, arch.crossbar.rows);
   const order = indices(n).sort(
     (a, b) => placement.crossbar[a] - placement.crossbar[b] || placement.rowStart[a] - placement.rowStart[b],
@@ -299,7 +292,7 @@ function patternLayout(layer: ConvLayer, arch: Arch, placed: PatternPlacement): 
 
 /**
  * The crossbar plans of a placement, straight from the region specs: the same numbers as
- * plansFromLayout(patternLayout(...)) (a test checks it), without building wordline/bitline arrays.
+ * plans.ts plansFromLayout(patternLayout(...)) (a test checks it), without building wordline/bitline arrays.
  * What the layout would show, in closed form: every region's bitlines [0, width) hold cells (its
  * column map is the union of its bands' filters), a band holds positions x filters x colsPerWeight
  * cells and one offset correction per filter, and a band's filters are its outputs.
@@ -314,17 +307,14 @@ function patternPlans(layer: ConvLayer, arch: Arch, placed: PatternPlacement): C
   const n = placement.crossbars;
   const stepCount = new Int32Array(n);
   for (let i = 0; i < specs.length; i++)
-    stepCount[placement.crossbar[i]] +=
-      Math.ceil(heights[i] / ouRows) * Math.ceil((specs[i].filters.length * cpw) / ouCols);
+    stepCount[placement.crossbar[i]] += regionStepCount(heights[i], specs[i].filters.length * cpw, arch.ou);
   // Distinct inputs and outputs per crossbar: the crossbar that last counted each id.
   const inputSeenBy = new Int32Array(layer.cin * kk).fill(-1);
   const outputSeenBy = new Int32Array(layer.cout).fill(-1);
   const plans: CrossbarPlan[] = [];
   let next = 0;
   for (let x = 0; x < n; x++) {
-    const stepRows = new Uint16Array(stepCount[x]);
-    const stepCols = new Uint16Array(stepCount[x]);
-    const stepFirstRows = new Uint16Array(stepCount[x]);
+    const steps = stepArrays(stepCount[x]);
     const wordlineInputs = new Int32Array(arch.crossbar.rows).fill(-1);
     let step = 0;
     let rowsUsed = 0;
@@ -340,17 +330,10 @@ function patternPlans(layer: ConvLayer, arch: Arch, placed: PatternPlacement): C
       const h = heights[i];
       const w = specs[i].filters.length * cpw;
       colsUsed = Math.max(colsUsed, w);
-      // OU steps (layout.ts pushRegionSteps) and index look-ups (one per filter slot an OU touches).
+      // OU steps and index look-ups (one per filter slot an OU touches).
       const rowChunks = Math.ceil(h / ouRows);
       const rowStart = placement.rowStart[i];
-      for (let r = 0; r < h; r += ouRows) {
-        const rh = Math.min(ouRows, h - r);
-        for (let c = 0; c < w; c += ouCols) {
-          stepRows[step] = rh;
-          stepFirstRows[step] = rowStart + r;
-          stepCols[step++] = Math.min(ouCols, w - c);
-        }
-      }
+      step = writeRegionSteps(h, w, arch.ou, rowStart, steps, step);
       let row = rowStart;
       for (let c = 0; c < w; c += ouCols) {
         const end = Math.min(c + ouCols, w);
@@ -381,29 +364,27 @@ function patternPlans(layer: ConvLayer, arch: Arch, placed: PatternPlacement): C
         }
       }
     }
-    plans.push({
-      ouRows: stepRows,
-      ouCols: stepCols,
-      ouFirstRow: stepFirstRows,
-      wordlineInputs,
-      rowsUsed,
-      colsUsed,
-      cellsUsed,
-      columnGroup: 0,
-      outputsPerVector: outputs,
-      inputsPerVector: inputs,
-      indexLookupsPerSlice: lookups,
-      muxSelectsPerSlice: rowsUsed,
-      offsetCorrectionsPerVector: corrections,
-      inputSumAddsPerVector: sumAdds,
-    });
+    const planSteps = { ouRows: steps.rows, ouCols: steps.cols, ouFirstRow: steps.firstRows };
+    plans.push(
+      crossbarPlan(planSteps, wordlineInputs, 0, {
+        rowsUsed,
+        colsUsed,
+        cellsUsed,
+        outputsPerVector: outputs,
+        inputsPerVector: inputs,
+        indexLookupsPerSlice: lookups,
+        muxSelectsPerSlice: rowsUsed,
+        offsetCorrectionsPerVector: corrections,
+        inputSumAddsPerVector: sumAdds,
+      }),
+    );
   }
   return plans;
 }
 
 function mapPattern(layer: WeightLayer, arch: Arch, options: MapperOptions): LayerMapping {
   if (!takesPatternMapping(layer, arch)) {
-    findPacking(options.packing); // an unknown packing is an error whatever the layer
+    packingOf(options); // an unknown packing is an error whatever the layer
     return mapDense(layer, arch, 'pattern');
   }
   const placed = placePattern(layer, arch, options);
@@ -424,7 +405,7 @@ function mapPattern(layer: WeightLayer, arch: Arch, options: MapperOptions): Lay
       matrixRows += band.positions.length;
     }
   }
-  const packing = findPacking(options.packing).name;
+  const packing = packingOf(options).name;
   return {
     ...mappingBase(layer, arch, 'pattern'),
     matrixRows,
@@ -444,11 +425,13 @@ export function patternLayerLayout(layer: ConvLayer, arch: Arch, options: Mapper
 
 export const patternMapper: LayoutMapper = {
   name: 'pattern',
-  description: 'kernel reordering: (channel, pattern) blocks without zeros, packed by MapperOptions.packing',
+  description: 'kernel reordering: (channel, pattern) blocks without zeros, packed by --packing',
+  needsMasks: true,
+  options: patternOptions,
   mapLayer: mapPattern,
   layoutLayer: (layer, arch, options) => {
     if (!takesPatternMapping(layer, arch)) {
-      findPacking(options.packing);
+      packingOf(options);
       return denseLayout(layer, arch);
     }
     return patternLayerLayout(layer, arch, options);

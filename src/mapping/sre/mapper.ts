@@ -29,9 +29,19 @@
  * wordline-selection mux per used wordline (it gates that wordline's driver into the OU that needs
  * it; dynamic activation needs it on every crossbar), one select per activated OU row.
  */
+import { z } from 'zod';
 import type { Arch } from '../../config/arch.ts';
 import type { WeightLayer } from '../../workload/types.ts';
-import { correctionColumnsIn, denseLayout, filtersIn, keptWeights, tileLayer, type Tile } from '../dense.ts';
+import { denseLayout, keptWeights } from '../dense.ts';
+import { crossbarPlan } from '../plans.ts';
+import {
+  correctionColumnsIn,
+  tileLayer,
+  tileOccupancy,
+  tilesByCrossbar,
+  tileWordlineInputs,
+  type Tile,
+} from '../tiling.ts';
 import { weightEncoding, type WeightEncoding } from '../encoding.ts';
 import { idBits, layerGeometry, mappingBase, type LayerGeometry } from '../geometry.ts';
 import type { Band, LayerLayout, Region } from '../layout.ts';
@@ -163,13 +173,11 @@ function srePlans(layer: WeightLayer, arch: Arch): SrePlans {
     ouCols: arch.ou.cols,
     kept: keptWeights(layer, g),
   };
-  const byCrossbar: Tile[][] = Array.from({ length: tiling.crossbars }, () => []);
-  for (const tile of tiling.tiles) byCrossbar[tile.crossbar].push(tile);
   // Unpruned layers: every wordline kept, so crossbars with the same tile shapes group alike.
   const shared = new Map<string, GroupedCrossbar>();
   let indexBits = 0;
   let muxes = 0;
-  const plans = byCrossbar.map((tiles): CrossbarPlan => {
+  const plans = tilesByCrossbar(tiling).map((tiles): CrossbarPlan => {
     let grouped: GroupedCrossbar;
     if (ctx.kept === null) {
       const key = tiles
@@ -178,39 +186,21 @@ function srePlans(layer: WeightLayer, arch: Arch): SrePlans {
       grouped = shared.get(key) ?? groupCrossbar(tiles, ctx);
       shared.set(key, grouped);
     } else grouped = groupCrossbar(tiles, ctx);
-    const wordlineInputs = new Int32Array(ctx.rows).fill(-1);
-    let rowsUsed = 0;
-    let colsUsed = 0;
-    let cellsUsed = 0;
-    let outputs = 0;
-    let corrections = 0;
-    for (const t of tiles) {
-      const inputBase = t.group * g.cinPerGroup * g.kernelSize + t.row0;
-      for (let i = 0; i < t.h; i++) wordlineInputs[t.xbarRow + i] = inputBase + i;
-      rowsUsed += t.h;
-      colsUsed += t.w;
-      cellsUsed += t.h * t.w;
-      outputs += filtersIn(t.col0, t.w, enc.colsPerWeight);
-      corrections += correctionColumnsIn(t.col0, t.w, enc);
-    }
+    const used = tileOccupancy(tiles, enc);
     indexBits += grouped.indexBits;
-    muxes += rowsUsed;
-    return {
-      ouRows: grouped.ouRows,
-      ouCols: grouped.ouCols,
-      rowsUsed,
-      colsUsed,
-      cellsUsed,
-      columnGroup: tiles[0].columnGroup,
-      outputsPerVector: outputs,
+    muxes += used.rowsUsed;
+    const steps = { ouRows: grouped.ouRows, ouCols: grouped.ouCols, rowGroups: grouped.rowGroups };
+    return crossbarPlan(steps, tileWordlineInputs(tiles, ctx.rows, tiling.groupRows), tiles[0].columnGroup, {
+      rowsUsed: used.rowsUsed,
+      colsUsed: used.colsUsed,
+      cellsUsed: used.cellsUsed,
+      outputsPerVector: used.outputs,
       inputsPerVector: grouped.inputs,
       indexLookupsPerSlice: grouped.lookups,
       muxSelectsPerSlice: grouped.selects,
-      wordlineInputs,
-      rowGroups: grouped.rowGroups,
-      offsetCorrectionsPerVector: corrections,
+      offsetCorrectionsPerVector: used.corrections,
       inputSumAddsPerVector: grouped.sumAdds,
-    };
+    });
   });
   return {
     plans,
@@ -277,6 +267,8 @@ function columnAt(bands: readonly Band[], bitline: number): number {
 export const sreMapper: LayoutMapper = {
   name: 'sre',
   description: 'SRE: dense tiling, per OU column group only wordlines with unpruned weights activated',
+  needsMasks: true,
+  options: z.object({}),
   mapLayer: (layer, arch) => mapSre(layer, arch),
   layoutLayer: (layer, arch) => sreLayout(layer, arch),
 };
