@@ -40,43 +40,15 @@ export function registerAction(name: string): () => void {
   return registerIn(ACTION_NAMES as ActionName[], name, 'action');
 }
 
-// Spelled out field by field (not a loop over ACTION_NAMES): one object shape for every count set and
-// plain property access, which matters when a simulation build adds tens of thousands of crossbars.
 export function emptyCounts(): ActionCounts {
-  return {
-    ouSteps: 0,
-    adcConversions: 0,
-    dacDrives: 0,
-    cellReads: 0,
-    sampleHolds: 0,
-    shiftAdds: 0,
-    bufferReadBits: 0,
-    bufferWriteBits: 0,
-    registerBits: 0,
-    nocFlitHops: 0,
-    indexLookups: 0,
-    muxSelects: 0,
-    activationOps: 0,
-    tileOutputs: 0,
-  };
+  const counts = {} as ActionCounts;
+  for (const name of ACTION_NAMES) counts[name] = 0;
+  return counts;
 }
 
 /** target += source, action by action. */
 export function addCounts(target: ActionCounts, source: Readonly<ActionCounts>): void {
-  target.ouSteps += source.ouSteps;
-  target.adcConversions += source.adcConversions;
-  target.dacDrives += source.dacDrives;
-  target.cellReads += source.cellReads;
-  target.sampleHolds += source.sampleHolds;
-  target.shiftAdds += source.shiftAdds;
-  target.bufferReadBits += source.bufferReadBits;
-  target.bufferWriteBits += source.bufferWriteBits;
-  target.registerBits += source.registerBits;
-  target.nocFlitHops += source.nocFlitHops;
-  target.indexLookups += source.indexLookups;
-  target.muxSelects += source.muxSelects;
-  target.activationOps += source.activationOps;
-  target.tileOutputs += source.tileOutputs;
+  for (const name of ACTION_NAMES) target[name] += source[name];
 }
 
 /**
