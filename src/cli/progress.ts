@@ -2,10 +2,16 @@
  * A progress bar on stderr that appears only for runs longer than a second, and only on a terminal
  * (cli-progress prints nothing when stderr is not a TTY, so logs and CI stay clean).
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
+
+/** cli-progress (CommonJS) is loaded only when a bar is shown (runs of more than a second, on a terminal). */
+const requireCjs = createRequire(import.meta.url);
+const loadCliProgress = (): typeof cliProgressModule =>
+  requireCjs('cli-progress') as typeof cliProgressModule;
 
 export class LazyProgress {
-  private bar: cliProgress.SingleBar | undefined;
+  private bar: cliProgressModule.SingleBar | undefined;
   private readonly started = Date.now();
 
   constructor(private readonly label: string) {}
@@ -14,6 +20,7 @@ export class LazyProgress {
   update(fraction: number): void {
     if (!this.bar) {
       if (Date.now() - this.started < 1000) return;
+      const cliProgress = loadCliProgress();
       this.bar = new cliProgress.SingleBar(
         { format: `${this.label} [{bar}] {percentage}% | ETA {eta_formatted}`, stream: process.stderr },
         cliProgress.Presets.shades_classic,

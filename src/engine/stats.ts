@@ -135,9 +135,16 @@ export class StatsRegistry {
 
   /** All statistics as rows, deterministically ordered; formulas are evaluated now. */
   rows(): StatRow[] {
+    // Paths are compared once per distinct component (a run has tens of thousands of statistics on
+    // a few thousand components), then statistics sort by that rank; paths that compare equal share one.
+    const paths = [...new Set(this.stats.map((stat) => stat.component))].sort(comparePaths);
+    const rank = new Map<string, number>();
+    paths.forEach((path, i) => {
+      rank.set(path, i > 0 && comparePaths(paths[i - 1], path) === 0 ? rank.get(paths[i - 1])! : i);
+    });
     const ordered = this.stats
-      .map((stat, order) => ({ stat, order }))
-      .sort((a, b) => comparePaths(a.stat.component, b.stat.component) || a.order - b.order);
+      .map((stat, order) => ({ stat, order, rank: rank.get(stat.component)! }))
+      .sort((a, b) => a.rank - b.rank || a.order - b.order);
     return ordered.map(({ stat }) => ({
       component: stat.component,
       statistic: stat.name,

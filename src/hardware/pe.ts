@@ -37,16 +37,11 @@ export class ProcessingElement extends Component {
   /** One crossbar of this PE, whose OU steps (columns per step) ran `vectors` x `slices` times. */
   account(ouCols: ArrayLike<number>, slices: number, vectors: number, timing: OuTiming): void {
     this.crossbars += 1;
-    let conversions = 0;
-    let busy = 0;
-    for (let i = 0; i < ouCols.length; i++) {
-      conversions += ouCols[i];
-      busy += backStageCycles(ouCols[i], this.adcs, timing.adcCycles);
-    }
+    const sums = stepSums(ouCols, this.adcs, timing.adcCycles);
     const runs = slices * vectors;
     this.ouSteps += ouCols.length * runs;
-    this.adcConversions += conversions * runs;
-    this.adcBusyCycles += busy * runs;
+    this.adcConversions += sums.conversions * runs;
+    this.adcBusyCycles += sums.busy * runs;
   }
 
   /** One crossbar of this PE, with its totals counted as it ran (data-driven simulation). */
@@ -56,4 +51,37 @@ export class ProcessingElement extends Component {
     this.adcConversions += conversions;
     this.adcBusyCycles += busyCycles;
   }
+}
+
+interface StepSums {
+  adcs: number;
+  adcCycles: number;
+  /** Conversions and back-stage cycles of one pass over the steps. */
+  conversions: number;
+  busy: number;
+}
+
+/**
+ * Sums by OU-step sequence: crossbars with the same plan share its `ouCols` array (src/mapping), so
+ * each distinct sequence is summed once per run instead of once per crossbar (VGG-16 ImageNet: 33804
+ * dense crossbars, 19 distinct sequences).
+ */
+const knownSums = new WeakMap<ArrayLike<number>, StepSums[]>();
+
+function stepSums(ouCols: ArrayLike<number>, adcs: number, adcCycles: number): StepSums {
+  let known = knownSums.get(ouCols);
+  if (known) {
+    for (const sums of known) if (sums.adcs === adcs && sums.adcCycles === adcCycles) return sums;
+  } else {
+    knownSums.set(ouCols, (known = []));
+  }
+  let conversions = 0;
+  let busy = 0;
+  for (let i = 0; i < ouCols.length; i++) {
+    conversions += ouCols[i];
+    busy += backStageCycles(ouCols[i], adcs, adcCycles);
+  }
+  const sums = { adcs, adcCycles, conversions, busy };
+  known.push(sums);
+  return sums;
 }

@@ -30,10 +30,12 @@ export function filtersIn(col0: number, w: number, cpw: number): number {
 
 /** Columns in [col0, col0+w) that hold sub-column k = enc.correctionColumn. */
 export function correctionColumnsIn(col0: number, w: number, enc: WeightEncoding): number {
-  if (enc.correctionColumn < 0) return 0;
-  let n = 0;
-  for (let col = col0; col < col0 + w; col++) if (col % enc.colsPerWeight === enc.correctionColumn) n++;
-  return n;
+  if (enc.correctionColumn < 0 || w <= 0) return 0;
+  // Columns col with col = k (mod cpw) up to x: floor((x - k) / cpw) + 1; counted in closed form, as
+  // this runs for every crossbar of every layer.
+  const k = enc.correctionColumn;
+  const cpw = enc.colsPerWeight;
+  return Math.floor((col0 + w - 1 - k) / cpw) - Math.floor((col0 - 1 - k) / cpw);
 }
 
 /** Wordline inputs (layout.ts InputId) of a crossbar's tiles: row i of a tile carries matrix row row0 + i. */

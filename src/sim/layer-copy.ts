@@ -81,14 +81,17 @@ export class LayerCopy implements Periodic {
     const timing = layerOuTiming(ctx.arch, mapping.crossbars);
     const data = DataDrivenCopy.create(ctx, unit.layer, mapping, timing);
     const zeroFraction = skipZeroRows && !data ? (unit.layer.zeroInputFraction ?? zeroInputFraction) : 0;
+    // The stream name is built only when steps are skipped (tens of thousands of crossbars otherwise).
     const plans = mapping.crossbars.map((mapped, i) =>
-      skipZeroSteps(
-        mapped,
-        zeroFraction,
-        ctx.sim.seed,
-        `${unit.path}.copy[${placement.copy}].xbar[${i}]`,
-        ctx.arch.ou.rows,
-      ),
+      zeroFraction > 0
+        ? skipZeroSteps(
+            mapped,
+            zeroFraction,
+            ctx.sim.seed,
+            `${unit.path}.copy[${placement.copy}].xbar[${i}]`,
+            ctx.arch.ou.rows,
+          )
+        : mapped,
     );
     const pipelines = plans.map((plan) => new OuPipeline(plan.ouCols, slices, timing));
     this.cyclesPerVector = pipelines.reduce((max, p) => Math.max(max, p.cyclesPerVector), 0);

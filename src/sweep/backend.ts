@@ -3,7 +3,8 @@
  * `--jobs 1`), re-pricing and CSV rows from the simulator's own functions.
  */
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
+import { createRequire } from 'node:module';
+import type { Piscina as PiscinaPool } from 'piscina';
 import { loadArch } from '../config/arch.ts';
 import { mapperNeedsMasks } from '../mapping/registry.ts';
 import type { RunResult } from '../sim/types.ts';
@@ -22,6 +23,9 @@ import { summaryRows } from './outputs.ts';
 import { runBatchSafely, runTaskSafely } from './worker.ts';
 import type { TaskOutcome } from './outcome.ts';
 import type { SimulationTask } from './experiment.ts';
+
+/** piscina is loaded when a sweep starts a pool: library users and `ousim run` never start one. */
+const requireCjs = createRequire(import.meta.url);
 
 export interface ClosableBackend extends SweepBackend {
   /** Tasks that should share one worker (and its trace cache), run in order. */
@@ -67,6 +71,7 @@ export function createBackend(jobs: number): ClosableBackend {
     };
   }
   const withMasks = pruneOnceForWorkers();
+  const { Piscina } = requireCjs('piscina') as { Piscina: typeof PiscinaPool };
   const pool = new Piscina<SimulationTask | SimulationTask[], TaskOutcome | TaskOutcome[]>({
     filename: new URL('./worker-entry.js', import.meta.url).href,
     minThreads: 0, // threads start on demand: a sweep with one simulation left needs one

@@ -2,7 +2,13 @@
  * Progress of a long job on stderr: a cli-progress bar with an ETA on a terminal, and a plain
  * line every tenth of the way otherwise (batch logs such as SLURM's, where a redrawn bar is noise).
  */
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type cliProgressModule from 'cli-progress';
+
+/** cli-progress (CommonJS) is loaded only when a bar is shown. */
+const requireCjs = createRequire(import.meta.url);
+const loadCliProgress = (): typeof cliProgressModule =>
+  requireCjs('cli-progress') as typeof cliProgressModule;
 
 export interface Progress {
   start(total: number, label: string): void;
@@ -17,6 +23,7 @@ export function stderrProgress(stream: NodeJS.WriteStream = process.stderr): Pro
 }
 
 function barProgress(stream: NodeJS.WriteStream): Progress {
+  const cliProgress = loadCliProgress();
   const bar = new cliProgress.SingleBar(
     {
       stream,

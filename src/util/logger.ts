@@ -1,5 +1,9 @@
+import { createRequire } from 'node:module';
 import { pino, type Level, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import type prettyFactory from 'pino-pretty';
+
+/** pino-pretty (CommonJS) is loaded only for a terminal: a run whose stderr is a file never pays for it. */
+const requireCjs = createRequire(import.meta.url);
 
 /** Log levels accepted by `--log-level`, most verbose first, plus 'silent'. */
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -14,6 +18,7 @@ export type LogLevel = Level | 'silent';
 export function createLogger(level: LogLevel = 'info', options: { pretty?: boolean } = {}): Logger {
   const readable = options.pretty ?? process.stderr.isTTY === true;
   if (readable) {
+    const pretty = requireCjs('pino-pretty') as typeof prettyFactory;
     return pino({ level }, pretty({ destination: 2, sync: true, colorize: true, ignore: 'pid,hostname' }));
   }
   return pino({ level }, pino.destination({ fd: 2, sync: true }));

@@ -3,8 +3,12 @@
  * plain objects the importer and the weight reader use.
  */
 import { readFileSync } from 'node:fs';
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type protobuf from 'protobufjs';
 import { InputError } from '../../util/errors.ts';
+
+/** protobufjs (CommonJS) is loaded on first use: a run on a zoo trace never decodes ONNX. */
+const requireCjs = createRequire(import.meta.url);
 
 let cachedRoot: protobuf.Root | undefined;
 
@@ -12,7 +16,8 @@ let cachedRoot: protobuf.Root | undefined;
 export function onnxRoot(): protobuf.Root {
   if (!cachedRoot) {
     const text = readFileSync(new URL('./onnx-subset.proto', import.meta.url), 'utf8');
-    cachedRoot = protobuf.parse(text, { keepCase: true }).root;
+    const { parse } = requireCjs('protobufjs') as typeof protobuf;
+    cachedRoot = parse(text, { keepCase: true }).root;
   }
   return cachedRoot;
 }
