@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { num, readCsvFile, type CsvTable } from '../output/csv-text.ts';
 import { COMPARE_METRICS, PAPER_CITATION, PAPER_RANGES } from '../sweep/paper.ts';
 import { FIGURE_CONFIG } from './render.ts';
-import type { Built } from './specs.ts';
+import { METRIC_PANELS, type Built } from './specs.ts';
 
 export const SENSITIVITY_CSV = 'sensitivity.csv';
 export const SENSITIVITY_COLUMNS = ['key', 'value', 'network', 'ratio', 'pattern_over_dense'] as const;
@@ -168,13 +168,7 @@ export function sensitivityTornado(rows: readonly Row[]): Built {
       data: { values },
       facet: {
         row: { field: 'network', type: 'nominal', title: null, sort: { field: 'network_order', op: 'min' } },
-        column: {
-          field: 'panel',
-          type: 'nominal',
-          title: null,
-          sort: { field: 'metric_order', op: 'min' },
-          header: { labelExpr: "split(datum.value, '|')" },
-        },
+        column: METRIC_PANELS,
       },
       spec: {
         width: 230,

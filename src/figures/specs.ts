@@ -15,6 +15,15 @@ import { FIGURE_CONFIG } from './render.ts';
 type Row = Readonly<Record<string, string>>;
 type Datum = Record<string, string | number | boolean>;
 
+/** One facet column per compare metric, in COMPARE_METRICS order; a '|' in a panel name breaks its header line. */
+export const METRIC_PANELS = {
+  field: 'panel',
+  type: 'nominal',
+  title: null,
+  sort: { field: 'metric_order', op: 'min' },
+  header: { labelExpr: "split(datum.value, '|')" },
+} as const;
+
 export type Built = { spec: TopLevelSpec } | { skipped: string };
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -348,13 +357,7 @@ export function paperComparison(compare: readonly Row[]): Built {
       },
       data: { values },
       facet: {
-        column: {
-          field: 'panel',
-          type: 'nominal',
-          title: null,
-          sort: { field: 'metric_order', op: 'min' },
-          header: { labelExpr: "split(datum.value, '|')" },
-        },
+        column: METRIC_PANELS,
       },
       spec: {
         width: 170,

@@ -111,6 +111,25 @@ function damaged(text: string, edit: { at: number; kind: string; char: string })
   return text.slice(0, at) + text.slice(at + 1);
 }
 
+type Edit =
+  { path: readonly (string | number)[]; value: unknown } | { at: number; kind: string; char: string };
+
+/** `text` after each edit in turn: a leaf edit re-serialises the JSON (with `indent`), text damage cuts or adds. */
+function edited(text: string, edits: readonly Edit[], indent?: number): string {
+  for (const e of edits) {
+    if ('path' in e) {
+      let doc: unknown;
+      try {
+        doc = JSON.parse(text);
+      } catch {
+        continue; // already damaged text: a leaf edit has nothing to edit
+      }
+      text = JSON.stringify(withLeaf(doc, e.path, e.value), null, indent);
+    } else text = damaged(text, e);
+  }
+  return text;
+}
+
 const runOptions = fc.record({
   mapping: fc.constantFrom('pattern', 'dense', 'sre'),
   fidelity: fc.constantFrom<'fast' | 'ou'>('fast', 'fast', 'ou'),
@@ -189,19 +208,7 @@ describe('fuzz: bad input ends in a result or one InputError, never a crash', fu
     );
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 2 }), runOptions, (edits, options) => {
-        let text = `${JSON.stringify(PAPER_DOC, null, 2)}\n`;
-        for (const e of edits) {
-          if ('path' in e) {
-            let doc: unknown;
-            try {
-              doc = JSON.parse(text);
-            } catch {
-              continue; // already damaged text: a leaf edit has nothing to edit
-            }
-            text = JSON.stringify(withLeaf(doc, e.path, e.value), null, 2);
-          } else text = damaged(text, e);
-        }
-        writeFileSync(file, text);
+        writeFileSync(file, edited(`${JSON.stringify(PAPER_DOC, null, 2)}\n`, edits, 2));
         expectSafe(() => simulate('tiny', loadArch(file), options), [file]);
       }),
       params(1600),
@@ -221,19 +228,7 @@ describe('fuzz: bad input ends in a result or one InputError, never a crash', fu
     );
     fc.assert(
       fc.property(fc.array(edit, { minLength: 1, maxLength: 2 }), runOptions, (edits, options) => {
-        let text = TINY_TEXT;
-        for (const e of edits) {
-          if ('path' in e) {
-            let doc: unknown;
-            try {
-              doc = JSON.parse(text);
-            } catch {
-              continue;
-            }
-            text = JSON.stringify(withLeaf(doc, e.path, e.value));
-          } else text = damaged(text, e);
-        }
-        writeFileSync(file, text);
+        writeFileSync(file, edited(TINY_TEXT, edits));
         expectSafe(() => simulate(file, arch, options), [file]);
       }),
       params(1600),
