@@ -15,6 +15,7 @@ const SUITES: Suite[] = [
   { name: 'sim', run: async () => (await import('./sim.ts')).simBench() },
   { name: 'activations', run: async () => (await import('./sim-activations.ts')).simActivationsBench() },
   { name: 'stream', run: async () => (await import('./stream.ts')).streamBench() },
+  { name: 'commands', run: async () => (await import('./commands.ts')).commandsBench() },
   { name: 'capture', run: async () => (await import('./capture.ts')).captureBench() },
 ];
 

@@ -268,8 +268,11 @@ export const ADC_DIR = join(ARCH_DIR, 'adc');
 
 /** ADC models that are tables in arch/adc/. */
 export function listAdcTables(): string[] {
-  return jsonNamesIn(ADC_DIR);
+  // Read once: arch/adc/ ships with ousim, and every layer copy asks (an existsSync each, ~1% of a run).
+  adcTables ??= jsonNamesIn(ADC_DIR);
+  return adcTables;
 }
+let adcTables: string[] | undefined;
 
 /** Names of ADC models registered in code (src/energy/adc.ts registerAdcModel declares them here). */
 const codeAdcModels = new Set<string>();

@@ -5,7 +5,7 @@
  * home tile and hands the output position back to its layer.
  */
 import { SimEvent, indexedName, type Component } from '../engine/index.ts';
-import { ACTION_NAMES, addCounts, emptyCounts, type ActionCounts } from '../energy/actions.ts';
+import { ACTION_NAMES, emptyCounts, type ActionCounts } from '../energy/actions.ts';
 import { OuPipeline, layerOuTiming } from '../hardware/ou-pipeline.ts';
 import type { LayerMapping } from '../mapping/types.ts';
 import type { Layer } from '../workload/types.ts';
@@ -17,7 +17,7 @@ import { COMPLETE_PRIORITY } from './priorities.ts';
 import type { Periodic, StateShift, StateWriter } from './steady-state.ts';
 import { skipZeroSteps } from './sparsity.ts';
 import { TimedQueue } from '../engine/timed-queue.ts';
-import { crossbarDigitalCounts, partialSumAdds } from './vector-costs.ts';
+import { addCrossbarDigitalCounts, partialSumAdds } from './vector-costs.ts';
 
 /**
  * Windows a copy holds at once, from the buffer read until its crossbars are all done (back-pressure,
@@ -95,7 +95,7 @@ export class LayerCopy implements Periodic {
     );
     const pipelines = plans.map((plan) => new OuPipeline(plan.ouCols, slices, timing));
     this.cyclesPerVector = pipelines.reduce((max, p) => Math.max(max, p.cyclesPerVector), 0);
-    for (const plan of plans) addCounts(this.digitalPerVector, crossbarDigitalCounts(plan, ctx.arch));
+    for (const plan of plans) addCrossbarDigitalCounts(this.digitalPerVector, plan, ctx.arch);
     this.timing = crossbarTiming(ctx.fidelity, {
       sim: ctx.sim,
       ouTiming: timing,
