@@ -69,6 +69,14 @@ const MUTATIONS: Mutation[] = [
     replace: 'const at = ctx.noc.send(tile, this.placement.homeTile, flits, now, emptyCounts());',
     tests: MULTI_TILE_TESTS,
   },
+  {
+    name: 'arbiter-reverse-order',
+    what: 'copies finishing in the same cycle are granted highest copy index first',
+    file: 'src/sim/arbiter.ts',
+    find: 'pending[j].placement.globalIndex > copy.placement.globalIndex',
+    replace: 'pending[j].placement.globalIndex < copy.placement.globalIndex',
+    tests: ['test/sim/arbiter.test.ts'],
+  },
 ];
 
 /** The file being mutated and its original text, restored on every way out. */
