@@ -260,7 +260,13 @@ export class LayerActivity {
    * `padded` (-1: no input) and, per vector, its spread slice mask (`classSpread`, computed once per
    * vector and class, when first asked).
    */
-  private readonly groupRun: StepRun[];
+  private readonly groupK: Float64Array;
+  private readonly groupCols: Float64Array;
+  private readonly groupPath: Float64Array;
+  private readonly groupBusy: Float64Array;
+  private readonly groupLastBack: Float64Array;
+  /** ceil(n / ou.rows) for every n up to a group's wordlines. */
+  private readonly ousOfRows: Uint16Array;
   private readonly classOffsets: Int32Array[];
   private readonly classMaskStamp: Int32Array;
   /**
@@ -272,7 +278,6 @@ export class LayerActivity {
   private readonly packs: number;
   private readonly ouRows: number;
   private readonly sliceCount: Int32Array;
-  private readonly sliceLastGroup: Int32Array;
   /** Per crossbar, per wordline: its input's offset in `padded` (-1: no input); made for the check. */
   private wordlineOffsets: Int32Array[] | undefined;
   private readonly offsetOf: (id: number) => number;
@@ -290,7 +295,6 @@ export class LayerActivity {
     this.popcount = popcountTable(this.slices);
     this.ouRows = arch.ou.rows;
     this.sliceCount = new Int32Array(this.slices);
-    this.sliceLastGroup = new Int32Array(this.slices);
     const table = sliceMaskTable(act, arch);
     const codeMask = table.length - 1;
     const geometry = layerGeometry(layer);
@@ -338,6 +342,7 @@ export class LayerActivity {
     const unitChunk: number[] = [];
     const unitRun: StepRun[] = [];
     const groupRun: StepRun[] = [];
+    let maxGroupRows = 0;
     // Column aggregates by group width (they depend on nothing else), wordline-input classes by content.
     const runOfWidth = new Map<number, StepRun>();
     const inputClassOf = new Map<string, number>();
@@ -370,6 +375,7 @@ export class LayerActivity {
             runOfWidth.set(width, run);
           }
           groupRun.push(run);
+          maxGroupRows = Math.max(maxGroupRows, groups.offsets[gi + 1] - groups.offsets[gi]);
         }
         const key = inputs.join();
         let inputClass = inputClassOf.get(key);
@@ -436,7 +442,12 @@ export class LayerActivity {
     this.unitPath = Float64Array.from(unitRun, (r) => r.path);
     this.unitBusy = Float64Array.from(unitRun, (r) => r.busy);
     this.unitLastBack = Float64Array.from(unitRun, (r) => r.lastBack);
-    this.groupRun = groupRun;
+    this.groupK = Float64Array.from(groupRun, (r) => r.k);
+    this.groupCols = Float64Array.from(groupRun, (r) => r.cols);
+    this.groupPath = Float64Array.from(groupRun, (r) => r.path);
+    this.groupBusy = Float64Array.from(groupRun, (r) => r.busy);
+    this.groupLastBack = Float64Array.from(groupRun, (r) => r.lastBack);
+    this.ousOfRows = Uint16Array.from({ length: maxGroupRows + 1 }, (_, n) => Math.ceil(n / arch.ou.rows));
     this.classOffsets = classOffsets;
     this.packs = Math.ceil(this.slices / 4);
     this.classSpread = classOffsets.map((offsets) => new Uint32Array(offsets.length * this.packs));
@@ -549,9 +560,12 @@ export class LayerActivity {
   private rowGroupWork(units: CrossbarUnits, work: VectorWork): void {
     const spread = this.spreadMasks(units.inputClass!);
     const packs = this.packs;
+    const slices = this.slices;
     const { offsets, wordlines } = units.rowGroups!;
     const count = this.sliceCount;
-    const lastGroup = this.sliceLastGroup;
+    const ousOf = this.ousOfRows;
+    let lastTop = -1;
+    let lastGroup = 0;
     let steps = 0;
     let path = 0;
     let conversions = 0;
@@ -560,50 +574,71 @@ export class LayerActivity {
     let cells = 0;
     let orAll = 0;
     for (let gi = units.start; gi < units.end; gi++) {
-      count.fill(0);
       const local = gi - units.start;
       const end = offsets[local + 1];
-      for (let k = offsets[local]; k < end;) {
-        // Byte counters of up to 255 rows, then added into the per-slice counts.
+      let any = 0;
+      for (let k = offsets[local], first = true; k < end; first = false) {
+        // Byte counters of up to 255 rows, then added into the per-slice counts. `| 0` keeps the sums
+        // int32 (no byte carries, so wrapping only reinterprets the top bit; >>> reads it back), and the
+        // loop is specialised by words per wordline. With the per-group sums below this took VGG-16
+        // ImageNet's sre run on captured activations from 32.8 s to 22.1 s of CPU (median of 5).
         const stop = Math.min(end, k + 255);
         let a0 = 0;
         let a1 = 0;
         let a2 = 0;
         let a3 = 0;
-        for (; k < stop; k++) {
-          const b = wordlines[k] * packs;
-          a0 += spread[b];
-          if (packs > 1) {
-            a1 += spread[b + 1];
-            if (packs > 2) {
-              a2 += spread[b + 2];
-              if (packs > 3) a3 += spread[b + 3];
-            }
+        if (packs === 1) for (; k < stop; k++) a0 = (a0 + spread[wordlines[k]]) | 0;
+        else if (packs === 2)
+          for (; k < stop; k++) {
+            const b = wordlines[k] * 2;
+            a0 = (a0 + spread[b]) | 0;
+            a1 = (a1 + spread[b + 1]) | 0;
           }
-        }
-        for (let s = 0; s < this.slices; s++) {
+        else
+          for (; k < stop; k++) {
+            const b = wordlines[k] * packs;
+            a0 = (a0 + spread[b]) | 0;
+            a1 = (a1 + spread[b + 1]) | 0;
+            a2 = (a2 + spread[b + 2]) | 0;
+            if (packs > 3) a3 = (a3 + spread[b + 3]) | 0;
+          }
+        any |= a0 | a1 | a2 | a3;
+        for (let s = 0; s < slices; s++) {
           const word = s < 4 ? a0 : s < 8 ? a1 : s < 12 ? a2 : a3;
-          count[s] += (word >>> (8 * (s & 3))) & 255;
+          const n = (word >>> (8 * (s & 3))) & 255;
+          count[s] = first ? n : count[s] + n;
         }
       }
-      const run = this.groupRun[gi];
-      for (let s = 0; s < this.slices; s++) {
+      if (any === 0) continue;
+      // Summed over the slices first, then scaled by the group's aggregates: exact, as every term is
+      // a whole number of cycles or counts.
+      let ous = 0;
+      let rows = 0;
+      let ran = 0;
+      for (let s = 0; s < slices; s++) {
         const n = count[s];
         if (n === 0) continue;
-        const ous = Math.ceil(n / this.ouRows);
-        steps += ous * run.k;
-        path += ous * run.path;
-        conversions += ous * run.cols;
-        busy += ous * run.busy;
-        driven += n * run.k;
-        cells += n * run.cols;
-        orAll |= 1 << s;
-        lastGroup[s] = gi;
+        ous += ousOf[n];
+        rows += n;
+        ran |= 1 << s;
+      }
+      steps += ous * this.groupK[gi];
+      path += ous * this.groupPath[gi];
+      conversions += ous * this.groupCols[gi];
+      busy += ous * this.groupBusy[gi];
+      driven += rows * this.groupK[gi];
+      cells += rows * this.groupCols[gi];
+      orAll |= ran;
+      // The last step to run is in the top slice that runs, in the last group that runs in it.
+      const top = 31 - Math.clz32(ran);
+      if (top >= lastTop) {
+        lastTop = top;
+        lastGroup = gi;
       }
     }
     work.steps = steps;
     work.path = path;
-    work.lastBack = orAll === 0 ? 0 : this.groupRun[lastGroup[31 - Math.clz32(orAll)]].lastBack;
+    work.lastBack = orAll === 0 ? 0 : this.groupLastBack[lastGroup];
     work.conversions = conversions;
     work.busy = busy;
     work.driven = driven;
