@@ -34,7 +34,9 @@ export function withGraphOutputs(model: Uint8Array, names: readonly string[]): U
         .uint32((MODEL_GRAPH << 3) | LENGTH_DELIMITED)
         .uint32(graphLength + extra.length)
         .finish();
-      const out = new Uint8Array(fieldStart + header.length + graphLength + extra.length + (model.length - graphEnd));
+      const out = new Uint8Array(
+        fieldStart + header.length + graphLength + extra.length + (model.length - graphEnd),
+      );
       let at = 0;
       for (const part of [
         model.subarray(0, fieldStart),
