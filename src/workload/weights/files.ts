@@ -94,8 +94,17 @@ function deconvMatrix(
  * weights), after checking the model is still the one imported; undefined when the trace has no source.
  */
 export function traceWeights(network: Network, tracePath: string): WeightSource | undefined {
+  return checkTraceSource(network, tracePath) ? sourceWeights(network) : undefined;
+}
+
+/**
+ * Checks that the model a trace remembers is there and unchanged (one InputError naming the trace and
+ * the field); false when the trace has no source. Cheaper than reading its weights: a prune-cache hit
+ * needs only this.
+ */
+export function checkTraceSource(network: Network, tracePath: string): boolean {
   const source = network.source;
-  if (!source) return undefined;
+  if (!source) return false;
   if (!existsSync(source.path))
     throw new InputError(
       tracePath,
@@ -108,6 +117,13 @@ export function traceWeights(network: Network, tracePath: string): WeightSource 
       'source.sha256',
       `'${source.path}' changed since the trace was imported (SHA-256 differs); import it again`,
     );
+  return true;
+}
+
+/** The weights of the model a trace remembers, already checked by checkTraceSource. */
+export function sourceWeights(network: Network): WeightSource | undefined {
+  const source = network.source;
+  if (!source) return undefined;
   // Named by file and hash, not by absolute path: a pruned trace's description is the same on any clone.
   return {
     ...onnxWeights(source.path, network),
