@@ -227,6 +227,25 @@ interface StepRun {
   lastBack: number;
 }
 
+/** StepRuns as columns, one entry per unit or row group, for the per-vector loops. */
+interface StepRunColumns {
+  k: Float64Array;
+  cols: Float64Array;
+  path: Float64Array;
+  busy: Float64Array;
+  lastBack: Float64Array;
+}
+
+function stepRunColumns(runs: readonly StepRun[]): StepRunColumns {
+  return {
+    k: Float64Array.from(runs, (r) => r.k),
+    cols: Float64Array.from(runs, (r) => r.cols),
+    path: Float64Array.from(runs, (r) => r.path),
+    busy: Float64Array.from(runs, (r) => r.busy),
+    lastBack: Float64Array.from(runs, (r) => r.lastBack),
+  };
+}
+
 /** The `fast` fidelity's data-driven activity of one layer (shared by its copies). */
 export class LayerActivity {
   readonly slices: number;
@@ -249,22 +268,14 @@ export class LayerActivity {
   private loads = 0;
   /** Units (runs of steps over one chunk): chunk and column aggregates. */
   private readonly unitChunk: Int32Array;
-  private readonly unitK: Int32Array;
-  private readonly unitCols: Float64Array;
-  private readonly unitPath: Float64Array;
-  private readonly unitBusy: Float64Array;
-  private readonly unitLastBack: Float64Array;
+  private readonly unitRuns: StepRunColumns;
   /**
    * Row groups: the column aggregates of each group; per wordline-input class (row-group crossbars
    * with the same wordline inputs, as a dense row tile's column tiles), each wordline's offset in
    * `padded` (-1: no input) and, per vector, its spread slice mask (`classSpread`, computed once per
    * vector and class, when first asked).
    */
-  private readonly groupK: Float64Array;
-  private readonly groupCols: Float64Array;
-  private readonly groupPath: Float64Array;
-  private readonly groupBusy: Float64Array;
-  private readonly groupLastBack: Float64Array;
+  private readonly groupRuns: StepRunColumns;
   /** ceil(n / ou.rows) for every n up to a group's wordlines. */
   private readonly ousOfRows: Uint16Array;
   private readonly classOffsets: Int32Array[];
@@ -276,7 +287,6 @@ export class LayerActivity {
    */
   private readonly classSpread: Uint32Array[];
   private readonly packs: number;
-  private readonly ouRows: number;
   private readonly sliceCount: Int32Array;
   /** Per crossbar, per wordline: its input's offset in `padded` (-1: no input); made for the check. */
   private wordlineOffsets: Int32Array[] | undefined;
@@ -293,7 +303,6 @@ export class LayerActivity {
     checkActivations(layer, act, arch);
     this.slices = inputSlices(arch);
     this.popcount = popcountTable(this.slices);
-    this.ouRows = arch.ou.rows;
     this.sliceCount = new Int32Array(this.slices);
     const table = sliceMaskTable(act, arch);
     const codeMask = table.length - 1;
@@ -437,16 +446,8 @@ export class LayerActivity {
     this.chunkOr = new Int32Array(chunkStart.length - 1);
     this.chunkDriven = new Int32Array(chunkStart.length - 1);
     this.unitChunk = Int32Array.from(unitChunk);
-    this.unitK = Int32Array.from(unitRun, (r) => r.k);
-    this.unitCols = Float64Array.from(unitRun, (r) => r.cols);
-    this.unitPath = Float64Array.from(unitRun, (r) => r.path);
-    this.unitBusy = Float64Array.from(unitRun, (r) => r.busy);
-    this.unitLastBack = Float64Array.from(unitRun, (r) => r.lastBack);
-    this.groupK = Float64Array.from(groupRun, (r) => r.k);
-    this.groupCols = Float64Array.from(groupRun, (r) => r.cols);
-    this.groupPath = Float64Array.from(groupRun, (r) => r.path);
-    this.groupBusy = Float64Array.from(groupRun, (r) => r.busy);
-    this.groupLastBack = Float64Array.from(groupRun, (r) => r.lastBack);
+    this.unitRuns = stepRunColumns(unitRun);
+    this.groupRuns = stepRunColumns(groupRun);
     this.ousOfRows = Uint16Array.from({ length: maxGroupRows + 1 }, (_, n) => Math.ceil(n / arch.ou.rows));
     this.classOffsets = classOffsets;
     this.packs = Math.ceil(this.slices / 4);
@@ -511,6 +512,7 @@ export class LayerActivity {
 
   private unitWork(units: CrossbarUnits, work: VectorWork): void {
     const popcount = this.popcount;
+    const runs = this.unitRuns;
     let steps = 0;
     let path = 0;
     let conversions = 0;
@@ -523,13 +525,13 @@ export class LayerActivity {
       const or = this.chunkOr[chunk];
       if (or === 0) continue;
       const m = popcount[or];
-      const k = this.unitK[i];
+      const k = runs.k[i];
       steps += m * k;
-      path += m * this.unitPath[i];
-      conversions += m * this.unitCols[i];
-      busy += m * this.unitBusy[i];
+      path += m * runs.path[i];
+      conversions += m * runs.cols[i];
+      busy += m * runs.busy[i];
       driven += this.chunkDriven[chunk] * k;
-      cells += this.chunkDriven[chunk] * this.unitCols[i];
+      cells += this.chunkDriven[chunk] * runs.cols[i];
       orAll |= or;
     }
     let lastBack = 0;
@@ -538,7 +540,7 @@ export class LayerActivity {
       const top = 1 << (31 - Math.clz32(orAll));
       for (let i = units.end - 1; i >= units.start; i--) {
         if ((this.chunkOr[this.unitChunk[i]] & top) !== 0) {
-          lastBack = this.unitLastBack[i];
+          lastBack = runs.lastBack[i];
           break;
         }
       }
@@ -564,6 +566,7 @@ export class LayerActivity {
     const { offsets, wordlines } = units.rowGroups!;
     const count = this.sliceCount;
     const ousOf = this.ousOfRows;
+    const runs = this.groupRuns;
     let lastTop = -1;
     let lastGroup = 0;
     let steps = 0;
@@ -576,6 +579,7 @@ export class LayerActivity {
     for (let gi = units.start; gi < units.end; gi++) {
       const local = gi - units.start;
       const end = offsets[local + 1];
+      // Nothing driven (or no kept wordline, when `count` still holds the previous group's): skipped.
       let any = 0;
       for (let k = offsets[local], first = true; k < end; first = false) {
         // Byte counters of up to 255 rows, then added into the per-slice counts. `| 0` keeps the sums
@@ -622,12 +626,12 @@ export class LayerActivity {
         rows += n;
         ran |= 1 << s;
       }
-      steps += ous * this.groupK[gi];
-      path += ous * this.groupPath[gi];
-      conversions += ous * this.groupCols[gi];
-      busy += ous * this.groupBusy[gi];
-      driven += rows * this.groupK[gi];
-      cells += rows * this.groupCols[gi];
+      steps += ous * runs.k[gi];
+      path += ous * runs.path[gi];
+      conversions += ous * runs.cols[gi];
+      busy += ous * runs.busy[gi];
+      driven += rows * runs.k[gi];
+      cells += rows * runs.cols[gi];
       orAll |= ran;
       // The last step to run is in the top slice that runs, in the last group that runs in it.
       const top = 31 - Math.clz32(ran);
@@ -638,7 +642,7 @@ export class LayerActivity {
     }
     work.steps = steps;
     work.path = path;
-    work.lastBack = orAll === 0 ? 0 : this.groupLastBack[lastGroup];
+    work.lastBack = orAll === 0 ? 0 : runs.lastBack[lastGroup];
     work.conversions = conversions;
     work.busy = busy;
     work.driven = driven;
@@ -679,7 +683,7 @@ export class LayerActivity {
     // Walk the crossbar's units to the one holding `step`.
     let seen = 0;
     for (let i = units.start; i < units.end; i++) {
-      seen += this.unitK[i];
+      seen += this.unitRuns.k[i];
       if (step < seen) return this.chunkOr[this.unitChunk[i]];
     }
     throw new Error(`stepSliceMask: crossbar ${x} has no step ${step}`);
