@@ -64,8 +64,8 @@ export function prepareLoadedNetwork(
       weights: pruningWeights(loaded, seed, false),
     };
   // Trained weights when the trace remembers the model it came from, synthetic ones otherwise. The
-  // model is checked every run but read only to prune (a cache hit skips reading and decoding it: 2.4
-  // s of a 553 MB VGG-16 model).
+  // model is checked every run but read only to prune (a cache hit skips reading and decoding it: 1.7 s
+  // per run on a 553 MB VGG-16 model).
   checkTraceSource(loaded, tracePath);
   // Pruned once per trace content, pruning keys, weights and seed (src/workload/prune-cache.ts).
   const key = pruneKey(loaded, arch.pattern, seed, loaded.source?.sha256);

@@ -7,7 +7,8 @@
  * The model's bytes are spliced, not re-encoded: the graph field's tag and length are rewritten and the
  * new outputs appended after its content, all copied once into one buffer. Going through protobufjs'
  * Reader.bytes / Writer.bytes copied the graph (553 MB on VGG-16 ImageNet) several times and took 10 s
- * of a 14 s capture (`npm run bench -- capture`); the splice takes a fraction of a second.
+ * of a 14 s capture (`npm run bench -- capture`); the one copy takes about 2.5 s on this project's
+machine, where filling fresh memory is slow.
  */
 import protobuf from 'protobufjs';
 
